@@ -1,0 +1,203 @@
+import { assert } from './assert.ts';
+import { EventQueue, type EventHandle } from './event-queue.ts';
+
+/**
+ * The discrete-event simulation: one clock, one queue keyed by (time, sequence).
+ *
+ * Hot-path events are numeric: a handler registered once per kind receives (target, arg), so the
+ * queue stores three numbers and no closure. Rare events (operator actions, xstate actors on the
+ * simulated clock) may schedule closures; they share the same queue and ordering.
+ *
+ * Like SimPy's core, it is a loop that pops the earliest event and runs it; `runUntil` and
+ * `runFor` bound the loop by time, `pause()` stops it between two events (the web UI plays in
+ * bursts), and `maxEvents` bounds the whole run so that a scenario that never settles stops with
+ * a clear message instead of spinning.
+ */
+export type EventHandler = (target: number, arg: number) => void;
+export type EventKind = number;
+
+export interface SimulationOptions {
+  /** Events a run may execute before it stops with EventLimitError. */
+  maxEvents?: number;
+  /** Pending events the queue may hold before it stops with QueueFullError. */
+  maxPendingEvents?: number;
+  initialQueueCapacity?: number;
+}
+
+export type RunOutcome = 'reached' | 'paused' | 'idle';
+
+export class EventLimitError extends Error {
+  override name = 'EventLimitError';
+  constructor(
+    readonly maxEvents: number,
+    readonly timeMs: number,
+  ) {
+    super(
+      `the run stopped at its event bound: ${maxEvents.toLocaleString('en-US')} events executed ` +
+        `by simulated time ${timeMs} ms; the scenario may never settle (a retry loop without ` +
+        `backoff?) or needs a larger limits.maxEvents`,
+    );
+  }
+}
+
+const KIND_CALLBACK = 0;
+export const DEFAULT_MAX_EVENTS = 50_000_000;
+
+export class Simulation {
+  private readonly queue: EventQueue;
+  private readonly handlers: EventHandler[] = [];
+  private readonly handlerNames: string[] = [];
+  private readonly callbacks: (((() => void) | undefined))[] = [];
+  private readonly freeCallbacks: number[] = [];
+  private currentTime = 0;
+  private pauseRequested = false;
+  private executed = 0;
+  readonly maxEvents: number;
+
+  constructor(options: SimulationOptions = {}) {
+    this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+    assert(this.maxEvents > 0, 'maxEvents must be positive');
+    this.queue = new EventQueue(options.initialQueueCapacity ?? 1024, options.maxPendingEvents);
+    this.handlers.push(this.runCallback);
+    this.handlerNames.push('callback');
+  }
+
+  /** Current simulated time in ms. */
+  get now(): number {
+    return this.currentTime;
+  }
+
+  /** Events executed so far. */
+  get eventsExecuted(): number {
+    return this.executed;
+  }
+
+  get pendingEvents(): number {
+    return this.queue.size;
+  }
+
+  /** Time of the next pending event, Infinity when none. */
+  get nextEventTime(): number {
+    return this.queue.peekTime();
+  }
+
+  get paused(): boolean {
+    return this.pauseRequested;
+  }
+
+  /** Registers a handler for a kind of numeric event; returns the kind to schedule with. */
+  register(name: string, handler: EventHandler): EventKind {
+    assert(!this.handlerNames.includes(name), `event kind "${name}" is registered twice`);
+    this.handlers.push(handler);
+    this.handlerNames.push(name);
+    return this.handlers.length - 1;
+  }
+
+  kindName(kind: EventKind): string {
+    return this.handlerNames[kind] ?? `unknown(${kind})`;
+  }
+
+  scheduleAt(timeMs: number, kind: EventKind, target = 0, arg = 0): EventHandle {
+    assert(timeMs >= this.currentTime, `cannot schedule in the past: ${timeMs} < now ${this.currentTime}`);
+    assert(kind > 0 && kind < this.handlers.length, `unknown event kind ${kind}`);
+    return this.queue.push(timeMs, kind, target, arg);
+  }
+
+  scheduleAfter(delayMs: number, kind: EventKind, target = 0, arg = 0): EventHandle {
+    assert(delayMs >= 0, `delay must be >= 0, got ${delayMs}`);
+    return this.scheduleAt(this.currentTime + delayMs, kind, target, arg);
+  }
+
+  /** Schedules a closure; for rare events only (each costs an allocation). */
+  callAt(timeMs: number, fn: () => void): EventHandle {
+    assert(timeMs >= this.currentTime, `cannot schedule in the past: ${timeMs} < now ${this.currentTime}`);
+    const index = this.freeCallbacks.length > 0 ? this.freeCallbacks.pop()! : this.callbacks.length;
+    this.callbacks[index] = fn;
+    return this.queue.push(timeMs, KIND_CALLBACK, index, 0);
+  }
+
+  callAfter(delayMs: number, fn: () => void): EventHandle {
+    assert(delayMs >= 0, `delay must be >= 0, got ${delayMs}`);
+    return this.callAt(this.currentTime + delayMs, fn);
+  }
+
+  /** Cancels a pending event; a stale handle (ran or cancelled already) is ignored. */
+  cancel(handle: EventHandle): boolean {
+    if (!this.queue.isPending(handle)) return false;
+    if (this.queue.kindOf(handle) === KIND_CALLBACK) {
+      // A cancelled closure releases its table entry, so the table stays as small as the queue.
+      const index = this.queue.targetOf(handle);
+      this.callbacks[index] = undefined;
+      this.freeCallbacks.push(index);
+    }
+    return this.queue.cancel(handle);
+  }
+
+  isPending(handle: EventHandle): boolean {
+    return this.queue.isPending(handle);
+  }
+
+  /** Scheduled time of a pending event, NaN when stale. */
+  timeOf(handle: EventHandle): number {
+    return this.queue.timeOf(handle);
+  }
+
+  /** Runs the next event. Returns false when there is none. */
+  step(): boolean {
+    const queue = this.queue;
+    if (!queue.pop()) return false;
+    if (this.executed >= this.maxEvents) throw new EventLimitError(this.maxEvents, queue.poppedTime);
+    this.executed++;
+    this.currentTime = queue.poppedTime;
+    this.handlers[queue.poppedKind](queue.poppedTarget, queue.poppedArg);
+    return true;
+  }
+
+  /**
+   * Runs every event with time <= `timeMs`, then advances the clock to `timeMs`. Stops early,
+   * between two events, when pause() is called (from a handler or a subscriber).
+   */
+  runUntil(timeMs: number): RunOutcome {
+    assert(timeMs >= this.currentTime, `cannot run back in time: ${timeMs} < now ${this.currentTime}`);
+    this.pauseRequested = false;
+    const queue = this.queue;
+    while (queue.peekTime() <= timeMs) {
+      this.step();
+      if (this.pauseRequested) return 'paused';
+    }
+    this.currentTime = timeMs;
+    return 'reached';
+  }
+
+  runFor(spanMs: number): RunOutcome {
+    assert(spanMs >= 0, `span must be >= 0, got ${spanMs}`);
+    return this.runUntil(this.currentTime + spanMs);
+  }
+
+  /** Runs until no event is left (bounded by maxEvents). */
+  runToEnd(): RunOutcome {
+    this.pauseRequested = false;
+    while (this.step()) {
+      if (this.pauseRequested) return 'paused';
+    }
+    return 'idle';
+  }
+
+  /** Asks the running loop to stop after the current event. */
+  pause(): void {
+    this.pauseRequested = true;
+  }
+
+  /** Clears a pause request; the next run call continues where the last one stopped. */
+  resume(): void {
+    this.pauseRequested = false;
+  }
+
+  private readonly runCallback = (index: number): void => {
+    const fn = this.callbacks[index];
+    this.callbacks[index] = undefined;
+    this.freeCallbacks.push(index);
+    assert(fn !== undefined, `callback event ${index} has no closure`);
+    fn();
+  };
+}
