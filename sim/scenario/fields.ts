@@ -9,7 +9,9 @@ import { describeFound, parseDuration, parseFraction, parseRate, parseSize, type
 // Carries a parser's message into a zod issue, or returns the value.
 function unitField(parse: (input: unknown) => UnitResult, description: string) {
   return z
-    .union([z.string(), z.number()])
+    // A wrong type (a list, a boolean) goes through the parser too, whose message names the
+    // expected form; zod's own union message would only say "string or number".
+    .union([z.string(), z.number()], { error: (issue) => (parse(issue.input) as { message?: string }).message })
     .transform((input, ctx) => {
       const result = parse(input);
       if (result.ok) return result.value;
@@ -76,7 +78,9 @@ const rangeObject = () =>
  * `{min, max}`. Output: always {min, max} in ms.
  */
 export const durationRangeMs = () =>
-  z.union([durationMs().transform((v): RangeMs => ({ min: v, max: v })), rangeObject()]);
+  z.union([durationMs().transform((v): RangeMs => ({ min: v, max: v })), rangeObject()], {
+    error: (issue) => `expected a duration like 45m or a range {min: 1m, max: 5m}, found ${describeFound(issue.input)}`,
+  });
 
 /**
  * A Raft election timeout: a single t means Raft's own [t, 2t] draw; `{min, max}` is taken as
@@ -86,7 +90,9 @@ export const electionTimeoutMs = () =>
   z.union([
     positiveDurationMs().transform((v): RangeMs => ({ min: v, max: 2 * v })),
     rangeObject(),
-  ]);
+  ], {
+    error: (issue) => `expected a duration like 1000ms or a range {min: 1s, max: 2s}, found ${describeFound(issue.input)}`,
+  });
 
 /** An IANA time zone name, checked with Intl (pure JS). */
 export const timeZone = () =>
@@ -110,8 +116,8 @@ export function isTimeZone(name: string): boolean {
 }
 
 /** A name (group, zone, channel, version): a non-empty string; numbers must be quoted. */
-export const name = (what: string) =>
-  z.string().check((ctx) => {
+export const name = (what: string, hint = '') =>
+  z.string({ error: (issue) => `expected a ${what}, found ${describeFound(issue.input)}${hint}` }).check((ctx) => {
     if (ctx.value.trim() === '') ctx.issues.push({ code: 'custom', message: `expected a non-empty ${what}, found ""`, input: ctx.value });
   });
 
@@ -124,3 +130,63 @@ export const int = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
       ctx.issues.push({ code: 'custom', message: `expected a whole number ${range}, found ${describeFound(value)}`, input: value });
     }
   });
+
+/**
+ * A mapping that refuses unknown keys (a typo must not silently do nothing). The message has one
+ * line per unknown key, in the order of the issue's `keys`, so the loader can point each line at
+ * its own key.
+ */
+export const strict = <Shape extends z.core.$ZodLooseShape>(shape: Shape) => {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      return issue.keys.map((key) => unknownKeyMessage(key, known)).join('\n');
+    },
+  });
+};
+
+export function unknownKeyMessage(key: string, known: readonly string[]): string {
+  const guess = closest(key, known);
+  const hint = guess === null ? '' : ` (did you mean "${guess}"?)`;
+  return `unknown key "${key}"${hint}; expected one of: ${known.join(', ')}`;
+}
+
+/** The known word within edit distance 2 of `word` (case-insensitive), or null. */
+export function closest(word: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+// Damerau-Levenshtein (optimal string alignment): a swap of two letters, the commonest typo
+// ("nodse"), counts as one edit.
+function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[rows - 1][cols - 1];
+}
+
+/** The message for a `kind:` or `do:` that names no known variant. */
+export function discriminatorMessage(key: string, known: readonly string[], input: unknown): string {
+  const value = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>)[key] : input;
+  if (value === undefined) return `missing key "${key}"; expected one of: ${known.join(', ')}`;
+  const guess = typeof value === 'string' ? closest(value, known) : null;
+  const hint = guess === null ? '' : ` (did you mean "${guess}"?)`;
+  return `expected ${key} to be one of: ${known.join(', ')}; found ${describeFound(value)}${hint}`;
+}

@@ -1,0 +1,152 @@
+// Checks that relate one part of a scenario to another: names that must exist (groups, zones,
+// hardware classes), indices that must be in range (nodes, etcd members), a lock strategy that
+// needs etcd, events scheduled past the horizon. They take whichever sections parsed, so that a
+// file with a typo in one section still gets these errors for the others in the same pass.
+
+import type { Scenario } from './schema.ts';
+import type { Target, PartitionMember } from './faults.ts';
+
+export type IssuePath = (string | number)[];
+
+export interface ReferenceIssue {
+  path: IssuePath;
+  message: string;
+  /** Point at the mapping key itself (a key that names something that does not exist). */
+  atKey?: boolean;
+}
+
+type Partial = { [K in keyof Scenario]?: Scenario[K] };
+
+const LOCK_STRATEGIES = new Set(['etcd-lock', 'fleet-lock']);
+
+export function checkReferences(s: Partial): ReferenceIssue[] {
+  const issues: ReferenceIssue[] = [];
+  const push = (path: IssuePath, message: string, atKey = false) => issues.push(atKey ? { path, message, atKey } : { path, message });
+
+  const groups = s.fleet?.groups;
+  const groupNames = groups?.map((g) => g.name);
+  const zones = groups === undefined ? undefined : [...new Set(groups.flatMap((g) => g.zones))];
+  const nodeCount = groups?.reduce((sum, g) => sum + g.nodes, 0);
+  const members = s.etcd?.members;
+  const list = (names: readonly string[]) => (names.length === 0 ? 'none' : names.join(', '));
+
+  const checkGroup = (path: IssuePath, group: string, atKey = false) => {
+    if (groupNames !== undefined && !groupNames.includes(group)) push(path, `expected a group of fleet.groups (${list(groupNames)}), found "${group}"`, atKey);
+  };
+  const checkZone = (path: IssuePath, zone: string) => {
+    if (zones !== undefined && !zones.includes(zone)) push(path, `expected a zone of fleet.groups (${list(zones)}), found "${zone}"`);
+  };
+  const checkNode = (path: IssuePath, node: number) => {
+    if (nodeCount !== undefined && node >= nodeCount) push(path, `expected a node index below the fleet size ${nodeCount}, found ${node}`);
+  };
+  const checkEtcd = (path: IssuePath, member: number | 'leader') => {
+    if (members === undefined) return;
+    if (members === 0) push(path, 'expected an etcd cluster (etcd.members >= 1), found etcd.members 0');
+    else if (member !== 'leader' && member >= members) push(path, `expected an etcd member index below etcd.members (${members}), found ${member}`);
+  };
+  const checkTime = (path: IssuePath, atMs: number, what: string) => {
+    if (s.duration !== undefined && atMs > s.duration) push(path, `expected ${what} within the horizon (duration ${s.duration}ms), found ${atMs}ms`);
+  };
+
+  // A lock strategy with no etcd would leave every node waiting for a lock forever.
+  if (s.reboot !== undefined && members !== undefined && LOCK_STRATEGIES.has(s.reboot.strategy) && members < 1) {
+    push(['etcd', 'members'], `expected etcd.members >= 1 because reboot.strategy is ${s.reboot.strategy}, found ${members}`);
+  }
+  if (s.etcd?.placement === 'fleet' && nodeCount !== undefined && members !== undefined && members > nodeCount) {
+    push(['etcd', 'members'], `expected at most ${nodeCount} members (the fleet size) with placement: fleet, found ${members}`);
+  }
+
+  if (s.policy !== undefined) {
+    // A policy for a group that does not exist is the key's fault, so point at the key.
+    for (const key of Object.keys(s.policy.groups)) checkGroup(['policy', 'groups', key], key, true);
+  }
+
+  const hardware = groups?.flatMap((g) => (g.hardware === null ? [] : [g.hardware]));
+  const checkRelease = (path: IssuePath, release: { bootFailureProbability: Record<string, number> }) => {
+    if (hardware === undefined) return;
+    for (const hwClass of Object.keys(release.bootFailureProbability)) {
+      if (hwClass !== 'default' && !hardware.includes(hwClass)) {
+        push([...path, 'bootFailureProbability', hwClass], `expected a hardware class of fleet.groups (${list([...new Set(hardware)])}) or default, found "${hwClass}"`, true);
+      }
+    }
+  };
+  const versions = new Map<string, string>();
+  const checkVersion = (path: IssuePath, version: string) => {
+    const first = versions.get(version);
+    if (first !== undefined) push(path, `expected unique release versions, found "${version}" again (first at ${first})`);
+    else versions.set(version, pathText(path));
+  };
+  s.releases?.forEach((release, i) => {
+    checkVersion(['releases', i, 'version'], release.version);
+    checkRelease(['releases', i], release);
+    checkTime(['releases', i, 'at'], release.at, 'the release');
+  });
+
+  const checkTarget = (path: IssuePath, target: Target) => {
+    if (target.group !== undefined) checkGroup([...path, 'group'], target.group);
+    if (target.zone !== undefined) {
+      checkZone([...path, 'zone'], target.zone);
+      const group = groups?.find((g) => g.name === target.group);
+      if (group !== undefined && zones?.includes(target.zone) && !group.zones.includes(target.zone)) {
+        push([...path, 'zone'], `expected a zone of group ${group.name} (${list(group.zones)}), found "${target.zone}"`);
+      }
+    }
+    target.nodes?.forEach((node, j) => checkNode([...path, 'nodes', j], node));
+    if (target.count !== undefined && nodeCount !== undefined && target.count > nodeCount) {
+      push([...path, 'count'], `expected a count of at most the fleet size ${nodeCount}, found ${target.count}`);
+    }
+    if (target.etcd !== undefined) checkEtcd([...path, 'etcd'], target.etcd);
+  };
+  const checkMember = (path: IssuePath, member: PartitionMember) => {
+    if (member.kind === 'zone') checkZone(path, member.zone);
+    else if (member.kind === 'group') checkGroup(path, member.group);
+    else if (member.kind === 'node') checkNode(path, member.node);
+    else if (member.kind === 'etcd') checkEtcd(path, member.etcd);
+  };
+
+  s.faults?.forEach((fault, i) => {
+    const path: IssuePath = ['faults', i];
+    checkTime([...path, 'at'], fault.at.max, 'the fault');
+    if ('target' in fault) checkTarget([...path, 'target'], fault.target);
+    if (fault.kind === 'partition') fault.sides.forEach((side, j) => side.forEach((m, k) => checkMember([...path, 'sides', j, k], m)));
+    if (fault.kind === 'message-loss' && fault.scope === 'etcd' && members === 0) {
+      push([...path, 'scope'], 'expected an etcd cluster for scope etcd (etcd.members >= 1), found etcd.members 0');
+    }
+    if (fault.kind === 'lock-holder-dies' && s.reboot !== undefined && !LOCK_STRATEGIES.has(s.reboot.strategy)) {
+      push([...path, 'kind'], `expected a reboot lock (reboot.strategy etcd-lock or fleet-lock), found strategy ${s.reboot.strategy}`);
+    }
+  });
+
+  s.actions?.forEach((action, i) => {
+    const path: IssuePath = ['actions', i];
+    checkTime([...path, 'at'], action.at, 'the action');
+    switch (action.do) {
+      case 'pause-rollout':
+      case 'resume-rollout':
+        checkGroup([...path, 'group'], action.group);
+        break;
+      case 'unlock':
+        if (action.group !== null) checkGroup([...path, 'group'], action.group);
+        break;
+      case 'set-policy':
+        if (action.group !== 'default') checkGroup([...path, 'group'], action.group);
+        break;
+      case 'publish-release':
+        checkVersion([...path, 'release', 'version'], action.release.version);
+        checkRelease([...path, 'release'], action.release);
+        break;
+    }
+  });
+  return issues;
+}
+
+/** ['fleet', 'groups', 1, 'nodes'] -> "fleet.groups[1].nodes". */
+export function pathText(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(segment))) text += text === '' ? String(segment) : `.${String(segment)}`;
+    else text += `[${JSON.stringify(String(segment))}]`;
+  }
+  return text;
+}
