@@ -73,7 +73,8 @@ export class EventQueue {
   }
 
   push(time: number, kind: number, target: number, arg: number): EventHandle {
-    assert(time === time && time >= 0 && time !== Infinity, `event time must be finite and >= 0, got ${time}`);
+    // Hot path: test first, build the message only on failure.
+    if (!(time >= 0 && time < Infinity)) throw new RangeError(`event time must be finite and >= 0, got ${time}`);
     if (this.count === this.heapTime.length) this.grow();
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotsUsed++;
     this.slotKind[slot] = kind;

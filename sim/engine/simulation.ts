@@ -97,15 +97,21 @@ export class Simulation {
     return this.handlerNames[kind] ?? `unknown(${kind})`;
   }
 
+  // The schedule calls are the hot path of every model: they test first and build their
+  // messages only on failure.
   scheduleAt(timeMs: number, kind: EventKind, target = 0, arg = 0): EventHandle {
-    assert(timeMs >= this.currentTime, `cannot schedule in the past: ${timeMs} < now ${this.currentTime}`);
-    assert(kind > 0 && kind < this.handlers.length, `unknown event kind ${kind}`);
+    if (!(timeMs >= this.currentTime)) this.rejectTime(timeMs);
+    if (!(kind > 0 && kind < this.handlers.length)) throw new RangeError(`unknown event kind ${kind}`);
     return this.queue.push(timeMs, kind, target, arg);
   }
 
   scheduleAfter(delayMs: number, kind: EventKind, target = 0, arg = 0): EventHandle {
-    assert(delayMs >= 0, `delay must be >= 0, got ${delayMs}`);
+    if (!(delayMs >= 0)) throw new RangeError(`delay must be >= 0, got ${delayMs}`);
     return this.scheduleAt(this.currentTime + delayMs, kind, target, arg);
+  }
+
+  private rejectTime(timeMs: number): never {
+    throw new RangeError(`cannot schedule in the past: ${timeMs} < now ${this.currentTime}`);
   }
 
   /** Schedules a closure; for rare events only (each costs an allocation). */
