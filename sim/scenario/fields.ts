@@ -121,15 +121,12 @@ export const name = (what: string, hint = '') =>
     if (ctx.value.trim() === '') ctx.issues.push({ code: 'custom', message: `expected a non-empty ${what}, found ""`, input: ctx.value });
   });
 
-/** An integer in [min, max]. */
-export const int = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
-  z.number().check((ctx) => {
-    const value = ctx.value;
-    if (!Number.isInteger(value) || value < min || value > max) {
-      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
-      ctx.issues.push({ code: 'custom', message: `expected a whole number ${range}, found ${describeFound(value)}`, input: value });
-    }
-  });
+/** An integer in [min, max] (zod's own int, so the JSON Schema says "integer", minimum, maximum). */
+export const int = (min: number, max: number = Number.MAX_SAFE_INTEGER) => {
+  const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
+  const error = (issue: { input?: unknown }) => `expected a whole number ${range}, found ${describeFound(issue.input)}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+};
 
 /**
  * A mapping that refuses unknown keys (a typo must not silently do nothing). The message has one
