@@ -1,0 +1,2 @@
+export * from './link-random.ts';
+export * from './network.ts';
