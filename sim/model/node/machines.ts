@@ -1,0 +1,121 @@
+import {
+  BOOT_DEFAULTS,
+  BOOT_EFFECTS,
+  bootMachine,
+  createBootMachine,
+  type BootContext,
+  type BootEvent,
+} from './boot.ts';
+import {
+  REBOOT_MANAGER_DEFAULTS,
+  REBOOT_MANAGER_EFFECTS,
+  createRebootManagerMachine,
+  rebootManagerMachine,
+  type RebootManagerContext,
+  type RebootManagerEvent,
+} from './reboot-manager.ts';
+import {
+  UPDATE_ENGINE_DEFAULTS,
+  UPDATE_ENGINE_EFFECTS,
+  createUpdateEngineMachine,
+  updateEngineMachine,
+  type UpdateEngineContext,
+  type UpdateEngineEvent,
+} from './update-engine.ts';
+
+/**
+ * What the world needs to run the node's three machines, compiled or as xstate actors: the
+ * machine, a factory for other initial contexts, the effect names it must implement, the event
+ * types it may send, and a storage type per context field for the compiler's columns
+ * (sim/model/machine/storage.ts `StorageType`; repeated here as a literal union so that this
+ * module does not depend on the compiler).
+ *
+ * Storage choices: flags and small enums u8; slots i8 (-1 none); version indices i16 (-1 none;
+ * 32k releases is far beyond any scenario); counters u16; every duration f64 (ms, exact).
+ */
+export type FieldStorage = 'f64' | 'i32' | 'u32' | 'i16' | 'u16' | 'i8' | 'u8';
+
+export interface NodeMachineDescriptor<M, C extends Record<string, number>, E extends { type: string }> {
+  readonly name: string;
+  readonly machine: M;
+  readonly create: (overrides?: Partial<C>) => M;
+  readonly defaults: Readonly<C>;
+  readonly fields: Readonly<Record<keyof C, FieldStorage>>;
+  readonly effects: readonly string[];
+  readonly events: readonly E['type'][];
+}
+
+const updateEngineFields: Record<keyof UpdateEngineContext, FieldStorage> = {
+  firstMs: 'f64',
+  intervalMs: 'f64',
+  fuzzMs: 'f64',
+  backoffMaxMs: 'f64',
+  verifyMs: 'f64',
+  finalizeMs: 'f64',
+  failures: 'u16',
+  nextCheckMs: 'f64',
+  offeredVersion: 'i16',
+  verifyOk: 'u8',
+  pendingReport: 'u8',
+  errorCode: 'u8',
+};
+
+const bootFields: Record<keyof BootContext, FieldStorage> = {
+  aPriority: 'u8',
+  aTries: 'u8',
+  aSuccessful: 'u8',
+  aVersion: 'i16',
+  aBad: 'u8',
+  bPriority: 'u8',
+  bTries: 'u8',
+  bSuccessful: 'u8',
+  bVersion: 'i16',
+  bBad: 'u8',
+  bootedSlot: 'u8',
+  bootKind: 'u8',
+  trialSlot: 'i8',
+  drainMs: 'f64',
+  shutdownMs: 'f64',
+  bootMs: 'f64',
+  markGoodAfterMs: 'f64',
+  watchdogMs: 'f64',
+};
+
+const rebootManagerFields: Record<keyof RebootManagerContext, FieldStorage> = {
+  strategy: 'u8',
+  backoffMs: 'f64',
+  backoffInitialMs: 'f64',
+  backoffMaxMs: 'f64',
+  waitMs: 'f64',
+  holdsLock: 'u8',
+};
+
+export const nodeMachines = Object.freeze({
+  updateEngine: {
+    name: 'updateEngine',
+    machine: updateEngineMachine,
+    create: createUpdateEngineMachine,
+    defaults: UPDATE_ENGINE_DEFAULTS,
+    fields: updateEngineFields,
+    effects: UPDATE_ENGINE_EFFECTS,
+    events: ['START', 'STOP', 'CHECK_RESPONSE', 'DOWNLOAD_DONE', 'DOWNLOAD_FAILED', 'PING_RESPONSE', 'ERROR_REPORTED'],
+  } satisfies NodeMachineDescriptor<typeof updateEngineMachine, UpdateEngineContext, UpdateEngineEvent>,
+  boot: {
+    name: 'boot',
+    machine: bootMachine,
+    create: createBootMachine,
+    defaults: BOOT_DEFAULTS,
+    fields: bootFields,
+    effects: BOOT_EFFECTS,
+    events: ['REBOOT', 'CRASH', 'POWER_ON', 'START_WARM', 'POST_INSTALL'],
+  } satisfies NodeMachineDescriptor<typeof bootMachine, BootContext, BootEvent>,
+  rebootManager: {
+    name: 'rebootManager',
+    machine: rebootManagerMachine,
+    create: createRebootManagerMachine,
+    defaults: REBOOT_MANAGER_DEFAULTS,
+    fields: rebootManagerFields,
+    effects: REBOOT_MANAGER_EFFECTS,
+    events: ['REBOOT_NEEDED', 'LOCK_GRANTED', 'LOCK_DENIED', 'BOOTED', 'LOCK_RELEASED', 'RELEASE_FAILED', 'STOP'],
+  } satisfies NodeMachineDescriptor<typeof rebootManagerMachine, RebootManagerContext, RebootManagerEvent>,
+});

@@ -1,0 +1,340 @@
+import { setup } from 'xstate';
+import { assert } from '../../engine/assert.ts';
+import { delay, effect, guard } from '../machine/define.ts';
+import { typedUpdate as update } from './typed-update.ts';
+import { checkIntervalMs, firstCheckMs, warmStartCheckMs, type CheckSchedule } from './check-schedule.ts';
+import { BOOT_REPORT, ERROR_CODE } from './omaha.ts';
+
+/**
+ * update_engine on one node: when it checks, what it downloads, what it reports.
+ *
+ * States are update_engine's statuses (src/update_engine/update_attempter.h, all prefixed
+ * `UPDATE_STATUS_` there) plus OFF, which the real daemon does not need because it simply is not
+ * running: the node is down, shutting down or booting.
+ *
+ *   OFF --START--> IDLE --after nextCheckMs--> CHECKING_FOR_UPDATE
+ *   CHECKING_FOR_UPDATE --CHECK_RESPONSE result 0 (noupdate) or 2 (5xx)--> IDLE
+ *   CHECKING_FOR_UPDATE --CHECK_RESPONSE result 1--> UPDATE_AVAILABLE --always--> DOWNLOADING
+ *   DOWNLOADING --DOWNLOAD_DONE--> VERIFYING --after verifyMs--> FINALIZING | REPORTING_ERROR_EVENT
+ *   DOWNLOADING --DOWNLOAD_FAILED--> REPORTING_ERROR_EVENT --ERROR_REPORTED--> IDLE
+ *   FINALIZING --after finalizeMs--> UPDATED_NEED_REBOOT (pings only, until the node goes down)
+ *   any state but OFF --STOP--> OFF
+ *
+ * Events (all fields numbers; the world fills randomness and facts about the outside world):
+ * - START {u, warm, bootResult}: the OS came up. u: uniform draw in [0, 1) for the first check's
+ *   fuzz; warm: 1 when the node has been up a while at the start of the run (its first check is
+ *   u * intervalMs away: somewhere in its cycle), 0 after a real boot (firstCheckMs: 7 min +- 5);
+ *   bootResult: what the first check after this boot reports, BOOT_REPORT (0 nothing, 2 Omaha 3/2
+ *   the new version booted, 44 Omaha 3/0 error 44 rollback); the world maps it from boot.ts
+ *   `bootKind` with `bootReportOf`.
+ * - STOP {}: the OS goes away (shutdown, crash, power loss).
+ * - CHECK_RESPONSE {result, version, u, elidedMs}: the answer to `checkForUpdate`. result:
+ *   CHECK_RESULT (0 noupdate, 1 update, 2 server error: HTTP 5xx or no answer); version: the
+ *   offered version index when result is 1; u: uniform draw for the next interval's fuzz;
+ *   elidedMs: the time of idle checks the world skipped in fast fidelity, added to the next
+ *   interval (0 in full fidelity).
+ * - DOWNLOAD_DONE {verifyOk}: the payload is written to the inactive partition; verifyOk 0 when
+ *   the write did not stick (bad disk) and verification will fail.
+ * - DOWNLOAD_FAILED {}: the transfer failed (server outage, network).
+ * - PING_RESPONSE {u, elidedMs}: the answer to `ping` while a reboot is pending.
+ * - ERROR_REPORTED {u}: the answer to `reportError`; u draws the next interval's fuzz.
+ *
+ * Effects (named outputs; the world implements them and answers later with an event, never
+ * synchronously). Each sees the context as it is at that point of the step:
+ * - checkForUpdate (entry of CHECKING_FOR_UPDATE): send an Omaha update check. If
+ *   ctx.pendingReport is not 0, this is the first check after a boot and carries the boot's
+ *   report: 2 -> event 3 result 2; 44 -> event 3 result 0 with error code 44. Answer:
+ *   CHECK_RESPONSE. (The update right after it clears pendingReport.)
+ * - reportDownloadStarted: Omaha event 13 for ctx.offeredVersion. No answer.
+ * - startDownload (entry of DOWNLOADING): transfer ctx.offeredVersion's payload. Answer:
+ *   DOWNLOAD_DONE or DOWNLOAD_FAILED.
+ * - abortDownload: the node stopped while downloading; cancel the transfer. No answer.
+ * - reportDownloadFinished: Omaha event 14. No answer.
+ * - postInstall: tell the boot machine POST_INSTALL {version: ctx.offeredVersion, bad}. No answer.
+ * - reportUpdateComplete: Omaha event 3 result 1 (installed, reboot pending). No answer.
+ * - needReboot: tell the reboot manager REBOOT_NEEDED. No answer.
+ * - ping: a status ping while UPDATED_NEED_REBOOT. Answer: PING_RESPONSE.
+ * - reportError (entry of REPORTING_ERROR_EVENT): Omaha event 3 result 0 with error code
+ *   ctx.errorCode (ERROR_CODE). Answer: ERROR_REPORTED.
+ *
+ * Behaviour and its sources:
+ * - check schedule: check-schedule.ts (update_check_scheduler.cc); consecutive server errors
+ *   double the interval up to backoffMaxMs, any success resets the count.
+ * - while UPDATED_NEED_REBOOT it only pings and never starts a new update (update_attempter.cc:
+ *   no update check while a reboot is pending).
+ * - UPDATE_AVAILABLE is left at once for DOWNLOADING, as update_engine goes straight from the
+ *   Omaha response to the download action; the Omaha event 13 is sent on the way.
+ * - the first ping comes intervalMs after finalizing, without fuzz: the timer starts from a delay
+ *   transition, which carries no random draw.
+ */
+export const UPDATE_STATUS = Object.freeze({
+  OFF: 'OFF',
+  IDLE: 'IDLE',
+  CHECKING_FOR_UPDATE: 'CHECKING_FOR_UPDATE',
+  UPDATE_AVAILABLE: 'UPDATE_AVAILABLE',
+  DOWNLOADING: 'DOWNLOADING',
+  VERIFYING: 'VERIFYING',
+  FINALIZING: 'FINALIZING',
+  UPDATED_NEED_REBOOT: 'UPDATED_NEED_REBOOT',
+  REPORTING_ERROR_EVENT: 'REPORTING_ERROR_EVENT',
+});
+export type UpdateStatus = (typeof UPDATE_STATUS)[keyof typeof UPDATE_STATUS];
+
+/** CHECK_RESPONSE.result */
+export const CHECK_RESULT = Object.freeze({
+  NO_UPDATE: 0,
+  UPDATE: 1,
+  SERVER_ERROR: 2,
+});
+
+export type UpdateEngineContext = {
+  // Configuration (from the scenario's updateCheck and the node's disk speed).
+  firstMs: number;
+  intervalMs: number;
+  fuzzMs: number;
+  backoffMaxMs: number;
+  verifyMs: number;
+  finalizeMs: number;
+  // State.
+  /** Consecutive server errors. */
+  failures: number;
+  /** Delay of the pending check (IDLE) or ping (UPDATED_NEED_REBOOT) timer, from when it was armed. */
+  nextCheckMs: number;
+  /** Version index of the update being applied; -1 when none. */
+  offeredVersion: number;
+  /** 1 when the downloaded payload will verify. */
+  verifyOk: number;
+  /** BOOT_REPORT to send on the first check after a boot (0 none, 2 success, 44 rollback). */
+  pendingReport: number;
+  /** ERROR_CODE reported by `reportError`; 0 when none. */
+  errorCode: number;
+};
+
+export type UpdateEngineStartEvent = { type: 'START'; u: number; warm: number; bootResult: number };
+export type UpdateEngineStopEvent = { type: 'STOP' };
+export type CheckResponseEvent = { type: 'CHECK_RESPONSE'; result: number; version: number; u: number; elidedMs: number };
+export type DownloadDoneEvent = { type: 'DOWNLOAD_DONE'; verifyOk: number };
+export type DownloadFailedEvent = { type: 'DOWNLOAD_FAILED' };
+export type PingResponseEvent = { type: 'PING_RESPONSE'; u: number; elidedMs: number };
+export type ErrorReportedEvent = { type: 'ERROR_REPORTED'; u: number };
+export type UpdateEngineEvent =
+  | UpdateEngineStartEvent
+  | UpdateEngineStopEvent
+  | CheckResponseEvent
+  | DownloadDoneEvent
+  | DownloadFailedEvent
+  | PingResponseEvent
+  | ErrorReportedEvent;
+
+export const UPDATE_ENGINE_EFFECTS = Object.freeze([
+  'checkForUpdate',
+  'reportDownloadStarted',
+  'startDownload',
+  'abortDownload',
+  'reportDownloadFinished',
+  'postInstall',
+  'reportUpdateComplete',
+  'needReboot',
+  'ping',
+  'reportError',
+] as const);
+export type UpdateEngineEffect = (typeof UPDATE_ENGINE_EFFECTS)[number];
+
+export const UPDATE_ENGINE_DEFAULTS: Readonly<UpdateEngineContext> = Object.freeze({
+  firstMs: 7 * 60_000,
+  intervalMs: 45 * 60_000,
+  fuzzMs: 5 * 60_000,
+  backoffMaxMs: 4 * 60 * 60_000,
+  verifyMs: 10_000,
+  finalizeMs: 5_000,
+  failures: 0,
+  nextCheckMs: 0,
+  offeredVersion: -1,
+  verifyOk: 0,
+  pendingReport: 0,
+  errorCode: 0,
+});
+
+type Ctx = UpdateEngineContext;
+type Ev = UpdateEngineEvent;
+
+function scheduleOf(ctx: Ctx): CheckSchedule {
+  return { firstMs: ctx.firstMs, intervalMs: ctx.intervalMs, fuzzMs: ctx.fuzzMs, backoffMaxMs: ctx.backoffMaxMs };
+}
+
+function assertElided(elidedMs: number): void {
+  assert(elidedMs >= 0 && elidedMs !== Infinity, `elidedMs must be finite and >= 0, got ${elidedMs}`);
+}
+
+// The implementations, shared by every machine built from createUpdateEngineMachine so that the
+// compiler recovers the same functions whatever the initial context.
+const guards = {
+  responseIsUpdate: guard<Ctx, Ev>((_ctx, e) => (e as CheckResponseEvent).result === CHECK_RESULT.UPDATE),
+  responseIsNoUpdate: guard<Ctx, Ev>((_ctx, e) => (e as CheckResponseEvent).result === CHECK_RESULT.NO_UPDATE),
+  verifyPassed: guard<Ctx, Ev>((ctx) => ctx.verifyOk === 1),
+};
+
+const actions = {
+  start: update<Ctx, Ev>((ctx, e) => {
+    const { u, warm, bootResult } = e as UpdateEngineStartEvent;
+    assert(warm === 0 || warm === 1, `START.warm must be 0 or 1, got ${warm}`);
+    assert(
+      bootResult === BOOT_REPORT.NONE || bootResult === BOOT_REPORT.SUCCESS_REBOOT || bootResult === BOOT_REPORT.ROLLBACK,
+      `START.bootResult must be 0, 2 or 44, got ${bootResult}`,
+    );
+    const schedule = scheduleOf(ctx);
+    return {
+      nextCheckMs: warm === 1 ? warmStartCheckMs(schedule, u) : firstCheckMs(schedule, u),
+      pendingReport: bootResult,
+      failures: 0,
+      offeredVersion: -1,
+      verifyOk: 0,
+      errorCode: 0,
+    };
+  }),
+  clearPendingReport: update<Ctx, Ev>(() => ({ pendingReport: 0 })),
+  noUpdate: update<Ctx, Ev>((ctx, e) => {
+    const { u, elidedMs } = e as CheckResponseEvent;
+    assertElided(elidedMs);
+    return { failures: 0, nextCheckMs: elidedMs + checkIntervalMs(scheduleOf(ctx), 0, u) };
+  }),
+  serverError: update<Ctx, Ev>((ctx, e) => {
+    const { result, u, elidedMs } = e as CheckResponseEvent;
+    assert(result === CHECK_RESULT.SERVER_ERROR, `CHECK_RESPONSE.result must be 0, 1 or 2, got ${result}`);
+    assertElided(elidedMs);
+    const failures = ctx.failures + 1;
+    return { failures, nextCheckMs: elidedMs + checkIntervalMs(scheduleOf(ctx), failures, u) };
+  }),
+  acceptUpdate: update<Ctx, Ev>((_ctx, e) => {
+    const { version } = e as CheckResponseEvent;
+    assert(Number.isInteger(version) && version >= 0, `an offered update needs a version index, got ${version}`);
+    return { failures: 0, offeredVersion: version };
+  }),
+  downloadDone: update<Ctx, Ev>((_ctx, e) => {
+    const { verifyOk } = e as DownloadDoneEvent;
+    assert(verifyOk === 0 || verifyOk === 1, `DOWNLOAD_DONE.verifyOk must be 0 or 1, got ${verifyOk}`);
+    return { verifyOk };
+  }),
+  downloadFailed: update<Ctx, Ev>(() => ({ errorCode: ERROR_CODE.DOWNLOAD_TRANSFER })),
+  verifyFailed: update<Ctx, Ev>(() => ({ errorCode: ERROR_CODE.NEW_ROOTFS_VERIFICATION })),
+  armFirstPing: update<Ctx, Ev>((ctx) => ({ nextCheckMs: ctx.intervalMs })),
+  pingAnswered: update<Ctx, Ev>((ctx, e) => {
+    const { u, elidedMs } = e as PingResponseEvent;
+    assertElided(elidedMs);
+    return { nextCheckMs: elidedMs + checkIntervalMs(scheduleOf(ctx), 0, u) };
+  }),
+  errorReported: update<Ctx, Ev>((ctx, e) => {
+    const { u } = e as ErrorReportedEvent;
+    return {
+      failures: 0,
+      nextCheckMs: checkIntervalMs(scheduleOf(ctx), 0, u),
+      offeredVersion: -1,
+      verifyOk: 0,
+      errorCode: 0,
+    };
+  }),
+  checkForUpdate: effect<Ctx, Ev>(),
+  reportDownloadStarted: effect<Ctx, Ev>(),
+  startDownload: effect<Ctx, Ev>(),
+  abortDownload: effect<Ctx, Ev>(),
+  reportDownloadFinished: effect<Ctx, Ev>(),
+  postInstall: effect<Ctx, Ev>(),
+  reportUpdateComplete: effect<Ctx, Ev>(),
+  needReboot: effect<Ctx, Ev>(),
+  ping: effect<Ctx, Ev>(),
+  reportError: effect<Ctx, Ev>(),
+};
+
+const delays = {
+  nextCheckMs: delay<Ctx, Ev>((ctx) => ctx.nextCheckMs),
+  verifyMs: delay<Ctx, Ev>((ctx) => ctx.verifyMs),
+  finalizeMs: delay<Ctx, Ev>((ctx) => ctx.finalizeMs),
+};
+
+const stop = { STOP: { target: 'OFF' } } as const;
+
+/** The machine with an initial context: defaults, then `overrides` (the scenario's values). */
+export function createUpdateEngineMachine(overrides: Partial<UpdateEngineContext> = {}) {
+  const context: UpdateEngineContext = { ...UPDATE_ENGINE_DEFAULTS, ...overrides };
+  assert(context.verifyMs >= 0, `verifyMs must be >= 0, got ${context.verifyMs}`);
+  assert(context.finalizeMs >= 0, `finalizeMs must be >= 0, got ${context.finalizeMs}`);
+  scheduleOf(context); // shape only; the schedule functions assert the values when they run
+  return setup({
+    types: { context: {} as UpdateEngineContext, events: {} as UpdateEngineEvent },
+    guards,
+    actions,
+    delays,
+  }).createMachine({
+    id: 'updateEngine',
+    initial: 'OFF',
+    context,
+    states: {
+      OFF: {
+        on: { START: { target: 'IDLE', actions: 'start' } },
+      },
+      IDLE: {
+        on: { ...stop },
+        after: { nextCheckMs: { target: 'CHECKING_FOR_UPDATE' } },
+      },
+      CHECKING_FOR_UPDATE: {
+        entry: ['checkForUpdate', 'clearPendingReport'],
+        on: {
+          ...stop,
+          CHECK_RESPONSE: [
+            { guard: 'responseIsUpdate', target: 'UPDATE_AVAILABLE', actions: 'acceptUpdate' },
+            { guard: 'responseIsNoUpdate', target: 'IDLE', actions: 'noUpdate' },
+            { target: 'IDLE', actions: 'serverError' },
+          ],
+        },
+      },
+      UPDATE_AVAILABLE: {
+        always: { target: 'DOWNLOADING', actions: 'reportDownloadStarted' },
+      },
+      DOWNLOADING: {
+        entry: 'startDownload',
+        on: {
+          STOP: { target: 'OFF', actions: 'abortDownload' },
+          DOWNLOAD_DONE: { target: 'VERIFYING', actions: ['downloadDone', 'reportDownloadFinished'] },
+          DOWNLOAD_FAILED: { target: 'REPORTING_ERROR_EVENT', actions: 'downloadFailed' },
+        },
+      },
+      VERIFYING: {
+        on: { ...stop },
+        after: {
+          verifyMs: [
+            { guard: 'verifyPassed', target: 'FINALIZING' },
+            { target: 'REPORTING_ERROR_EVENT', actions: 'verifyFailed' },
+          ],
+        },
+      },
+      FINALIZING: {
+        on: { ...stop },
+        after: {
+          finalizeMs: {
+            target: 'UPDATED_NEED_REBOOT',
+            actions: ['postInstall', 'reportUpdateComplete', 'needReboot', 'armFirstPing'],
+          },
+        },
+      },
+      UPDATED_NEED_REBOOT: {
+        on: {
+          ...stop,
+          // Re-entering re-arms the ping timer with the new nextCheckMs.
+          PING_RESPONSE: { target: 'UPDATED_NEED_REBOOT', reenter: true, actions: 'pingAnswered' },
+        },
+        // Targetless: the timer is spent until PING_RESPONSE re-arms it.
+        after: { nextCheckMs: { actions: 'ping' } },
+      },
+      REPORTING_ERROR_EVENT: {
+        entry: 'reportError',
+        on: {
+          ...stop,
+          ERROR_REPORTED: { target: 'IDLE', actions: 'errorReported' },
+        },
+      },
+    },
+  });
+}
+
+export const updateEngineMachine = createUpdateEngineMachine();
+export type UpdateEngineMachine = typeof updateEngineMachine;
