@@ -1,7 +1,7 @@
 // Checks the schema's defaults and normalisation: what a minimal file becomes, how every range,
 // unit and calendar value is normalised, and the shapes of faults and actions.
-import { describe, expect, it } from 'vitest';
-import { bootFailureProbabilityFor, effectivePolicy } from '../../sim/scenario/index.ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { bootFailureProbabilityFor, effectivePolicy, type Expectation, type Fault, type RangeMs, type Scenario } from '../../sim/scenario/index.ts';
 import { MINIMAL, errorsOf, lines, load } from './helpers.ts';
 
 describe('defaults', () => {
@@ -222,5 +222,19 @@ describe('faults and actions', () => {
       'test.yaml:3:25: faults[0].kind: expected kind to be one of: node-crash, power-loss, partition, message-loss, latency-spike, etcd-kill, etcd-restart, server-outage, lock-holder-dies, clock-skew, bad-disk; found "node-crush" (did you mean "node-crash"?)',
       'test.yaml:4:24: actions[0].do: expected do to be one of: pause-rollout, resume-rollout, unlock, set-policy, publish-release; found "pause"',
     ]);
+  });
+});
+
+describe('the Scenario type', () => {
+  it('carries normalised values: numbers for units, {min, max} for ranges, parsed expectations', () => {
+    expectTypeOf<Scenario['duration']>().toEqualTypeOf<number>();
+    expectTypeOf<Scenario['start']>().toEqualTypeOf<number>();
+    expectTypeOf<Scenario['fleet']['boot']['shutdown']>().toEqualTypeOf<RangeMs>();
+    expectTypeOf<Scenario['etcd']['electionTimeout']>().toEqualTypeOf<RangeMs>();
+    expectTypeOf<Scenario['expect']>().toEqualTypeOf<Expectation[]>();
+    expectTypeOf<Scenario['policy']['default']['maxUpdatesPerPeriod']>().toEqualTypeOf<number | null>();
+    expectTypeOf<NonNullable<Scenario['reboot']['window']>['days']>().toEqualTypeOf<number[]>();
+    expectTypeOf<Extract<Fault, { kind: 'node-crash' }>['duration']>().toEqualTypeOf<number | null>();
+    expectTypeOf<Fault['at']>().toEqualTypeOf<RangeMs>();
   });
 });
