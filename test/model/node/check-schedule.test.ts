@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  CHECK_GAP_MIN_MS,
+  DEFAULT_CHECK_SCHEDULE,
+  checkIntervalMs,
+  firstCheckMs,
+  warmStartCheckMs,
+} from '../../../sim/model/node/check-schedule.ts';
+
+// The update check schedule of update_check_scheduler.cc: nominal values at u = 0.5, the fuzz
+// bounds at u = 0 and u -> 1, the doubling after server errors up to the cap, and properties over
+// random draws (bounds, monotonicity in the failure count).
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const schedule = DEFAULT_CHECK_SCHEDULE;
+const uniform = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+
+describe('check schedule (update_check_scheduler.cc)', () => {
+  it('defaults to a first check at 7 min, then every 45 min, fuzz +-5 min, backoff cap 4 h', () => {
+    expect(schedule).toEqual({ firstMs: 7 * MINUTE_MS, intervalMs: 45 * MINUTE_MS, fuzzMs: 5 * MINUTE_MS, backoffMaxMs: 4 * HOUR_MS });
+  });
+
+  it('firstCheckMs lands on 7 min at u = 0.5 and spans 2 to 12 min', () => {
+    expect(firstCheckMs(schedule, 0.5)).toBe(7 * MINUTE_MS);
+    expect(firstCheckMs(schedule, 0)).toBe(2 * MINUTE_MS);
+    expect(firstCheckMs(schedule, 0.999999)).toBeCloseTo(12 * MINUTE_MS, -1);
+  });
+
+  it('checkIntervalMs after a success stays within 45 min +- 5 min for every draw', () => {
+    fc.assert(
+      fc.property(uniform, (u) => {
+        const ms = checkIntervalMs(schedule, 0, u);
+        return ms >= 40 * MINUTE_MS && ms <= 50 * MINUTE_MS; // floating point may round u -> 1 up to the bound
+      }),
+    );
+  });
+
+  it('checkIntervalMs doubles the interval per consecutive server error: 90 min, 3 h, then the 4 h cap', () => {
+    expect(checkIntervalMs(schedule, 1, 0.5)).toBe(90 * MINUTE_MS);
+    expect(checkIntervalMs(schedule, 2, 0.5)).toBe(180 * MINUTE_MS);
+    expect(checkIntervalMs(schedule, 3, 0.5)).toBe(4 * HOUR_MS);
+    expect(checkIntervalMs(schedule, 50, 0.5)).toBe(4 * HOUR_MS);
+    expect(checkIntervalMs(schedule, 5000, 0.5)).toBe(4 * HOUR_MS);
+  });
+
+  it('checkIntervalMs fuzzes a backed-off interval by +- half of it', () => {
+    expect(checkIntervalMs(schedule, 1, 0)).toBe(45 * MINUTE_MS);
+    expect(checkIntervalMs(schedule, 3, 0)).toBe(2 * HOUR_MS);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), uniform, (failures, u) => {
+        const nominalMs = Math.min(4 * HOUR_MS, 45 * MINUTE_MS * 2 ** failures);
+        const ms = checkIntervalMs(schedule, failures, u);
+        return ms >= nominalMs / 2 && ms <= nominalMs * 1.5;
+      }),
+    );
+  });
+
+  it('checkIntervalMs never shortens the interval when failures grow, for the same draw', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 }), uniform, (failures, u) => {
+        return checkIntervalMs(schedule, failures + 1, u) >= checkIntervalMs(schedule, failures, u);
+      }),
+    );
+  });
+
+  it('keeps checks at least 1 ms apart when the fuzz exceeds the interval', () => {
+    const wild = { firstMs: 1_000, intervalMs: 1_000, fuzzMs: 10_000, backoffMaxMs: 4_000 };
+    expect(checkIntervalMs(wild, 0, 0)).toBe(CHECK_GAP_MIN_MS);
+    expect(firstCheckMs(wild, 0)).toBe(CHECK_GAP_MIN_MS);
+    expect(warmStartCheckMs(wild, 0)).toBe(CHECK_GAP_MIN_MS);
+  });
+
+  it('warmStartCheckMs places a node that has been up a while uniformly in its 45-minute cycle', () => {
+    expect(warmStartCheckMs(schedule, 0.5)).toBe(22.5 * MINUTE_MS);
+    fc.assert(fc.property(uniform, (u) => warmStartCheckMs(schedule, u) <= 45 * MINUTE_MS));
+  });
+
+  it('rejects draws outside [0, 1] and negative or fractional failure counts', () => {
+    expect(() => checkIntervalMs(schedule, 0, 1.5)).toThrow(/uniform/);
+    expect(() => firstCheckMs(schedule, -0.1)).toThrow(/uniform/);
+    expect(() => checkIntervalMs(schedule, -1, 0.5)).toThrow(/failures/);
+    expect(() => checkIntervalMs(schedule, 1.5, 0.5)).toThrow(/failures/);
+    expect(() => checkIntervalMs({ ...schedule, intervalMs: 0 }, 0, 0.5)).toThrow(/intervalMs/);
+  });
+
+  it('is a pure function: the same draws give the same schedule (the world replays it to elide checks)', () => {
+    fc.assert(
+      fc.property(fc.array(uniform, { maxLength: 50 }), (draws) => {
+        const sum = (xs: number[]) => xs.reduce((t, u) => t + checkIntervalMs(schedule, 0, u), 0);
+        return sum(draws) === sum([...draws]);
+      }),
+    );
+  });
+});
