@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { checkIntervalMs, DEFAULT_CHECK_SCHEDULE } from '../../../sim/model/node/check-schedule.ts';
+import { BOOT_REPORT, ERROR_CODE } from '../../../sim/model/node/omaha.ts';
+import {
+  CHECK_RESULT,
+  UPDATE_ENGINE_EFFECTS,
+  UPDATE_STATUS,
+  createUpdateEngineMachine,
+  updateEngineMachine,
+} from '../../../sim/model/node/update-engine.ts';
+import { HOUR_MS, MachineHarness, MINUTE_MS, SECOND_MS } from './harness.ts';
+
+// The update_engine machine driven as an xstate actor on the simulation clock, with a scripted
+// world answering its effects as separate events. Each test follows one path of
+// update_attempter.h's statuses and checks the times and order of the effects.
+
+function engine(overrides = {}) {
+  return new MachineHarness(createUpdateEngineMachine(overrides), UPDATE_ENGINE_EFFECTS);
+}
+
+const noUpdate = { type: 'CHECK_RESPONSE', result: CHECK_RESULT.NO_UPDATE, version: -1, u: 0.5, elidedMs: 0 };
+const serverError = { ...noUpdate, result: CHECK_RESULT.SERVER_ERROR };
+const offer = (version: number) => ({ ...noUpdate, result: CHECK_RESULT.UPDATE, version });
+
+describe('update_engine (update_attempter.h statuses)', () => {
+  it('stays OFF until the OS starts it, whatever time passes', () => {
+    const h = engine();
+    h.runUntil(7 * 24 * HOUR_MS);
+    expect(h.state).toBe(UPDATE_STATUS.OFF);
+    expect(h.effects).toEqual([]);
+  });
+
+  it('checks first 7 min after a boot at u = 0.5, then every 45 min (update_check_scheduler.cc)', () => {
+    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(100, noUpdate));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: BOOT_REPORT.NONE });
+    expect(h.state).toBe(UPDATE_STATUS.IDLE);
+    h.runUntil(3 * HOUR_MS);
+    const times = h.named('checkForUpdate').map((e) => e.time);
+    // Each answer takes 100 ms and the next interval starts from the answer.
+    expect(times).toEqual([7, 52, 97, 142].map((m, i) => m * MINUTE_MS + i * 100));
+  });
+
+  it('a node up a while at the start checks after u * 45 min (somewhere in its cycle)', () => {
+    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(0, noUpdate));
+    h.send({ type: 'START', u: 0.2, warm: 1, bootResult: BOOT_REPORT.NONE });
+    h.runUntil(10 * MINUTE_MS);
+    expect(h.named('checkForUpdate').map((e) => e.time)).toEqual([9 * MINUTE_MS]);
+  });
+
+  it('adds the world\'s elided idle time to the next interval (fast fidelity)', () => {
+    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(0, { ...noUpdate, elidedMs: 10 * HOUR_MS }));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+    h.runUntil(11 * HOUR_MS);
+    expect(h.named('checkForUpdate').map((e) => e.time)).toEqual([7 * MINUTE_MS, 7 * MINUTE_MS + 10 * HOUR_MS + 45 * MINUTE_MS]);
+  });
+
+  it('doubles the interval on consecutive server errors up to 4 h and resets after a success', () => {
+    let answers = 0;
+    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(0, answers++ < 4 ? serverError : noUpdate));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+    h.runUntil(14 * HOUR_MS);
+    const times = h.named('checkForUpdate').map((e) => e.time);
+    const gaps = times.slice(1).map((t, i) => (t - times[i]) / MINUTE_MS);
+    expect(gaps.slice(0, 5)).toEqual([90, 180, 240, 240, 45]);
+    expect(h.context.failures).toBe(0);
+  });
+
+  it('runs an update end to end: 13 DownloadStarted, download, 14, verify, finalize, postinstall, 3/1, need reboot', () => {
+    const h = engine({ verifyMs: 10 * SECOND_MS, finalizeMs: 5 * SECOND_MS })
+      .on('checkForUpdate', (_r, w) => w.sendAfter(200, offer(3)))
+      .on('startDownload', (_r, w) => w.sendAfter(60 * SECOND_MS, { type: 'DOWNLOAD_DONE', verifyOk: 1 }));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+    h.runUntil(7 * MINUTE_MS + 75_199);
+    expect(h.state).toBe(UPDATE_STATUS.FINALIZING);
+    h.runUntil(7 * MINUTE_MS + 75_200);
+    expect(h.state).toBe(UPDATE_STATUS.UPDATED_NEED_REBOOT);
+    const t0 = 7 * MINUTE_MS;
+    expect(h.effects.map((e) => [e.name, e.time - t0])).toEqual([
+      ['checkForUpdate', 0],
+      ['reportDownloadStarted', 200],
+      ['startDownload', 200],
+      ['reportDownloadFinished', 60_200],
+      ['postInstall', 75_200],
+      ['reportUpdateComplete', 75_200],
+      ['needReboot', 75_200],
+    ]);
+    expect(h.named('startDownload')[0].context.offeredVersion).toBe(3);
+    expect(h.named('postInstall')[0].context.offeredVersion).toBe(3);
+  });
+
+  it('while UPDATED_NEED_REBOOT it only pings and never starts another update (update_attempter.cc)', () => {
+    const h = engine()
+      .on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(1)))
+      .on('startDownload', (_r, w) => w.sendAfter(0, { type: 'DOWNLOAD_DONE', verifyOk: 1 }))
+      .on('ping', (_r, w) => w.sendAfter(50, { type: 'PING_RESPONSE', u: 0.5, elidedMs: 0 }));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+    h.runUntil(3 * 24 * HOUR_MS);
+    expect(h.state).toBe(UPDATE_STATUS.UPDATED_NEED_REBOOT);
+    expect(h.named('checkForUpdate')).toHaveLength(1);
+    expect(h.named('startDownload')).toHaveLength(1);
+    const pings = h.named('ping').map((e) => e.time);
+    expect(pings.length).toBeGreaterThan(90);
+    const gaps = pings.slice(1).map((t, i) => t - pings[i]);
+    expect(new Set(gaps)).toEqual(new Set([45 * MINUTE_MS + 50]));
+  });
+
+  it('a payload that does not verify (bad disk) reports error 15 and goes back to IDLE', () => {
+    const h = engine()
+      .on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(2)))
+      .on('startDownload', (_r, w) => w.sendAfter(1_000, { type: 'DOWNLOAD_DONE', verifyOk: 0 }))
+      .on('reportError', (_r, w) => w.sendAfter(100, { type: 'ERROR_REPORTED', u: 0.5 }));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+    h.runUntil(8 * MINUTE_MS);
+    expect(h.state).toBe(UPDATE_STATUS.IDLE);
+    expect(h.named('reportError').map((e) => e.context.errorCode)).toEqual([ERROR_CODE.NEW_ROOTFS_VERIFICATION]);
+    expect(h.named('postInstall')).toEqual([]);
+    expect(h.context.offeredVersion).toBe(-1);
+    expect(h.context.nextCheckMs).toBe(checkIntervalMs(DEFAULT_CHECK_SCHEDULE, 0, 0.5));
+  });
+
+  it('a failed transfer reports error 9 and the next check comes 45 min later', () => {
+    let offered = false;
+    const h = engine()
+      .on('checkForUpdate', (_r, w) => w.sendAfter(0, offered ? noUpdate : ((offered = true), offer(2))))
+      .on('startDownload', (_r, w) => w.sendAfter(1_000, { type: 'DOWNLOAD_FAILED' }))
+      .on('reportError', (_r, w) => w.sendAfter(0, { type: 'ERROR_REPORTED', u: 0.5 }));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+    h.runUntil(HOUR_MS);
+    expect(h.named('reportError').map((e) => e.context.errorCode)).toEqual([ERROR_CODE.DOWNLOAD_TRANSFER]);
+    expect(h.named('checkForUpdate').map((e) => e.time)).toEqual([7 * MINUTE_MS, 7 * MINUTE_MS + 1_000 + 45 * MINUTE_MS]);
+  });
+
+  it('carries the boot report to the first check only: 3/0 error 44 after a rollback', () => {
+    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(0, noUpdate));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: BOOT_REPORT.ROLLBACK });
+    h.runUntil(2 * HOUR_MS);
+    expect(h.named('checkForUpdate').map((e) => e.context.pendingReport)).toEqual([BOOT_REPORT.ROLLBACK, 0, 0]);
+  });
+
+  it('STOP while downloading aborts the transfer; late answers to an OFF engine are ignored', () => {
+    const h = engine()
+      .on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(1)))
+      .on('startDownload', (_r, w) => {
+        w.sendAfter(10 * SECOND_MS, { type: 'STOP' });
+        w.sendAfter(20 * SECOND_MS, { type: 'DOWNLOAD_DONE', verifyOk: 1 });
+      });
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+    h.runUntil(HOUR_MS);
+    expect(h.state).toBe(UPDATE_STATUS.OFF);
+    expect(h.names()).toEqual(['checkForUpdate', 'reportDownloadStarted', 'startDownload', 'abortDownload']);
+  });
+
+  it('STOP from every status reaches OFF and cancels its timers; START afterwards begins a fresh cycle', () => {
+    // [status to stop in, the world's behaviour that holds the engine there]
+    const paths: [string, (h: MachineHarness) => void][] = [
+      [UPDATE_STATUS.IDLE, () => {}],
+      [UPDATE_STATUS.CHECKING_FOR_UPDATE, () => {}],
+      [UPDATE_STATUS.DOWNLOADING, (h) => h.on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(1)))],
+      [
+        UPDATE_STATUS.VERIFYING,
+        (h) =>
+          h
+            .on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(1)))
+            .on('startDownload', (_r, w) => w.sendAfter(0, { type: 'DOWNLOAD_DONE', verifyOk: 1 })),
+      ],
+      [UPDATE_STATUS.UPDATED_NEED_REBOOT, (h) =>
+        h
+          .on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(1)))
+          .on('startDownload', (_r, w) => w.sendAfter(0, { type: 'DOWNLOAD_DONE', verifyOk: 1 }))],
+      [UPDATE_STATUS.REPORTING_ERROR_EVENT, (h) =>
+        h
+          .on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(1)))
+          .on('startDownload', (_r, w) => w.sendAfter(0, { type: 'DOWNLOAD_FAILED' }))],
+    ];
+    for (const [status, script] of paths) {
+      const h = engine({ verifyMs: 60 * SECOND_MS });
+      script(h);
+      h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+      const stopAtMs = status === UPDATE_STATUS.IDLE ? MINUTE_MS : status === UPDATE_STATUS.UPDATED_NEED_REBOOT ? 10 * MINUTE_MS : 7 * MINUTE_MS + 30 * SECOND_MS;
+      h.runUntil(stopAtMs);
+      expect(h.state, status).toBe(status);
+      h.send({ type: 'STOP' });
+      expect(h.state).toBe(UPDATE_STATUS.OFF);
+      const effectsAtStop = h.effects.length;
+      h.runUntil(stopAtMs + 24 * HOUR_MS);
+      expect(h.effects.length, `no effect after STOP in ${status}`).toBe(effectsAtStop);
+      h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+      expect(h.state).toBe(UPDATE_STATUS.IDLE);
+      expect(h.context.offeredVersion).toBe(-1);
+    }
+  });
+
+  it('exports the machine built from the defaults', () => {
+    expect(updateEngineMachine.config.context).toMatchObject({ intervalMs: 45 * MINUTE_MS, offeredVersion: -1 });
+  });
+});
