@@ -60,8 +60,10 @@ export function guard<C extends MachineContext, E extends MachineEvent>(fn: Guar
  * this update (as with xstate's `assign`).
  */
 export function update<C extends MachineContext, E extends MachineEvent>(fn: UpdateFn<C, E>) {
+  // The event type parameters are left open (`any`) so that the action fits any machine's event
+  // union in setup(); the function itself is typed by the caller's C and E.
   return mark(
-    assign(({ context, event }: ActionArgs<C, E>) => fn(context, event) as Partial<C>),
+    assign<C, any, undefined, any, any>(({ context, event }) => fn(context, event as E) as Partial<C>),
     { kind: 'update', fn },
   );
 }

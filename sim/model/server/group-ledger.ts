@@ -1,0 +1,133 @@
+import { assert } from '../../engine/assert.ts';
+import type { GroupUpdateStats } from './policy.ts';
+
+/**
+ * What the update server remembers of one group's updates, enough to answer Nebraska's
+ * UpdatesStats (backend/pkg/api/groups.go getGroupUpdatesStats) in O(1) amortised per check:
+ * - grants in the last period: grant times are appended in time order; a pointer skips those
+ *   older than the period;
+ * - in progress / timed out: a grant stays "in progress" until the node reports completion
+ *   (Omaha 3/2, success after reboot) or an error (3/0); it counts as timed out once older than
+ *   update_timeout. Entries sit in grant order with a pointer at the timeout cutoff, so the
+ *   counts move as time passes without rescanning.
+ * Times only move forward, except when set-policy changes a period or timeout: then the pointers
+ * are found again by binary search.
+ */
+export class GroupLedger {
+  private grantTimes = new Float64Array(64);
+  private grantCount = 0;
+  private periodIndex = 0; // first grant inside the current period
+
+  // In-progress entries, in grant order.
+  private entryNode = new Int32Array(64);
+  private entryDone = new Uint8Array(64);
+  private entryCount = 0;
+  private timeoutIndex = 0; // entries before this one are older than the timeout
+  private openCount = 0; // entries not done
+  private openBeforeTimeout = 0; // entries not done and timed out
+  private readonly entryOfNode = new Map<number, number>();
+
+  private readonly succeeded = new Map<number, number>();
+  private readonly failed = new Map<number, number>();
+  private lastNowMs = 0;
+
+  constructor(
+    private periodMs: number,
+    private updateTimeoutMs: number,
+  ) {}
+
+  /** Records a grant to `node` at `nowMs`. */
+  grant(node: number, nowMs: number): void {
+    assert(nowMs >= this.lastNowMs, 'ledger time went backwards');
+    assert(!this.entryOfNode.has(node), `node ${node} already has an update in progress`);
+    if (this.grantCount === this.grantTimes.length) this.grantTimes = grow(this.grantTimes);
+    this.grantTimes[this.grantCount++] = nowMs;
+    if (this.entryCount === this.entryNode.length) {
+      this.entryNode = grow(this.entryNode);
+      this.entryDone = grow(this.entryDone);
+    }
+    this.entryNode[this.entryCount] = node;
+    this.entryDone[this.entryCount] = 0;
+    this.entryOfNode.set(node, this.entryCount++);
+    this.openCount++;
+  }
+
+  hasUpdateInProgress(node: number): boolean {
+    return this.entryOfNode.has(node);
+  }
+
+  /** The node reported completion (success) or an error for `version`. */
+  complete(node: number, version: number, success: boolean): void {
+    const entry = this.entryOfNode.get(node);
+    if (entry !== undefined) {
+      this.entryDone[entry] = 1;
+      this.entryOfNode.delete(node);
+      this.openCount--;
+      if (entry < this.timeoutIndex) this.openBeforeTimeout--;
+    }
+    const counts = success ? this.succeeded : this.failed;
+    counts.set(version, (counts.get(version) ?? 0) + 1);
+  }
+
+  succeededFor(version: number): number {
+    return this.succeeded.get(version) ?? 0;
+  }
+
+  failedFor(version: number): number {
+    return this.failed.get(version) ?? 0;
+  }
+
+  stats(nowMs: number, version: number): GroupUpdateStats {
+    this.advance(nowMs);
+    return {
+      grantedInLastPeriod: this.grantCount - this.periodIndex,
+      inProgress: this.openCount - this.openBeforeTimeout,
+      timedOut: this.openBeforeTimeout,
+      succeededForVersion: this.succeededFor(version),
+    };
+  }
+
+  /** set-policy changed the period or the timeout. */
+  reconfigure(periodMs: number, updateTimeoutMs: number, nowMs: number): void {
+    this.periodMs = periodMs;
+    this.updateTimeoutMs = updateTimeoutMs;
+    this.periodIndex = 0;
+    this.timeoutIndex = 0;
+    this.openBeforeTimeout = 0;
+    this.advance(nowMs);
+  }
+
+  /**
+   * Earliest time after `nowMs` at which a grant leaves the period window, Infinity when none will:
+   * the next moment the per-period limit can free a slot by the passing of time alone.
+   */
+  nextPeriodExpiryMs(nowMs: number): number {
+    this.advance(nowMs);
+    return this.periodIndex < this.grantCount ? this.grantTimes[this.periodIndex] + this.periodMs : Infinity;
+  }
+
+  private advance(nowMs: number): void {
+    assert(nowMs >= this.lastNowMs, 'ledger time went backwards');
+    this.lastNowMs = nowMs;
+    // Nebraska: granted in last period = last_update_granted_ts > now - period_interval.
+    const periodCutoff = nowMs - this.periodMs;
+    while (this.periodIndex < this.grantCount && this.grantTimes[this.periodIndex] <= periodCutoff) this.periodIndex++;
+    // Timed out = in progress and last_update_granted_ts < now - update_timeout.
+    const timeoutCutoff = nowMs - this.updateTimeoutMs;
+    while (this.timeoutIndex < this.entryCount && this.grantTimeOfEntry(this.timeoutIndex) < timeoutCutoff) {
+      if (this.entryDone[this.timeoutIndex] === 0) this.openBeforeTimeout++;
+      this.timeoutIndex++;
+    }
+  }
+
+  // Entries and grants are appended together, so entry i was granted at grantTimes[i].
+  private grantTimeOfEntry(entry: number): number {
+    return this.grantTimes[entry];
+  }
+}
+
+function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
+}

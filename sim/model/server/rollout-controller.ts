@@ -1,0 +1,77 @@
+import { setup } from 'xstate';
+import { effect, update, type MachineContext } from '../machine/define.ts';
+
+/**
+ * A group's rollout of its channel's newest release, as an operator sees it in Nebraska's UI:
+ * waiting (published, nothing granted yet), rolling (updates granted), paused (by an operator),
+ * halted (by the failure-ratio rule or an operator), completed (every node of the group runs it).
+ * Operator actions map onto events: pause-rollout -> PAUSE, resume-rollout -> RESUME.
+ *
+ * Written with the define.ts wrappers like the node machines (one definition, compilable), and
+ * run as an xstate actor: there is one per group, so speed does not matter here.
+ * Effect `rolloutChanged` lets the server trace each change.
+ */
+export interface RolloutContext extends MachineContext {
+  /** Version index of the group's current target release; -1 before any release. */
+  target: number;
+}
+
+export type RolloutEvent =
+  | { type: 'RELEASE'; version: number }
+  | { type: 'GRANTED' }
+  | { type: 'COMPLETED' }
+  | { type: 'PAUSE' }
+  | { type: 'RESUME' }
+  | { type: 'HALT' };
+
+export const ROLLOUT_STATES = ['waiting', 'rolling', 'paused', 'halted', 'completed'] as const;
+export type RolloutState = (typeof ROLLOUT_STATES)[number];
+
+export const rolloutControllerMachine = setup({
+  types: { context: {} as RolloutContext, events: {} as RolloutEvent },
+  actions: {
+    // Typed loosely: define.ts events are flat records; only RELEASE carries `version`.
+    setTarget: update<RolloutContext, any>((_ctx, event: { version: number }) => ({ target: event.version })),
+    rolloutChanged: effect<RolloutContext>(),
+  },
+}).createMachine({
+  id: 'rollout',
+  context: { target: -1 },
+  initial: 'completed',
+  states: {
+    // Nothing to roll out: every node runs the newest release (or none is published yet).
+    completed: {
+      entry: 'rolloutChanged',
+      on: { RELEASE: { target: 'waiting', actions: 'setTarget' }, PAUSE: 'paused', HALT: 'halted' },
+    },
+    waiting: {
+      entry: 'rolloutChanged',
+      on: {
+        GRANTED: 'rolling',
+        COMPLETED: 'completed',
+        RELEASE: { target: 'waiting', reenter: true, actions: 'setTarget' },
+        PAUSE: 'paused',
+        HALT: 'halted',
+      },
+    },
+    rolling: {
+      entry: 'rolloutChanged',
+      on: {
+        COMPLETED: 'completed',
+        RELEASE: { target: 'waiting', actions: 'setTarget' },
+        PAUSE: 'paused',
+        HALT: 'halted',
+      },
+    },
+    paused: {
+      entry: 'rolloutChanged',
+      on: { RESUME: 'rolling', RELEASE: { actions: 'setTarget' }, HALT: 'halted', COMPLETED: 'completed' },
+    },
+    // A halt holds until an operator resumes; a new release does not lift it (it may be the fix,
+    // but that is for the operator to say).
+    halted: {
+      entry: 'rolloutChanged',
+      on: { RESUME: 'rolling', RELEASE: { actions: 'setTarget' } },
+    },
+  },
+});
