@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import {
+  REBOOT_MANAGER_EFFECTS,
+  REBOOT_MANAGER_STATE,
+  REBOOT_STRATEGY,
+  createRebootManagerMachine,
+} from '../../../sim/model/node/reboot-manager.ts';
+import { HOUR_MS, MachineHarness, MINUTE_MS, SECOND_MS } from './harness.ts';
+
+// The locksmithd-like reboot manager as an xstate actor on the simulation clock, with a scripted
+// lock: each strategy's path from REBOOT_NEEDED to the reboot, the lock retry backoff (5 s
+// doubling to 5 min), late grants from a world that holds requests open, the reboot window, and
+// locksmith's NO TTL semantics (a node that never returns keeps the lock).
+
+function manager(strategy: number): MachineHarness {
+  const h = new MachineHarness(createRebootManagerMachine({ strategy }), REBOOT_MANAGER_EFFECTS);
+  h.send({ type: 'BOOTED' });
+  return h;
+}
+
+describe('reboot manager (coreos/locksmith)', () => {
+  it('starts stopped with the node and becomes idle when the OS boots', () => {
+    const h = new MachineHarness(createRebootManagerMachine(), REBOOT_MANAGER_EFFECTS);
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.STOPPED);
+    h.send({ type: 'BOOTED' });
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.IDLE);
+    expect(h.effects).toEqual([]);
+  });
+
+  it('strategy reboot reboots at once without a lock', () => {
+    const h = manager(REBOOT_STRATEGY.REBOOT);
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.REBOOTING);
+    expect(h.names()).toEqual(['reboot']);
+    expect(h.context.holdsLock).toBe(0);
+  });
+
+  it('strategy reboot waits for the reboot window when one is configured (locksmith README)', () => {
+    const h = manager(REBOOT_STRATEGY.REBOOT);
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 3 * HOUR_MS });
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.WAITING_FOR_WINDOW);
+    h.runUntil(3 * HOUR_MS);
+    expect(h.effects.map((e) => [e.name, e.time])).toEqual([['reboot', 3 * HOUR_MS]]);
+  });
+
+  it('strategy off stages the update and never reboots', () => {
+    const h = manager(REBOOT_STRATEGY.OFF);
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    h.runUntil(30 * 24 * HOUR_MS);
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.STAGED);
+    expect(h.effects).toEqual([]);
+  });
+
+  it('etcd-lock takes the lock, reboots, and releases the lock after the node is back', () => {
+    const h = manager(REBOOT_STRATEGY.ETCD_LOCK)
+      .on('acquireLock', (_r, w) => w.sendAfter(10, { type: 'LOCK_GRANTED' }))
+      .on('reboot', (_r, w) => {
+        w.sendAfter(0, { type: 'STOP' }); // the boot machine's shutdownStarted
+        w.sendAfter(5 * SECOND_MS, { type: 'BOOTED' });
+      })
+      .on('releaseLock', (_r, w) => w.sendAfter(10, { type: 'LOCK_RELEASED' }));
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    h.runUntil(2 * SECOND_MS);
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.STOPPED);
+    expect(h.context.holdsLock).toBe(1);
+    h.runUntil(HOUR_MS);
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.IDLE);
+    expect(h.context.holdsLock).toBe(0);
+    expect(h.effects.map((e) => [e.name, e.time])).toEqual([
+      ['acquireLock', 0],
+      ['reboot', 10],
+      ['releaseLock', 10 + 5 * SECOND_MS],
+    ]);
+  });
+
+  it('fleet-lock follows the same steps (FleetLock pre-reboot / steady-state)', () => {
+    const h = manager(REBOOT_STRATEGY.FLEET_LOCK).on('acquireLock', (_r, w) => w.sendAfter(0, { type: 'LOCK_GRANTED' }));
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    h.runFor(SECOND_MS);
+    expect(h.names()).toEqual(['acquireLock', 'reboot']);
+  });
+
+  it('retries a denied lock after 5 s, doubling up to 5 min (locksmithd lock backoff)', () => {
+    const h = manager(REBOOT_STRATEGY.ETCD_LOCK).on('acquireLock', (_r, w) => w.sendAfter(0, { type: 'LOCK_DENIED', windowWaitMs: 0 }));
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    h.runUntil(HOUR_MS);
+    const times = h.named('acquireLock').map((e) => e.time);
+    const gaps = times.slice(1).map((t, i) => (t - times[i]) / SECOND_MS);
+    expect(gaps.slice(0, 9)).toEqual([5, 10, 20, 40, 80, 160, 300, 300, 300]);
+    expect(h.named('reboot')).toEqual([]);
+  });
+
+  it('after a denial, waits for the next window when it closed meanwhile', () => {
+    const h = manager(REBOOT_STRATEGY.ETCD_LOCK).on('acquireLock', (r, w) => {
+      if (r.time === 0) w.sendAfter(0, { type: 'LOCK_DENIED', windowWaitMs: 20 * HOUR_MS });
+      else w.sendAfter(0, { type: 'LOCK_GRANTED' });
+    });
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    h.runUntil(24 * HOUR_MS);
+    expect(h.effects.map((e) => [e.name, e.time])).toEqual([
+      ['acquireLock', 0],
+      ['acquireLock', 20 * HOUR_MS],
+      ['reboot', 20 * HOUR_MS],
+    ]);
+  });
+
+  it('waits for the reboot window before asking for the lock', () => {
+    const h = manager(REBOOT_STRATEGY.ETCD_LOCK);
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 90 * MINUTE_MS });
+    h.runUntil(90 * MINUTE_MS - 1);
+    expect(h.effects).toEqual([]);
+    h.runUntil(90 * MINUTE_MS);
+    expect(h.names()).toEqual(['acquireLock']);
+  });
+
+  it('accepts a late grant from a world that held the request open while the semaphore was full', () => {
+    const h = manager(REBOOT_STRATEGY.ETCD_LOCK).on('acquireLock', (_r, w) => w.sendAfter(6 * HOUR_MS, { type: 'LOCK_GRANTED' }));
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    h.runUntil(6 * HOUR_MS - 1);
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.LOCKING);
+    h.runUntil(6 * HOUR_MS);
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.REBOOTING);
+    expect(h.names()).toEqual(['acquireLock', 'reboot']);
+  });
+
+  it('accepts a grant that arrives during the backoff after a denial', () => {
+    const h = manager(REBOOT_STRATEGY.ETCD_LOCK).on('acquireLock', (_r, w) => {
+      w.sendAfter(0, { type: 'LOCK_DENIED', windowWaitMs: 0 });
+      w.sendAfter(SECOND_MS, { type: 'LOCK_GRANTED' });
+    });
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    h.runUntil(SECOND_MS);
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.REBOOTING);
+    expect(h.context.holdsLock).toBe(1);
+    h.runUntil(HOUR_MS);
+    expect(h.names()).toEqual(['acquireLock', 'reboot']);
+  });
+
+  it('a node that never comes back keeps its lock: there is no TTL (locksmith)', () => {
+    const h = manager(REBOOT_STRATEGY.ETCD_LOCK)
+      .on('acquireLock', (_r, w) => w.sendAfter(0, { type: 'LOCK_GRANTED' }))
+      .on('reboot', (_r, w) => w.sendAfter(0, { type: 'STOP' }));
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    h.runUntil(30 * 24 * HOUR_MS);
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.STOPPED);
+    expect(h.context.holdsLock).toBe(1);
+    expect(h.named('releaseLock')).toEqual([]);
+  });
+
+  it('a grant that reaches a stopped node is kept and released when the node boots', () => {
+    const h = manager(REBOOT_STRATEGY.ETCD_LOCK).on('releaseLock', (_r, w) => w.sendAfter(0, { type: 'LOCK_RELEASED' }));
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    h.send({ type: 'STOP' });
+    h.send({ type: 'LOCK_GRANTED' });
+    expect(h.context.holdsLock).toBe(1);
+    h.send({ type: 'BOOTED' });
+    h.runFor(SECOND_MS);
+    expect(h.names()).toEqual(['acquireLock', 'releaseLock']);
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.IDLE);
+    expect(h.context.holdsLock).toBe(0);
+  });
+
+  it('retries a failed release with backoff until it succeeds', () => {
+    let failures = 3;
+    const h = manager(REBOOT_STRATEGY.ETCD_LOCK).on('releaseLock', (_r, w) =>
+      w.sendAfter(0, failures-- > 0 ? { type: 'RELEASE_FAILED' } : { type: 'LOCK_RELEASED' }),
+    );
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    h.send({ type: 'LOCK_GRANTED' });
+    h.send({ type: 'STOP' });
+    h.send({ type: 'BOOTED' });
+    h.runUntil(HOUR_MS);
+    expect(h.named('releaseLock').map((e) => e.time / SECOND_MS)).toEqual([0, 5, 15, 35]);
+    expect(h.state).toBe(REBOOT_MANAGER_STATE.IDLE);
+    expect(h.context.holdsLock).toBe(0);
+  });
+
+  it('STOP in every state but stopped stops the manager and its timers', () => {
+    const reach: [string, (h: MachineHarness) => void][] = [
+      [REBOOT_MANAGER_STATE.IDLE, () => {}],
+      [REBOOT_MANAGER_STATE.STAGED, (h) => h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 })],
+      [REBOOT_MANAGER_STATE.WAITING_FOR_WINDOW, (h) => h.send({ type: 'REBOOT_NEEDED', windowWaitMs: HOUR_MS })],
+      [REBOOT_MANAGER_STATE.LOCKING, (h) => h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 })],
+      [REBOOT_MANAGER_STATE.BACKOFF, (h) => { h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 }); h.send({ type: 'LOCK_DENIED', windowWaitMs: 0 }); }],
+      [REBOOT_MANAGER_STATE.REBOOTING, (h) => { h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 }); h.send({ type: 'LOCK_GRANTED' }); }],
+    ];
+    for (const [state, script] of reach) {
+      const h = manager(state === REBOOT_MANAGER_STATE.STAGED ? REBOOT_STRATEGY.OFF : REBOOT_STRATEGY.ETCD_LOCK);
+      script(h);
+      expect(h.state).toBe(state);
+      const before = h.effects.length;
+      h.send({ type: 'STOP' });
+      expect(h.state).toBe(REBOOT_MANAGER_STATE.STOPPED);
+      h.runFor(24 * HOUR_MS);
+      expect(h.effects.length, `no timer of ${state} survives STOP`).toBe(before);
+    }
+  });
+
+  it('ignores REBOOT_NEEDED while it is already busy with a reboot', () => {
+    const h = manager(REBOOT_STRATEGY.ETCD_LOCK);
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
+    expect(h.names()).toEqual(['acquireLock']);
+  });
+});
