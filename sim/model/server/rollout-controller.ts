@@ -1,5 +1,5 @@
 import { setup } from 'xstate';
-import { effect, update, type MachineContext } from '../machine/define.ts';
+import { update, type MachineContext } from '../machine/define.ts';
 
 /**
  * A group's rollout of its channel's newest release, as an operator sees it in Nebraska's UI:
@@ -8,8 +8,8 @@ import { effect, update, type MachineContext } from '../machine/define.ts';
  * Operator actions map onto events: pause-rollout -> PAUSE, resume-rollout -> RESUME.
  *
  * Written with the define.ts wrappers like the node machines (one definition, compilable), and
- * run as an xstate actor: there is one per group, so speed does not matter here.
- * Effect `rolloutChanged` lets the server trace each change.
+ * run as an xstate actor: there is one per group, so speed does not matter here. The server
+ * traces each change of state from the actor's snapshots.
  */
 export interface RolloutContext extends MachineContext {
   /** Version index of the group's current target release; -1 before any release. */
@@ -32,7 +32,6 @@ export const rolloutControllerMachine = setup({
   actions: {
     // Typed loosely: define.ts events are flat records; only RELEASE carries `version`.
     setTarget: update<RolloutContext, any>((_ctx, event: { version: number }) => ({ target: event.version })),
-    rolloutChanged: effect<RolloutContext>(),
   },
 }).createMachine({
   id: 'rollout',
@@ -41,11 +40,9 @@ export const rolloutControllerMachine = setup({
   states: {
     // Nothing to roll out: every node runs the newest release (or none is published yet).
     completed: {
-      entry: 'rolloutChanged',
       on: { RELEASE: { target: 'waiting', actions: 'setTarget' }, PAUSE: 'paused', HALT: 'halted' },
     },
     waiting: {
-      entry: 'rolloutChanged',
       on: {
         GRANTED: 'rolling',
         COMPLETED: 'completed',
@@ -55,7 +52,6 @@ export const rolloutControllerMachine = setup({
       },
     },
     rolling: {
-      entry: 'rolloutChanged',
       on: {
         COMPLETED: 'completed',
         RELEASE: { target: 'waiting', actions: 'setTarget' },
@@ -64,13 +60,11 @@ export const rolloutControllerMachine = setup({
       },
     },
     paused: {
-      entry: 'rolloutChanged',
       on: { RESUME: 'rolling', RELEASE: { actions: 'setTarget' }, HALT: 'halted', COMPLETED: 'completed' },
     },
     // A halt holds until an operator resumes; a new release does not lift it (it may be the fix,
     // but that is for the operator to say).
     halted: {
-      entry: 'rolloutChanged',
       on: { RESUME: 'rolling', RELEASE: { actions: 'setTarget' } },
     },
   },

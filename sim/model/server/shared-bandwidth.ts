@@ -80,8 +80,9 @@ export class SharedBandwidth {
   takeFinished(nowMs: number): number[] {
     this.advance(nowMs);
     const done: number[] = [];
-    // A float tolerance of a millionth of a byte absorbs rounding in the rate arithmetic.
-    while (this.size > 0 && this.heapFinish[0] <= this.virtualBytes + 1e-6) {
+    // A tolerance of one byte absorbs rounding in the rate arithmetic; without it a transfer a
+    // hair short of done could be rescheduled at the same instant forever.
+    while (this.size > 0 && this.heapFinish[0] <= this.virtualBytes + 1) {
       done.push(this.heapId[0]);
       this.removeAt(0);
     }

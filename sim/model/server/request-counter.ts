@@ -1,0 +1,41 @@
+/**
+ * Requests to the update server, counted per simulated minute so that the report can give the
+ * peak requests per minute. Counts may arrive out of time order (idle checks elided in fast
+ * fidelity are counted when they are settled), so buckets are kept for the whole run.
+ */
+const MINUTE_MS = 60_000;
+
+export class RequestCounter {
+  private buckets = new Float64Array(1024);
+  private total = 0;
+
+  add(timeMs: number, count = 1): void {
+    const minute = Math.floor(timeMs / MINUTE_MS);
+    if (minute >= this.buckets.length) {
+      let size = this.buckets.length;
+      while (size <= minute) size *= 2;
+      const grown = new Float64Array(size);
+      grown.set(this.buckets);
+      this.buckets = grown;
+    }
+    this.buckets[minute] += count;
+    this.total += count;
+  }
+
+  /** Removes counts added for requests that turned out not to happen (an elision undone). */
+  remove(timeMs: number, count = 1): void {
+    const minute = Math.floor(timeMs / MINUTE_MS);
+    this.buckets[minute] -= count;
+    this.total -= count;
+  }
+
+  get requests(): number {
+    return this.total;
+  }
+
+  get peakPerMinute(): number {
+    let peak = 0;
+    for (let i = 0; i < this.buckets.length; i++) if (this.buckets[i] > peak) peak = this.buckets[i];
+    return peak;
+  }
+}

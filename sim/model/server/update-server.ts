@@ -1,0 +1,476 @@
+import { createActor, type Actor } from 'xstate';
+import { assert } from '../../engine/assert.ts';
+import type { Simulation } from '../../engine/simulation.ts';
+import type { Trace } from '../../engine/trace.ts';
+import type { Policy, PolicyPatch, PolicySection } from '../../scenario/policy.ts';
+import { effectivePolicy } from '../../scenario/policy.ts';
+import type { Release } from '../../scenario/release.ts';
+import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
+import { GroupLedger } from './group-ledger.ts';
+import { enforceRolloutPolicy, type PolicyDecision } from './policy.ts';
+import { RequestCounter } from './request-counter.ts';
+import { rolloutControllerMachine, type RolloutState } from './rollout-controller.ts';
+import { SharedBandwidth } from './shared-bandwidth.ts';
+import { msUntilThrottleReaches, nodeWariness, throttleAt } from './throttle.ts';
+import type { VersionTable } from './versions.ts';
+
+/**
+ * The update server: Omaha answers with Nebraska's rollout policies (flatcar/nebraska), plus
+ * Cincinnati-style throttling (Fedora CoreOS), per-group rollout controllers, and the payload
+ * downloads sharing the server's bandwidth.
+ *
+ * It is a pure model driven by the world: the world calls `check`, `ping`, `report` and
+ * `startDownload` for nodes, and learns of finished downloads and of changes that may turn a
+ * "noupdate" into an update (so that sleeping nodes are woken) through `ServerListener`.
+ */
+export const CHECK_NO_UPDATE = 0;
+export const CHECK_UPDATE = 1;
+export const CHECK_SERVER_ERROR = 2;
+
+export interface ServerListener {
+  downloadFinished(node: number): void;
+  downloadFailed(node: number): void;
+  /** Something changed that may give an update to nodes of `group` that got none before. */
+  groupMayHaveUpdate(group: number): void;
+}
+
+export interface ServerGroup {
+  name: string;
+  channel: string;
+  nodeCount: number;
+}
+
+export interface ServerOptions {
+  sim: Simulation;
+  trace: Trace;
+  versions: VersionTable;
+  groups: readonly ServerGroup[];
+  /** Group index of every node. */
+  nodeGroup: Uint16Array;
+  policy: PolicySection;
+  releases: readonly Release[];
+  bandwidthBps: number;
+  nodeBandwidthBps: number;
+  startEpochMs: number;
+  /** Salt for node wariness (Cincinnati throttle). */
+  warinessSalt: number;
+  listener: ServerListener;
+}
+
+interface GroupState {
+  readonly info: ServerGroup;
+  policy: Policy;
+  officeHours: WeeklySchedule | null;
+  readonly ledger: GroupLedger;
+  readonly controller: Actor<typeof rolloutControllerMachine>;
+  controllerState: RolloutState;
+  /** Nodes of the group on each version index. */
+  readonly onVersion: Map<number, number>;
+  haltedByFailures: boolean;
+}
+
+interface ChannelState {
+  /** Newest published version index on the channel; -1 before any. */
+  target: number;
+  /** When the target was published (throttle t0). */
+  publishedAt: number;
+  sizeBytes: number;
+  release: Release | null;
+  /** Scheduled publications still to come, sorted by time. */
+  upcoming: Release[];
+}
+
+export class UpdateServer {
+  readonly requests = new RequestCounter();
+  readonly bandwidth: SharedBandwidth;
+  private readonly groups: GroupState[];
+  private readonly channels = new Map<string, ChannelState>();
+  private readonly failedVersion: Int32Array;
+  private readonly downloadVersion: Int32Array;
+  private outageDepth = 0;
+  private readonly upcomingOutages: Array<{ start: number; end: number }> = [];
+  private completionHandle = 0;
+  private readonly completionKind: number;
+  private firstReleaseAt: number | null = null;
+
+  constructor(private readonly o: ServerOptions) {
+    this.bandwidth = new SharedBandwidth(o.bandwidthBps, o.nodeBandwidthBps);
+    const nodeCount = o.nodeGroup.length;
+    this.failedVersion = new Int32Array(nodeCount).fill(-1);
+    this.downloadVersion = new Int32Array(nodeCount).fill(-1);
+    this.completionKind = o.sim.register('server.download', () => this.onDownloadCompletion());
+    this.groups = o.groups.map((info, index) => this.createGroup(info, index));
+    for (const release of o.releases) this.channel(release.channel).upcoming.push(release);
+    for (const channel of this.channels.values()) channel.upcoming.sort((a, b) => a.at - b.at);
+    for (const release of o.releases) {
+      o.sim.callAt(release.at, () => this.publish(release));
+    }
+  }
+
+  // ---- answers to nodes -------------------------------------------------------------------
+
+  /**
+   * An update check from `node` running `version`: CHECK_* and the offered version. Counts the
+   * request. Nebraska's order: the channel's package, then the rollout policy.
+   */
+  check(node: number, version: number, nowMs: number): { result: number; version: number } {
+    this.requests.add(nowMs);
+    if (this.outageDepth > 0) return { result: CHECK_SERVER_ERROR, version: -1 };
+    const group = this.groups[this.o.nodeGroup[node]];
+    const channel = this.channel(group.info.channel);
+    const target = channel.target;
+    if (target < 0 || !this.o.versions.newer(target, version)) return NO_UPDATE;
+    // A version that failed on this node (an error or a rollback it reported) is not offered to
+    // it again: one try per node and version (a fleetsim modelling choice, see docs/model.md).
+    if (this.failedVersion[node] === target) return NO_UPDATE;
+    if (group.ledger.hasUpdateInProgress(node)) return { result: CHECK_UPDATE, version: target };
+    if (group.controllerState === 'paused' || group.controllerState === 'halted') return NO_UPDATE;
+    const throttle = group.policy.throttle;
+    if (throttle !== null) {
+      const share = throttleAt(throttle, nowMs - channel.publishedAt);
+      if (nodeWariness(node, this.o.warinessSalt) > share) return NO_UPDATE;
+    }
+    const decision = this.decide(group, target, nowMs);
+    if (decision !== 'grant') {
+      if (decision === 'max-timed-out-updates' && group.policy.updatesEnabled) {
+        // Nebraska: too many timed-out updates switch the group's updates off.
+        group.policy = { ...group.policy, updatesEnabled: false };
+        this.o.trace.emit(nowMs, 'server.updates-disabled', group.info.name, { reason: decision });
+      }
+      return NO_UPDATE;
+    }
+    group.ledger.grant(node, nowMs);
+    group.controller.send({ type: 'GRANTED' });
+    this.o.trace.emit(nowMs, 'server.grant', node, { version: this.o.versions.name(target) });
+    return { result: CHECK_UPDATE, version: target };
+  }
+
+  /** A status ping (update_engine while UPDATED_NEED_REBOOT). */
+  ping(_node: number, nowMs: number): boolean {
+    this.requests.add(nowMs);
+    return this.outageDepth === 0;
+  }
+
+  /**
+   * An Omaha event report (omaha_request_action.h): 13 download started, 14 download finished,
+   * 3 update complete with result 1 (installed), 2 (booted the new version) or 0 (error; code
+   * 44 for a rollback). Returns false when the server is out and the report was lost.
+   */
+  report(node: number, eventType: number, result: number, errorCode: number, version: number, nowMs: number): boolean {
+    this.requests.add(nowMs);
+    if (this.outageDepth > 0) return false;
+    const group = this.groups[this.o.nodeGroup[node]];
+    if (eventType === 3 && (result === 2 || result === 0)) {
+      const success = result === 2;
+      group.ledger.complete(node, version, success);
+      if (!success) this.failedVersion[node] = version;
+      this.o.trace.emit(nowMs, success ? 'server.update-complete' : 'server.update-failed', node, {
+        version: this.o.versions.name(version),
+        errorCode,
+      });
+      if (!success) this.checkFailureRatio(group, version, nowMs);
+    }
+    return true;
+  }
+
+  // ---- downloads --------------------------------------------------------------------------
+
+  startDownload(node: number, version: number, nowMs: number): void {
+    assert(this.downloadVersion[node] === -1, `node ${node} is already downloading`);
+    if (this.outageDepth > 0) {
+      this.o.sim.callAt(nowMs, () => this.o.listener.downloadFailed(node));
+      return;
+    }
+    const channel = this.channelOfVersion(version);
+    this.downloadVersion[node] = version;
+    this.bandwidth.start(node, channel.sizeBytes, nowMs);
+    this.rescheduleCompletion(nowMs);
+  }
+
+  abortDownload(node: number, nowMs: number): void {
+    if (this.downloadVersion[node] === -1) return;
+    this.downloadVersion[node] = -1;
+    this.bandwidth.abort(node, nowMs);
+    this.rescheduleCompletion(nowMs);
+  }
+
+  get activeDownloads(): number {
+    return this.bandwidth.active;
+  }
+
+  // ---- server outages (faults) ------------------------------------------------------------
+
+  /** Announces a scheduled outage, so that sleeping nodes can be woken exactly when it starts. */
+  announceOutage(startMs: number, endMs: number): void {
+    this.upcomingOutages.push({ start: startMs, end: endMs });
+    this.upcomingOutages.sort((a, b) => a.start - b.start);
+  }
+
+  beginOutage(nowMs: number): void {
+    this.outageDepth++;
+    this.o.trace.emit(nowMs, 'server.outage-start', 'server', { depth: this.outageDepth });
+    // Downloads in flight fail: the connection is gone.
+    const failed: number[] = [];
+    for (let node = 0; node < this.downloadVersion.length; node++) {
+      if (this.downloadVersion[node] !== -1) failed.push(node);
+    }
+    for (const node of failed) {
+      this.abortDownload(node, nowMs);
+      this.o.listener.downloadFailed(node);
+    }
+    for (let g = 0; g < this.groups.length; g++) this.o.listener.groupMayHaveUpdate(g);
+  }
+
+  endOutage(nowMs: number): void {
+    assert(this.outageDepth > 0, 'an outage ended that never began');
+    this.outageDepth--;
+    this.o.trace.emit(nowMs, 'server.outage-end', 'server', { depth: this.outageDepth });
+    if (this.outageDepth === 0) for (let g = 0; g < this.groups.length; g++) this.o.listener.groupMayHaveUpdate(g);
+  }
+
+  get inOutage(): boolean {
+    return this.outageDepth > 0;
+  }
+
+  // ---- operator actions -------------------------------------------------------------------
+
+  pauseRollout(groupName: string, nowMs: number): void {
+    const group = this.groupByName(groupName);
+    group.controller.send({ type: 'PAUSE' });
+    this.o.trace.emit(nowMs, 'operator.pause-rollout', groupName);
+  }
+
+  resumeRollout(groupName: string, nowMs: number): void {
+    const group = this.groupByName(groupName);
+    group.haltedByFailures = false;
+    group.controller.send({ type: 'RESUME' });
+    this.o.trace.emit(nowMs, 'operator.resume-rollout', groupName);
+    this.o.listener.groupMayHaveUpdate(this.groups.indexOf(group));
+  }
+
+  setPolicy(groupName: string | 'default', patch: PolicyPatch, nowMs: number): void {
+    const targets = groupName === 'default' ? this.groups : [this.groupByName(groupName)];
+    for (const group of targets) {
+      const merged: Policy = { ...group.policy };
+      for (const [key, value] of Object.entries(patch)) {
+        if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+      }
+      group.policy = merged;
+      group.officeHours = merged.officeHours ? WeeklySchedule.officeHours(merged.timezone) : null;
+      group.ledger.reconfigure(merged.periodInterval, merged.updateTimeout, nowMs);
+      this.o.listener.groupMayHaveUpdate(this.groups.indexOf(group));
+    }
+    this.o.trace.emit(nowMs, 'operator.set-policy', groupName, patchForTrace(patch));
+  }
+
+  /** A release published now (scenario `releases` at their time, or a publish-release action). */
+  publish(release: Release): void {
+    const nowMs = this.o.sim.now;
+    const channel = this.channel(release.channel);
+    const index = channel.upcoming.indexOf(release);
+    if (index >= 0) channel.upcoming.splice(index, 1);
+    const version = this.o.versions.add(release.version);
+    if (this.firstReleaseAt === null) this.firstReleaseAt = nowMs;
+    this.o.trace.emit(nowMs, 'server.release', release.version, { channel: release.channel, size: release.size });
+    if (channel.target >= 0 && !this.o.versions.newer(version, channel.target)) return;
+    channel.target = version;
+    channel.publishedAt = nowMs;
+    channel.sizeBytes = release.size;
+    channel.release = release;
+    this.groups.forEach((group, g) => {
+      if (group.info.channel !== release.channel) return;
+      group.controller.send({ type: 'RELEASE', version });
+      this.checkCompletion(group);
+      this.o.listener.groupMayHaveUpdate(g);
+    });
+  }
+
+  // ---- what the world needs to elide idle checks exactly ----------------------------------
+
+  /**
+   * The earliest time after `nowMs` at which the answer to `node`'s check could change by the
+   * passing of time alone (scheduled publications, throttle growth, office hours opening, a
+   * period freeing a slot, a scheduled outage starting or ending). Changes caused by other
+   * events (a grant finishing, an operator action) are announced by groupMayHaveUpdate instead.
+   * Returns `nowMs` when no shortcut is safe (the answer depends on other nodes' progress).
+   */
+  nextChangeMs(node: number, version: number, nowMs: number): number {
+    let next = Infinity;
+    for (const outage of this.upcomingOutages) {
+      if (outage.start > nowMs) {
+        next = Math.min(next, outage.start);
+        break;
+      }
+    }
+    if (this.outageDepth > 0) {
+      // In an outage the answer is 5xx until it ends; an announced end is a change point, an
+      // unannounced one (injected by hand) arrives through groupMayHaveUpdate.
+      for (const outage of this.upcomingOutages) if (outage.end > nowMs) next = Math.min(next, outage.end);
+      return next;
+    }
+    const group = this.groups[this.o.nodeGroup[node]];
+    const channel = this.channel(group.info.channel);
+    if (channel.upcoming.length > 0) next = Math.min(next, channel.upcoming[0].at);
+    const target = channel.target;
+    if (target < 0 || !this.o.versions.newer(target, version) || this.failedVersion[node] === target) return next;
+    if (group.ledger.hasUpdateInProgress(node)) return nowMs;
+    if (group.controllerState === 'paused' || group.controllerState === 'halted') return next;
+    if (!group.policy.updatesEnabled) return next;
+    const throttle = group.policy.throttle;
+    if (throttle !== null) {
+      const wariness = nodeWariness(node, this.o.warinessSalt);
+      if (wariness > throttleAt(throttle, nowMs - channel.publishedAt)) {
+        return Math.min(next, channel.publishedAt + msUntilThrottleReaches(throttle, wariness));
+      }
+    }
+    if (group.officeHours !== null && !group.officeHours.isOpen(this.o.startEpochMs + nowMs)) {
+      return Math.min(next, nowMs + group.officeHours.msUntilOpen(this.o.startEpochMs + nowMs));
+    }
+    // Denied by a limit that other nodes' progress lifts: no shortcut.
+    return nowMs;
+  }
+
+  // ---- the fleet's versions (for rollout completion) --------------------------------------
+
+  nodeVersionChanged(node: number, from: number, to: number): void {
+    const group = this.groups[this.o.nodeGroup[node]];
+    if (from >= 0) group.onVersion.set(from, (group.onVersion.get(from) ?? 0) - 1);
+    group.onVersion.set(to, (group.onVersion.get(to) ?? 0) + 1);
+    this.checkCompletion(group);
+  }
+
+  // ---- report -----------------------------------------------------------------------------
+
+  get firstReleaseAtMs(): number | null {
+    return this.firstReleaseAt;
+  }
+
+  /** The newest version published on any channel, -1 before any release. */
+  newestVersion(): number {
+    let newest = -1;
+    for (const channel of this.channels.values()) {
+      if (channel.target >= 0 && (newest < 0 || this.o.versions.newer(channel.target, newest))) newest = channel.target;
+    }
+    return newest;
+  }
+
+  /** Target version of a group (its channel's newest release), -1 before any. */
+  groupTarget(group: number): number {
+    return this.channel(this.groups[group].info.channel).target;
+  }
+
+  rolloutStates(): Array<{ group: string; state: RolloutState; haltedByFailures: boolean; updatesEnabled: boolean }> {
+    return this.groups.map((g) => ({
+      group: g.info.name,
+      state: g.controllerState,
+      haltedByFailures: g.haltedByFailures,
+      updatesEnabled: g.policy.updatesEnabled,
+    }));
+  }
+
+  metrics(nowMs: number): { requests: number; peakRequestsPerMinute: number; peakConcurrentDownloads: number; bytesServed: number } {
+    return {
+      requests: this.requests.requests,
+      peakRequestsPerMinute: this.requests.peakPerMinute,
+      peakConcurrentDownloads: this.bandwidth.peakActive,
+      bytesServed: Math.round(this.bandwidth.bytesServed(nowMs)),
+    };
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private createGroup(info: ServerGroup, index: number): GroupState {
+    const policy = effectivePolicy(this.o.policy, info.name);
+    const state: GroupState = {
+      info,
+      policy,
+      officeHours: policy.officeHours ? WeeklySchedule.officeHours(policy.timezone) : null,
+      ledger: new GroupLedger(policy.periodInterval, policy.updateTimeout),
+      controller: undefined as unknown as Actor<typeof rolloutControllerMachine>,
+      controllerState: 'completed',
+      onVersion: new Map([[0, info.nodeCount]]),
+      haltedByFailures: false,
+    };
+    const controller = createActor(rolloutControllerMachine);
+    (state as { controller: Actor<typeof rolloutControllerMachine> }).controller = controller;
+    controller.subscribe((snapshot) => {
+      const value = snapshot.value as RolloutState;
+      if (value === state.controllerState) return;
+      state.controllerState = value;
+      this.o.trace.emit(this.o.sim.now, 'rollout.state', info.name, { state: value });
+    });
+    controller.start();
+    assert(index >= 0, 'group index');
+    return state;
+  }
+
+  private decide(group: GroupState, target: number, nowMs: number): PolicyDecision {
+    const inOfficeHours = group.officeHours === null || group.officeHours.isOpen(this.o.startEpochMs + nowMs);
+    return enforceRolloutPolicy(group.policy, inOfficeHours, () => group.ledger.stats(nowMs, target));
+  }
+
+  private checkFailureRatio(group: GroupState, version: number, nowMs: number): void {
+    const ratio = group.policy.haltOnFailureRatio;
+    if (ratio === null || group.controllerState === 'halted') return;
+    const failed = group.ledger.failedFor(version);
+    const done = failed + group.ledger.succeededFor(version);
+    if (done > 0 && failed / done >= ratio) {
+      group.haltedByFailures = true;
+      group.controller.send({ type: 'HALT' });
+      this.o.trace.emit(nowMs, 'rollout.halted', group.info.name, { failed, completed: done, ratio });
+    }
+  }
+
+  private checkCompletion(group: GroupState): void {
+    const target = this.channel(group.info.channel).target;
+    if (target < 0) return;
+    if ((group.onVersion.get(target) ?? 0) === group.info.nodeCount) group.controller.send({ type: 'COMPLETED' });
+  }
+
+  private channel(name: string): ChannelState {
+    let channel = this.channels.get(name);
+    if (channel === undefined) {
+      channel = { target: -1, publishedAt: 0, sizeBytes: 0, release: null, upcoming: [] };
+      this.channels.set(name, channel);
+    }
+    return channel;
+  }
+
+  private channelOfVersion(version: number): ChannelState {
+    for (const channel of this.channels.values()) if (channel.target === version) return channel;
+    throw new Error(`version ${this.o.versions.name(version)} is no channel's current release`);
+  }
+
+  private groupByName(name: string): GroupState {
+    const group = this.groups.find((g) => g.info.name === name);
+    assert(group !== undefined, `unknown group "${name}"`);
+    return group;
+  }
+
+  private rescheduleCompletion(nowMs: number): void {
+    if (this.completionHandle !== 0) this.o.sim.cancel(this.completionHandle);
+    this.completionHandle = 0;
+    const next = this.bandwidth.nextCompletionMs(nowMs);
+    if (next !== Infinity) this.completionHandle = this.o.sim.scheduleAt(Math.max(nowMs, next), this.completionKind);
+  }
+
+  private onDownloadCompletion(): void {
+    this.completionHandle = 0;
+    const nowMs = this.o.sim.now;
+    const finished = this.bandwidth.takeFinished(nowMs);
+    for (const node of finished) this.downloadVersion[node] = -1;
+    this.rescheduleCompletion(nowMs);
+    for (const node of finished) this.o.listener.downloadFinished(node);
+  }
+}
+
+const NO_UPDATE = Object.freeze({ result: CHECK_NO_UPDATE, version: -1 });
+
+function patchForTrace(patch: PolicyPatch): { [key: string]: number | string | boolean | null } {
+  const out: { [key: string]: number | string | boolean | null } = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    out[key] = typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as number | string | boolean | null);
+  }
+  return out;
+}

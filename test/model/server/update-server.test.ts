@@ -1,0 +1,201 @@
+/**
+ * The update server against the real semantics of Nebraska's enforceRolloutPolicy
+ * (flatcar/nebraska backend/pkg/api/updates.go) and Cincinnati's throttle, each test naming its
+ * source. Nodes check at random times; the assertions are about what the server grants.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { CHECK_NO_UPDATE, CHECK_SERVER_ERROR, CHECK_UPDATE } from '../../../sim/model/server/update-server.ts';
+import { nodeWariness, throttleAt } from '../../../sim/model/server/throttle.ts';
+import { HOUR, makeServer, release } from './harness.ts';
+
+describe('UpdateServer: channel and versions', () => {
+  it('offers nothing before the release is published and the release after it', () => {
+    const { sim, server } = makeServer({ nodes: 2, releases: [release('2000.0.0', HOUR)] });
+    expect(server.check(0, 0, 0).result).toBe(CHECK_NO_UPDATE);
+    sim.runUntil(HOUR);
+    const answer = server.check(0, 0, HOUR);
+    expect(answer.result).toBe(CHECK_UPDATE);
+    expect(answer.version).toBeGreaterThan(0);
+  });
+
+  it('offers nothing to a node already on the newest version', () => {
+    const { server, versions } = makeServer({ nodes: 1 });
+    expect(server.check(0, versions.indexOf('2000.0.0'), 0).result).toBe(CHECK_NO_UPDATE);
+  });
+
+  it('does not offer a version again to a node that reported it failed (error 44 rollback)', () => {
+    const { server, versions } = makeServer({ nodes: 1 });
+    const v = versions.indexOf('2000.0.0');
+    expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
+    server.report(0, 3, 0, 44, v, 10);
+    expect(server.check(0, 0, 20).result).toBe(CHECK_NO_UPDATE);
+  });
+
+  it('answers 5xx during an outage and counts every request', () => {
+    const { server } = makeServer({ nodes: 1 });
+    server.beginOutage(0);
+    expect(server.check(0, 0, 0).result).toBe(CHECK_SERVER_ERROR);
+    server.endOutage(1000);
+    expect(server.check(0, 0, 1000).result).toBe(CHECK_UPDATE);
+    expect(server.metrics(1000).requests).toBe(2);
+  });
+});
+
+describe('UpdateServer: Nebraska rollout policy (enforceRolloutPolicy)', () => {
+  it('max_updates_per_period 10 per 1 h never grants more than 10 in any 1-hour window', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 6 * HOUR }), { minLength: 50, maxLength: 400 }), (times) => {
+        const nodes = times.length;
+        const { sim, server } = makeServer({ nodes, policy: { maxUpdatesPerPeriod: 10, periodInterval: HOUR, updateTimeout: 100 * HOUR } });
+        const sorted = [...times].sort((a, b) => a - b);
+        const grants: number[] = [];
+        sorted.forEach((t, node) => {
+          sim.runUntil(t);
+          const answer = server.check(node, 0, t);
+          if (answer.result === CHECK_UPDATE) {
+            grants.push(t);
+            // Completing at once frees the in-progress cap, so only the period limit binds.
+            server.report(node, 3, 2, 0, answer.version, t);
+          }
+        });
+        for (const start of grants) {
+          const inWindow = grants.filter((g) => g >= start && g < start + HOUR).length;
+          expect(inWindow).toBeLessThanOrEqual(10);
+        }
+        expect(grants.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('max_updates_per_period also caps updates in progress (UpdatesInProgress >= max holds)', () => {
+    const { server } = makeServer({ nodes: 5, policy: { maxUpdatesPerPeriod: 2, periodInterval: 1000, updateTimeout: 100 * HOUR } });
+    expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
+    expect(server.check(1, 0, 0).result).toBe(CHECK_UPDATE);
+    expect(server.check(2, 0, 5000).result).toBe(CHECK_NO_UPDATE); // period passed, still 2 in progress
+    server.report(0, 3, 2, 0, 1, 6000);
+    expect(server.check(2, 0, 6000).result).toBe(CHECK_UPDATE);
+  });
+
+  it('safe_mode grants exactly one update until the first one for this version succeeded', () => {
+    const { server, versions } = makeServer({ nodes: 20, policy: { safeMode: true, maxUpdatesPerPeriod: 100, updateTimeout: 100 * HOUR } });
+    const v = versions.indexOf('2000.0.0');
+    const granted = [...Array(20).keys()].filter((node) => server.check(node, 0, node * 1000).result === CHECK_UPDATE);
+    expect(granted).toEqual([0]);
+    // An install (3/1) is not a success yet; only the boot into the new version (3/2) is.
+    server.report(0, 3, 1, 0, v, 30_000);
+    expect(server.check(5, 0, 31_000).result).toBe(CHECK_NO_UPDATE);
+    server.report(0, 3, 2, 0, v, 40_000);
+    const after = [...Array(19).keys()].map((i) => i + 1).filter((node) => server.check(node, 0, 50_000 + node).result === CHECK_UPDATE);
+    expect(after.length).toBe(19);
+  });
+
+  it('safe mode switches updates off when the update in progress times out (UpdatesTimedOut >= max)', () => {
+    const { server, events } = makeServer({ nodes: 3, policy: { safeMode: true, updateTimeout: HOUR } });
+    expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
+    expect(server.check(1, 0, 2 * HOUR).result).toBe(CHECK_NO_UPDATE);
+    expect(events.some((e) => e.kind === 'server.updates-disabled')).toBe(true);
+    expect(server.rolloutStates()[0].updatesEnabled).toBe(false);
+  });
+
+  it('office_hours grants nothing outside Mon-Fri 09:00-17:00 in its zone (inOfficeHoursNow)', () => {
+    const { sim, server } = makeServer({ nodes: 7 * 24, policy: { officeHours: true, timezone: 'America/New_York' } });
+    // 2024-01-01 is a Monday; New York is UTC-5 in January.
+    for (let hour = 0; hour < 7 * 24; hour++) {
+      const t = hour * HOUR + 30 * 60_000;
+      sim.runUntil(t);
+      const localHour = (hour - 5 + 24 * 7) % 24;
+      const localDay = Math.floor((hour - 5 + 24 * 7) / 24) % 7; // 0 = Monday here
+      const open = localDay <= 4 && localHour >= 9 && localHour < 17;
+      expect(server.check(hour, 0, t).result === CHECK_UPDATE).toBe(open);
+    }
+  });
+
+  it('updates_enabled false grants nothing, and a paused rollout grants nothing until resumed', () => {
+    const disabled = makeServer({ nodes: 1, policy: { updatesEnabled: false } });
+    expect(disabled.server.check(0, 0, 0).result).toBe(CHECK_NO_UPDATE);
+    const { server } = makeServer({ nodes: 2 });
+    server.pauseRollout('prod', 0);
+    expect(server.check(0, 0, 1).result).toBe(CHECK_NO_UPDATE);
+    server.resumeRollout('prod', 2);
+    expect(server.check(0, 0, 3).result).toBe(CHECK_UPDATE);
+  });
+
+  it('haltOnFailureRatio halts the group once that share of its finished updates failed', () => {
+    const { server, versions } = makeServer({ nodes: 10, policy: { haltOnFailureRatio: 0.5 } });
+    const v = versions.indexOf('2000.0.0');
+    for (const node of [0, 1, 2]) expect(server.check(node, 0, 0).result).toBe(CHECK_UPDATE);
+    server.report(0, 3, 2, 0, v, 10);
+    server.report(1, 3, 0, 44, v, 20); // 1 of 2 failed: 0.5 >= 0.5
+    expect(server.rolloutStates()[0].state).toBe('halted');
+    expect(server.check(5, 0, 30).result).toBe(CHECK_NO_UPDATE);
+  });
+});
+
+describe('UpdateServer: Cincinnati throttle', () => {
+  it('admits at time t exactly the nodes whose wariness is at most throttle(t)', () => {
+    const throttle = { start: 0.1, duration: 10 * HOUR };
+    const nodes = 2000;
+    for (const t of [0, HOUR, 5 * HOUR, 9.9 * HOUR, 10 * HOUR]) {
+      const { server } = makeServer({ nodes, policy: { throttle } });
+      const share = throttleAt(throttle, t);
+      for (let node = 0; node < nodes; node++) {
+        const admitted = server.check(node, 0, t).result === CHECK_UPDATE;
+        expect(admitted).toBe(nodeWariness(node, 12345) <= share);
+      }
+    }
+  });
+
+  it('tells when a throttled node will be admitted (for sleeping nodes)', () => {
+    const throttle = { start: 0, duration: 10 * HOUR };
+    const { server } = makeServer({ nodes: 50, policy: { throttle } });
+    for (let node = 0; node < 50; node++) {
+      const when = server.nextChangeMs(node, 0, 0);
+      if (when > 0) {
+        expect(throttleAt(throttle, when)).toBeGreaterThanOrEqual(nodeWariness(node, 12345));
+        expect(throttleAt(throttle, when - 1)).toBeLessThan(nodeWariness(node, 12345));
+      }
+    }
+  });
+});
+
+describe('UpdateServer: downloads share the bandwidth (processor sharing)', () => {
+  it('one download runs at the per-node cap; ten share the total', () => {
+    const one = makeServer({ nodes: 1, bandwidthBps: 10e9, nodeBandwidthBps: 1e9 });
+    one.server.startDownload(0, 1, 0);
+    one.sim.runToEnd();
+    expect(one.finished).toEqual([[0, 2400]]); // 300 MB at 1 Gbps = 2.4 s
+
+    const many = makeServer({ nodes: 100, bandwidthBps: 10e9, nodeBandwidthBps: 1e9 });
+    for (let node = 0; node < 100; node++) many.server.startDownload(node, 1, 0);
+    many.sim.runToEnd();
+    // 100 x 300 MB over 10 Gbps = 24 s, all finishing together.
+    expect(many.finished.length).toBe(100);
+    for (const [, t] of many.finished) expect(t).toBeCloseTo(24_000, 3);
+    expect(many.server.metrics(many.sim.now).peakConcurrentDownloads).toBe(100);
+    expect(many.server.metrics(many.sim.now).bytesServed).toBeCloseTo(100 * 300e6, -3);
+  });
+
+  it('a download started later finishes later, and the rate rises when others finish', () => {
+    const { sim, server, finished } = makeServer({ nodes: 2, bandwidthBps: 1e9, nodeBandwidthBps: 1e9 });
+    server.startDownload(0, 1, 0);
+    sim.runUntil(1200);
+    server.startDownload(1, 1, 1200);
+    sim.runToEnd();
+    // Node 0: 150 MB alone (1.2 s), then 150 MB at half rate (2.4 s) -> 3.6 s.
+    // Node 1: 150 MB at half rate by 3.6 s, then 150 MB alone (1.2 s) -> 4.8 s.
+    expect(finished[0][0]).toBe(0);
+    expect(finished[0][1]).toBeCloseTo(3600, 6);
+    expect(finished[1][1]).toBeCloseTo(4800, 6);
+  });
+
+  it('an outage fails the downloads in flight', () => {
+    const { sim, server, failed } = makeServer({ nodes: 3 });
+    for (let node = 0; node < 3; node++) server.startDownload(node, 1, 0);
+    sim.runUntil(100);
+    server.beginOutage(100);
+    expect(failed.map(([n]) => n)).toEqual([0, 1, 2]);
+    expect(server.activeDownloads).toBe(0);
+  });
+});
