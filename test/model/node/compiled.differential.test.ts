@@ -1,0 +1,104 @@
+/**
+ * The node's three machines run the same under the compiled runtime as under xstate's own
+ * interpreter (test/model/machine/differential.ts): after every command of random sequences
+ * (events with payloads inside their documented ranges, timer firings, clock advances), the same
+ * state, full context, effects in the same order and pending timers, with the storage types the
+ * world uses (nodeMachines[*].fields).
+ */
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import type { MachineEvent } from '../../../sim/model/machine/define.ts';
+import { nodeMachines } from '../../../sim/model/node/machines.ts';
+import { BOOT_REPORT } from '../../../sim/model/node/omaha.ts';
+import { REBOOT_STRATEGY, createRebootManagerMachine } from '../../../sim/model/node/reboot-manager.ts';
+import { assertCompiledMatchesXstate } from '../machine/differential.ts';
+
+const HOUR_MS = 3_600_000;
+
+// A uniform draw as the world makes it, on a grid so that both sides see plain numbers.
+const u = fc.integer({ min: 0, max: 999 }).map((n) => n / 1000);
+const flag = fc.integer({ min: 0, max: 1 });
+const durationMs = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 60_000 }));
+const waitMs = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 * HOUR_MS }));
+
+function event<T extends Record<string, fc.Arbitrary<number>>>(type: string, fields: T): fc.Arbitrary<MachineEvent> {
+  return fc.record(fields).map((values) => ({ type, ...values }) as MachineEvent);
+}
+
+const updateEngineEvents = [
+  event('START', { u, warm: flag, bootResult: fc.constantFrom(BOOT_REPORT.NONE, BOOT_REPORT.SUCCESS_REBOOT, BOOT_REPORT.ROLLBACK) }),
+  event('STOP', {}),
+  event('CHECK_RESPONSE', {
+    result: fc.integer({ min: 0, max: 2 }),
+    version: fc.integer({ min: 0, max: 20 }),
+    u,
+    elidedMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10 * HOUR_MS })),
+  }),
+  event('DOWNLOAD_DONE', { verifyOk: flag }),
+  event('DOWNLOAD_FAILED', {}),
+  event('PING_RESPONSE', { u, elidedMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: HOUR_MS })) }),
+  event('ERROR_REPORTED', { u }),
+];
+
+const bootEvents = [
+  event('REBOOT', { drainMs: durationMs, shutdownMs: durationMs, bootMs: durationMs }),
+  event('CRASH', {}),
+  event('POWER_ON', { bootMs: durationMs }),
+  event('START_WARM', {}),
+  event('POST_INSTALL', { version: fc.integer({ min: 0, max: 100 }), bad: flag }),
+];
+
+const rebootManagerEvents = [
+  event('REBOOT_NEEDED', { windowWaitMs: waitMs }),
+  event('LOCK_GRANTED', {}),
+  event('LOCK_DENIED', { windowWaitMs: waitMs }),
+  event('BOOTED', {}),
+  event('LOCK_RELEASED', {}),
+  event('RELEASE_FAILED', {}),
+  event('STOP', {}),
+];
+
+describe('node machines: compiled runtime matches xstate (differential)', () => {
+  it('update_engine (update_attempter.h statuses, update_check_scheduler.cc intervals) behaves as under xstate', () => {
+    const d = nodeMachines.updateEngine;
+    assertCompiledMatchesXstate(d.machine, updateEngineEvents, {
+      numRuns: 150,
+      maxAdvanceMs: HOUR_MS,
+      compileOptions: { fields: d.fields },
+    });
+  });
+
+  it('power and boot (gptprio, setgoodroot, watchdog rollback) behaves as under xstate', () => {
+    const d = nodeMachines.boot;
+    assertCompiledMatchesXstate(d.machine, bootEvents, {
+      numRuns: 150,
+      maxAdvanceMs: 200_000,
+      compileOptions: { fields: d.fields },
+    });
+  });
+
+  it('the reboot manager behaves as under xstate for every strategy (reboot, off, etcd-lock, fleet-lock)', () => {
+    for (const strategy of Object.values(REBOOT_STRATEGY)) {
+      assertCompiledMatchesXstate(createRebootManagerMachine({ strategy }), rebootManagerEvents, {
+        numRuns: 50,
+        maxAdvanceMs: HOUR_MS,
+        compileOptions: { fields: nodeMachines.rebootManager.fields },
+      });
+    }
+  });
+
+  it('lazy timers (stale on firing, never cancelled) give the same node runs', () => {
+    assertCompiledMatchesXstate(nodeMachines.updateEngine.machine, updateEngineEvents, {
+      numRuns: 80,
+      maxAdvanceMs: HOUR_MS,
+      timers: 'lazy',
+      compileOptions: { fields: nodeMachines.updateEngine.fields },
+    });
+    assertCompiledMatchesXstate(nodeMachines.boot.machine, bootEvents, {
+      numRuns: 80,
+      maxAdvanceMs: 200_000,
+      timers: 'lazy',
+      compileOptions: { fields: nodeMachines.boot.fields },
+    });
+  });
+});
