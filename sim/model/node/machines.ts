@@ -98,7 +98,7 @@ export const nodeMachines = Object.freeze({
     defaults: UPDATE_ENGINE_DEFAULTS,
     fields: updateEngineFields,
     effects: UPDATE_ENGINE_EFFECTS,
-    events: ['START', 'STOP', 'CHECK_RESPONSE', 'DOWNLOAD_DONE', 'DOWNLOAD_FAILED', 'PING_RESPONSE', 'ERROR_REPORTED'],
+    events: ['START', 'STOP', 'CHECK_RESPONSE', 'DOWNLOAD_DONE', 'DOWNLOAD_FAILED', 'PING_RESPONSE', 'ERROR_REPORTED', 'RESCHEDULE_CHECK'],
   } satisfies NodeMachineDescriptor<typeof updateEngineMachine, UpdateEngineContext, UpdateEngineEvent>,
   boot: {
     name: 'boot',

@@ -38,13 +38,18 @@ import { BOOT_REPORT, ERROR_CODE } from './omaha.ts';
  * - DOWNLOAD_FAILED {}: the transfer failed (server outage, network).
  * - PING_RESPONSE {u, elidedMs}: the answer to `ping` while a reboot is pending.
  * - ERROR_REPORTED {u}: the answer to `reportError`; u draws the next interval's fuzz.
+ * - RESCHEDULE_CHECK {delayMs} in IDLE: the world re-arms the check timer, delayMs from now. In
+ *   fast fidelity it pushes idle checks ahead to the first one that can see a change; when an
+ *   unforeseen change (an operator action, a slot freed) makes an earlier check matter, it moves
+ *   the timer back to that check (sim/model/world/check-elision.ts).
  *
  * Effects (named outputs; the world implements them and answers later with an event, never
  * synchronously). Each sees the context as it is at that point of the step:
  * - checkForUpdate (entry of CHECKING_FOR_UPDATE): send an Omaha update check. If
  *   ctx.pendingReport is not 0, this is the first check after a boot and carries the boot's
  *   report: 2 -> event 3 result 2; 44 -> event 3 result 0 with error code 44. Answer:
- *   CHECK_RESPONSE. (The update right after it clears pendingReport.)
+ *   CHECK_RESPONSE. (pendingReport is cleared when the server answered, result 0 or 1; after
+ *   a 5xx the report goes again with the next check.)
  * - reportDownloadStarted: Omaha event 13 for ctx.offeredVersion. No answer.
  * - startDownload (entry of DOWNLOADING): transfer ctx.offeredVersion's payload. Answer:
  *   DOWNLOAD_DONE or DOWNLOAD_FAILED.
@@ -117,6 +122,7 @@ export type DownloadDoneEvent = { type: 'DOWNLOAD_DONE'; verifyOk: number };
 export type DownloadFailedEvent = { type: 'DOWNLOAD_FAILED' };
 export type PingResponseEvent = { type: 'PING_RESPONSE'; u: number; elidedMs: number };
 export type ErrorReportedEvent = { type: 'ERROR_REPORTED'; u: number };
+export type RescheduleCheckEvent = { type: 'RESCHEDULE_CHECK'; delayMs: number };
 export type UpdateEngineEvent =
   | UpdateEngineStartEvent
   | UpdateEngineStopEvent
@@ -124,7 +130,8 @@ export type UpdateEngineEvent =
   | DownloadDoneEvent
   | DownloadFailedEvent
   | PingResponseEvent
-  | ErrorReportedEvent;
+  | ErrorReportedEvent
+  | RescheduleCheckEvent;
 
 export const UPDATE_ENGINE_EFFECTS = Object.freeze([
   'checkForUpdate',
@@ -218,6 +225,11 @@ const actions = {
   downloadFailed: update<Ctx, Ev>(() => ({ errorCode: ERROR_CODE.DOWNLOAD_TRANSFER })),
   verifyFailed: update<Ctx, Ev>(() => ({ errorCode: ERROR_CODE.NEW_ROOTFS_VERIFICATION })),
   armFirstPing: update<Ctx, Ev>((ctx) => ({ nextCheckMs: ctx.intervalMs })),
+  rescheduleCheck: update<Ctx, Ev>((_ctx, e) => {
+    const { delayMs } = e as RescheduleCheckEvent;
+    assertElided(delayMs);
+    return { nextCheckMs: delayMs };
+  }),
   pingAnswered: update<Ctx, Ev>((ctx, e) => {
     const { u, elidedMs } = e as PingResponseEvent;
     assertElided(elidedMs);
@@ -273,16 +285,23 @@ export function createUpdateEngineMachine(overrides: Partial<UpdateEngineContext
         on: { START: { target: 'IDLE', actions: 'start' } },
       },
       IDLE: {
-        on: { ...stop },
+        on: {
+          ...stop,
+          // The world moves a check it had pushed far ahead (fast fidelity) back to the first
+          // check that can see a change: same state, new timer.
+          RESCHEDULE_CHECK: { target: 'IDLE', reenter: true, actions: 'rescheduleCheck' },
+        },
         after: { nextCheckMs: { target: 'CHECKING_FOR_UPDATE' } },
       },
       CHECKING_FOR_UPDATE: {
-        entry: ['checkForUpdate', 'clearPendingReport'],
+        entry: 'checkForUpdate',
         on: {
           ...stop,
+          // The boot report rode on this check; it is delivered only if the server answered
+          // (update_engine keeps an unsent event and sends it with the next check).
           CHECK_RESPONSE: [
-            { guard: 'responseIsUpdate', target: 'UPDATE_AVAILABLE', actions: 'acceptUpdate' },
-            { guard: 'responseIsNoUpdate', target: 'IDLE', actions: 'noUpdate' },
+            { guard: 'responseIsUpdate', target: 'UPDATE_AVAILABLE', actions: ['clearPendingReport', 'acceptUpdate'] },
+            { guard: 'responseIsNoUpdate', target: 'IDLE', actions: ['clearPendingReport', 'noUpdate'] },
             { target: 'IDLE', actions: 'serverError' },
           ],
         },

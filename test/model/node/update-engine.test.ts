@@ -137,6 +137,23 @@ describe('update_engine (update_attempter.h statuses)', () => {
     expect(h.named('checkForUpdate').map((e) => e.context.pendingReport)).toEqual([BOOT_REPORT.ROLLBACK, 0, 0]);
   });
 
+  it('keeps the boot report when the server answered 5xx and sends it with the next check', () => {
+    let answers = 0;
+    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(0, answers++ === 0 ? serverError : noUpdate));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: BOOT_REPORT.SUCCESS_REBOOT });
+    h.runUntil(4 * HOUR_MS);
+    expect(h.named('checkForUpdate').map((e) => e.context.pendingReport).slice(0, 3)).toEqual([BOOT_REPORT.SUCCESS_REBOOT, BOOT_REPORT.SUCCESS_REBOOT, 0]);
+  });
+
+  it('RESCHEDULE_CHECK in IDLE moves the pending check to delayMs from now', () => {
+    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(0, { ...noUpdate, elidedMs: 10 * HOUR_MS }));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+    h.runUntil(HOUR_MS);
+    h.send({ type: 'RESCHEDULE_CHECK', delayMs: 5 * MINUTE_MS });
+    h.runUntil(2 * HOUR_MS);
+    expect(h.named('checkForUpdate').map((e) => e.time)).toEqual([7 * MINUTE_MS, HOUR_MS + 5 * MINUTE_MS]);
+  });
+
   it('STOP while downloading aborts the transfer; late answers to an OFF engine are ignored', () => {
     const h = engine()
       .on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(1)))
