@@ -69,6 +69,7 @@ export class Network {
   private readonly random: LinkRandom;
   private readonly deliverKind: EventKind;
   private readonly changeListeners: ((nowMs: number) => void)[] = [];
+  private readonly afterChangeListeners: ((nowMs: number) => void)[] = [];
 
   // In-flight messages, in slots reused through a free list.
   private readonly slotFrom: number[] = [];
@@ -186,36 +187,43 @@ export class Network {
     this.changeListeners.push(listener);
   }
 
+  /** Calls `listener(nowMs)` after every configuration change took effect. */
+  onAfterChange(listener: (nowMs: number) => void): void {
+    this.afterChangeListeners.push(listener);
+  }
+
   setLatency(latencyMs: Range, interZoneLatencyMs: Range): void {
-    this.change();
     const next = { ...this.config, latencyMs, interZoneLatencyMs };
     checkConfig(next);
+    this.change();
     this.config = next;
+    this.changed();
   }
 
   setLoss(lossProbability: number): void {
-    this.change();
     const next = { ...this.config, lossProbability };
     checkConfig(next);
+    this.change();
     this.config = next;
+    this.changed();
   }
 
   /** Splits the network into sides (see the class comment); null or [] heals it. */
   setPartition(sides: readonly (readonly number[])[] | null): void {
-    this.change();
-    if (sides === null || sides.length === 0) {
-      this.sideOf = null;
-      return;
-    }
-    const sideOf = new Map<number, number>();
-    sides.forEach((side, index) => {
-      for (const id of side) {
-        assert(this.zones.has(id), `partition names unknown endpoint ${id}`);
-        assert(!sideOf.has(id), `endpoint ${id} is on two sides of a partition`);
-        sideOf.set(id, index);
+    let sideOf: Map<number, number> | null = null;
+    if (sides !== null && sides.length > 0) {
+      sideOf = new Map<number, number>();
+      for (let index = 0; index < sides.length; index++) {
+        for (const id of sides[index]) {
+          assert(this.zones.has(id), `partition names unknown endpoint ${id}`);
+          assert(!sideOf.has(id), `endpoint ${id} is on two sides of a partition`);
+          sideOf.set(id, index);
+        }
       }
-    });
+    }
+    this.change();
     this.sideOf = sideOf;
+    this.changed();
   }
 
   get partitioned(): boolean {
@@ -228,6 +236,7 @@ export class Network {
     this.change();
     const id = this.nextSpikeId++;
     this.spikes.set(id, { extraMs, endpoints: endpoints === null ? null : new Set(endpoints) });
+    this.changed();
     return id;
   }
 
@@ -235,6 +244,7 @@ export class Network {
     assert(this.spikes.has(id), `no latency spike ${id}`);
     this.change();
     this.spikes.delete(id);
+    this.changed();
   }
 
   // --- for exact shortcuts (sim/model/etcd/quiescence.ts) ---
@@ -302,6 +312,10 @@ export class Network {
 
   private change(): void {
     for (const listener of this.changeListeners) listener(this.sim.now);
+  }
+
+  private changed(): void {
+    for (const listener of this.afterChangeListeners) listener(this.sim.now);
   }
 }
 

@@ -1,0 +1,528 @@
+import { assert, unreachable } from '../../engine/assert.ts';
+import type { Range } from '../../engine/random.ts';
+import type { EventHandle } from '../../engine/event-queue.ts';
+import type { EventKind, Simulation } from '../../engine/simulation.ts';
+import type { Trace } from '../../engine/trace.ts';
+import type { Network } from '../network/network.ts';
+import { EtcdMetrics, type EtcdReport } from './metrics.ts';
+import { Quiescence } from './quiescence.ts';
+import { lastIndex } from './raft/log.ts';
+import { quorumSize } from './raft/quorum.ts';
+import { memberRngSeed, persistentOf, startMember, step } from './raft/raft.ts';
+import type { Effect, Entry, Input, Message, PersistentState, RaftConfig, RaftState, Role, TimerKind } from './raft/types.ts';
+import { KvStore, type KeyValue, type WriteOp, type WriteResult } from './store.ts';
+import { Lessor } from './lessor.ts';
+
+/**
+ * An etcd cluster: N Raft members (raft/) run on the Simulation, talking through the Network;
+ * members crash and restart (keeping what Raft persists); clients' requests (kv.ts) are proposed
+ * or read at the member they reach. The cluster carries out the effects of the pure Raft core,
+ * applies committed entries to the replicated store, keeps the report's metrics and emits trace
+ * events:
+ *
+ *   etcd.election {term}          a member became candidate (subject: member)
+ *   etcd.leader {term}            a member became leader
+ *   etcd.stepdown {term, reason}  a leader became follower
+ *   etcd.crash / etcd.restart     a member process stopped / started
+ *   etcd.quorum {live}            the live connected majority was lost (live=false) or regained
+ *
+ * Under fidelity `fast`, a healthy, idle cluster stops simulating its heartbeats (quiescence.ts)
+ * and resumes, in exactly the state the full run would have, at the first change.
+ */
+export type Fidelity = 'fast' | 'full';
+
+export interface EtcdClusterOptions {
+  readonly memberCount: number;
+  /** Network endpoint id per member (the cluster attaches them). */
+  readonly endpoints: readonly number[];
+  /** Zone per member. */
+  readonly zones: readonly string[];
+  readonly heartbeatIntervalMs: number;
+  /** Each member draws its election timeout in [min, max) (etcd: [et, 2et)). */
+  readonly electionTimeoutMs: Range;
+  readonly fidelity: Fidelity;
+  /** etcd runs with CheckQuorum on; default true. */
+  readonly checkQuorum?: boolean;
+  readonly maxEntriesPerAppend?: number;
+  /**
+   * When true (the default), metrics start at the first leader: a scenario's cluster has been up
+   * a while (like `coldStart: false`), so its bootstrap election is not an outage.
+   */
+  readonly metricsFromFirstLeader?: boolean;
+  /** Prefix of event kinds and random streams; default "etcd". */
+  readonly name?: string;
+}
+
+/** A client request as it travels to a member (kv.ts builds them). */
+export interface KvRequestWire {
+  readonly type: 'kvRequest';
+  readonly requestId: number;
+  readonly op: WriteOp | { readonly op: 'get'; readonly key: string };
+  /** Where the answer goes: a network endpoint, or -1 to call `reply` directly. */
+  readonly clientEndpoint: number;
+  readonly reply: (response: KvResponseWire) => void;
+}
+
+export type KvAnswer =
+  | { readonly ok: true; readonly kind: 'write'; readonly result: WriteResult }
+  | { readonly ok: true; readonly kind: 'read'; readonly revision: number; readonly kv: KeyValue | null }
+  /**
+   * `definite`: the request certainly did not take effect (not appended at a leader), so a retry
+   * is safe; otherwise its outcome is unknown (the entry may still commit).
+   */
+  | { readonly ok: false; readonly reason: string; readonly definite: boolean; readonly leaderHint: number };
+
+export interface KvResponseWire {
+  readonly type: 'kvResponse';
+  readonly requestId: number;
+  readonly member: number;
+  readonly answer: KvAnswer;
+}
+
+/** What the KV layer needs to know about a request waiting at a member. */
+interface Waiter {
+  readonly wire: KvRequestWire;
+  readonly member: number;
+  /** Log index of the proposal once appended; 0 before (or for reads). */
+  index: number;
+}
+
+export interface MemberSlot {
+  readonly id: number;
+  readonly endpoint: number;
+  state: RaftState | null;
+  persisted: PersistentState | null;
+  /** The member process's random stream, continued across restarts. */
+  rngState: number;
+  readonly timers: EventHandle[];
+}
+
+export type CommitHook = (member: number, index: number, entry: Entry, nowMs: number) => void;
+
+const TIMER_KINDS: readonly TimerKind[] = ['election', 'heartbeat', 'checkQuorum'];
+const WAITERS_MAX = 1_000_000;
+
+export class EtcdCluster {
+  readonly store = new KvStore();
+  readonly metrics: EtcdMetrics;
+  readonly members: MemberSlot[] = [];
+  readonly config: RaftConfig;
+  readonly fidelity: Fidelity;
+  readonly name: string;
+  private readonly timerKind: EventKind;
+  private readonly waiters = new Map<number, Waiter>();
+  /** Results of applied proposals that a waiter will pick up when its member commits them. */
+  private readonly results = new Map<number, WriteResult | null>();
+  /** Term of every committed index: the State Machine Safety check. */
+  private readonly committedTerms: number[] = [0];
+  private readonly commitHooks: CommitHook[] = [];
+  private readonly roleHooks: ((member: number, from: Role, to: Role, term: number) => void)[] = [];
+  private readonly quiescence: Quiescence;
+  readonly lessor: Lessor;
+  private leaderNow = -1;
+  private liveMajority = true;
+  private metricsOn: boolean;
+  private nextRequestIdValue = 1;
+
+  constructor(
+    readonly sim: Simulation,
+    readonly network: Network,
+    readonly trace: Trace,
+    seed: number | string,
+    options: EtcdClusterOptions,
+  ) {
+    const n = options.memberCount;
+    assert(options.endpoints.length === n, `etcd: ${options.endpoints.length} endpoints for ${n} members`);
+    assert(options.zones.length === n, `etcd: ${options.zones.length} zones for ${n} members`);
+    this.name = options.name ?? 'etcd';
+    this.fidelity = options.fidelity;
+    this.config = {
+      memberCount: n,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      electionTimeoutMs: options.electionTimeoutMs,
+      checkQuorum: options.checkQuorum ?? true,
+      maxEntriesPerAppend: options.maxEntriesPerAppend ?? 64,
+    };
+    this.metrics = new EtcdMetrics(n);
+    this.metricsOn = !(options.metricsFromFirstLeader ?? true);
+    this.timerKind = sim.register(`${this.name}.timer`, (target) => this.onTimer(target));
+    this.quiescence = new Quiescence(this);
+    this.lessor = new Lessor(this);
+    for (let id = 0; id < n; id++) {
+      const endpoint = options.endpoints[id];
+      const member: MemberSlot = {
+        id,
+        endpoint,
+        state: null,
+        persisted: null,
+        rngState: memberRngSeed(seed, `${this.name}.member.${id}`),
+        timers: [0, 0, 0],
+      };
+      this.members.push(member);
+      network.attach(endpoint, options.zones[id], (from, message) => this.onDeliver(id, from, message));
+    }
+    network.onBeforeChange((nowMs) => this.quiescence.thaw(nowMs));
+    network.onAfterChange((nowMs) => this.updateLiveness(nowMs));
+    this.store.observe((key, kv, nowMs) => this.lessor.onWrite(key, kv, nowMs));
+    for (const member of this.members) this.boot(member);
+    if (this.metricsOn) {
+      this.metrics.setLeaderless(sim.now, true);
+      this.refreshQuorum(sim.now);
+    }
+  }
+
+  // --- observation ---
+
+  /** The member that leads now (the live leader of the highest term), or -1. */
+  leader(): number {
+    return this.leaderNow;
+  }
+
+  role(member: number): Role | 'down' {
+    return this.members[member].state?.role ?? 'down';
+  }
+
+  term(member: number): number {
+    const m = this.members[member];
+    return m.state?.term ?? m.persisted?.term ?? 0;
+  }
+
+  isUp(member: number): boolean {
+    return this.members[member].state !== null;
+  }
+
+  /** The live Raft state of a member (read-only use: tests, the web UI). */
+  raftState(member: number): RaftState | null {
+    return this.members[member].state;
+  }
+
+  /** True while the quiescence shortcut holds the cluster (no heartbeat events). */
+  get quiescent(): boolean {
+    return this.quiescence.frozen;
+  }
+
+  get hasLiveMajority(): boolean {
+    return this.liveMajority;
+  }
+
+  /** Called for every entry every member commits (checkers hook here). */
+  onCommit(hook: CommitHook): void {
+    this.commitHooks.push(hook);
+  }
+
+  onRoleChange(hook: (member: number, from: Role, to: Role, term: number) => void): void {
+    this.roleHooks.push(hook);
+  }
+
+  /**
+   * Brings a quiescent cluster's skipped bookkeeping (message counters, election clocks) up to
+   * now; it freezes again at its next quiet moment. Observable behaviour does not change.
+   */
+  catchUp(): void {
+    this.quiescence.thaw(this.sim.now);
+  }
+
+  /** Freezes and thaws of the quiescence shortcut so far. */
+  get quiescenceCounts(): { freezes: number; thaws: number } {
+    return { freezes: this.quiescence.freezes, thaws: this.quiescence.thaws };
+  }
+
+  report(): EtcdReport {
+    return this.metrics.report(this.sim.now);
+  }
+
+  nextRequestId(): number {
+    return this.nextRequestIdValue++;
+  }
+
+  // --- faults ---
+
+  /** The member's process stops: volatile state is lost, persisted state kept. */
+  crash(member: number): void {
+    const m = this.members[member];
+    if (m.state === null) return;
+    this.quiescence.thaw(this.sim.now);
+    m.persisted = persistentOf(m.state);
+    m.rngState = m.state.rngState;
+    m.state = null;
+    for (let k = 0; k < TIMER_KINDS.length; k++) this.cancelTimer(m, k);
+    // Clients connected to the process see their connection reset.
+    for (const [requestId, waiter] of [...this.waiters]) {
+      if (waiter.member !== member) continue;
+      this.waiters.delete(requestId);
+      this.results.delete(waiter.index);
+      this.replyDirect(waiter, { ok: false, reason: 'connection-lost', definite: false, leaderHint: -1 });
+    }
+    this.trace.emit(this.sim.now, `${this.name}.crash`, member);
+    this.updateLiveness(this.sim.now);
+  }
+
+  restart(member: number): void {
+    const m = this.members[member];
+    if (m.state !== null) return;
+    this.quiescence.thaw(this.sim.now);
+    this.trace.emit(this.sim.now, `${this.name}.restart`, member);
+    this.boot(m);
+    this.updateLiveness(this.sim.now);
+  }
+
+  /** Partitions the members (by member id) through the network; null heals. */
+  partitionMembers(sides: readonly (readonly number[])[] | null): void {
+    this.network.setPartition(sides === null ? null : sides.map((side) => side.map((id) => this.members[id].endpoint)));
+  }
+
+  // --- client requests (kv.ts) ---
+
+  /** A client request reached member `member` (over the network, or directly). */
+  receiveRequest(member: number, wire: KvRequestWire): void {
+    const m = this.members[member];
+    if (m.state === null) return; // a dead process: the client times out
+    this.quiescence.thaw(this.sim.now);
+    assert(this.waiters.size < WAITERS_MAX, `etcd: more than ${WAITERS_MAX} requests waiting`);
+    assert(!this.waiters.has(wire.requestId), `etcd: request ${wire.requestId} received twice`);
+    this.waiters.set(wire.requestId, { wire, member, index: 0 });
+    const nowMs = this.sim.now;
+    if (wire.op.op === 'get') this.stepMember(m, { type: 'readIndex', nowMs, requestId: wire.requestId });
+    else this.stepMember(m, { type: 'propose', nowMs, data: { requestId: wire.requestId, op: wire.op }, requestId: wire.requestId });
+    this.afterEvent();
+  }
+
+  /** The lessor's revoke proposals: made at the leader, with no client waiting. */
+  proposeInternal(op: WriteOp): boolean {
+    const lead = this.leaderNow;
+    if (lead < 0) return false;
+    this.quiescence.thaw(this.sim.now);
+    const requestId = this.nextRequestId();
+    this.stepMember(this.members[lead], { type: 'propose', nowMs: this.sim.now, data: { requestId, op }, requestId });
+    this.afterEvent();
+    return true;
+  }
+
+  get requestsWaiting(): number {
+    return this.waiters.size;
+  }
+
+  // --- internals shared with quiescence.ts ---
+
+  setTimer(m: MemberSlot, timer: TimerKind, atMs: number): void {
+    const k = TIMER_KINDS.indexOf(timer);
+    const handle = m.timers[k];
+    if (this.sim.isPending(handle)) {
+      if (this.sim.timeOf(handle) === atMs) return;
+      this.sim.cancel(handle);
+    }
+    m.timers[k] = this.sim.scheduleAt(atMs, this.timerKind, m.id * TIMER_KINDS.length + k, 0);
+  }
+
+  cancelTimer(m: MemberSlot, k: number): void {
+    this.sim.cancel(m.timers[k]);
+    m.timers[k] = 0;
+  }
+
+  timerTime(m: MemberSlot, timer: TimerKind): number {
+    return this.sim.timeOf(m.timers[TIMER_KINDS.indexOf(timer)]);
+  }
+
+  // --- event handling ---
+
+  private boot(m: MemberSlot): void {
+    const { state, effects } = startMember(this.config, m.id, m.rngState, m.persisted, this.sim.now);
+    m.state = state;
+    m.persisted = null;
+    this.carryOut(m, effects);
+  }
+
+  private onTimer(target: number): void {
+    const member = Math.floor(target / TIMER_KINDS.length);
+    const k = target % TIMER_KINDS.length;
+    const m = this.members[member];
+    m.timers[k] = 0;
+    if (m.state === null) return;
+    this.stepMember(m, { type: 'timeout', nowMs: this.sim.now, timer: TIMER_KINDS[k] });
+    this.afterEvent();
+  }
+
+  private onDeliver(member: number, _from: number, message: unknown): void {
+    const m = this.members[member];
+    if (m.state === null) {
+      // Dropped by a dead process; the last heartbeat to it landing may let the cluster freeze.
+      this.afterEvent();
+      return;
+    }
+    const wire = message as { type: string };
+    if (wire.type === 'kvRequest') {
+      this.receiveRequest(member, message as KvRequestWire);
+      return;
+    }
+    this.quiescence.thaw(this.sim.now);
+    this.stepMember(m, { type: 'message', nowMs: this.sim.now, message: message as Message });
+    this.afterEvent();
+  }
+
+  private afterEvent(): void {
+    if (this.fidelity === 'fast') this.quiescence.tryFreeze(this.sim.now);
+  }
+
+  private stepMember(m: MemberSlot, input: Input): void {
+    assert(m.state !== null, `etcd: stepping member ${m.id} while it is down`);
+    const { effects } = step(m.state, input);
+    this.carryOut(m, effects);
+  }
+
+  private carryOut(m: MemberSlot, effects: readonly Effect[]): void {
+    const nowMs = this.sim.now;
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'send':
+          this.network.send(m.endpoint, this.members[effect.message.to].endpoint, effect.message);
+          break;
+        case 'setTimer':
+          this.setTimer(m, effect.timer, effect.atMs);
+          break;
+        case 'cancelTimer':
+          this.cancelTimer(m, TIMER_KINDS.indexOf(effect.timer));
+          break;
+        case 'commit':
+          this.onCommitted(m, effect.fromIndex, effect.toIndex, nowMs);
+          break;
+        case 'role':
+          this.onRole(m, effect.from, effect.to, effect.term, effect.reason, nowMs);
+          break;
+        case 'proposed': {
+          const waiter = this.waiters.get(effect.requestId);
+          if (waiter !== undefined) waiter.index = effect.index;
+          break;
+        }
+        case 'proposalDropped':
+        case 'readDropped':
+          this.answer(effect.requestId, { ok: false, reason: effect.reason, definite: true, leaderHint: effect.lead });
+          break;
+        case 'readReady': {
+          assert(this.store.appliedIndex >= effect.index, `etcd: read at ${effect.index} before apply (${this.store.appliedIndex})`);
+          const waiter = this.waiters.get(effect.requestId);
+          if (waiter !== undefined && waiter.wire.op.op === 'get') {
+            this.answer(effect.requestId, { ok: true, kind: 'read', revision: this.store.revision, kv: this.store.get(waiter.wire.op.key) });
+          }
+          break;
+        }
+        default:
+          unreachable(effect, 'raft effect');
+      }
+    }
+  }
+
+  private onCommitted(m: MemberSlot, fromIndex: number, toIndex: number, nowMs: number): void {
+    const log = m.state!.log;
+    for (let index = fromIndex + 1; index <= toIndex; index++) {
+      const entry = log[index - 1];
+      if (index < this.committedTerms.length) {
+        // State Machine Safety (§5.4.3): every member commits the same entry at an index.
+        assert(this.committedTerms[index] === entry.term, `member ${m.id} committed term ${entry.term} at ${index}, another member term ${this.committedTerms[index]}`);
+      } else {
+        assert(index === this.committedTerms.length, `etcd: commit skipped from ${this.committedTerms.length - 1} to ${index}`);
+        this.committedTerms.push(entry.term);
+        const data = entry.data as { requestId: number; op: WriteOp } | null;
+        const result = this.store.apply(index, data === null ? null : data.op, nowMs);
+        if (data !== null && this.waiters.has(data.requestId)) this.results.set(index, result);
+      }
+      for (const hook of this.commitHooks) hook(m.id, index, entry, nowMs);
+    }
+    // Proposals waiting at this member learn their fate.
+    for (const [requestId, waiter] of [...this.waiters]) {
+      if (waiter.member !== m.id || waiter.index === 0 || waiter.index > toIndex) continue;
+      const data = log[waiter.index - 1].data as { requestId: number } | null;
+      if (data !== null && data.requestId === requestId) {
+        const result = this.results.get(waiter.index);
+        assert(result !== undefined && result !== null, `etcd: no result for request ${requestId} at ${waiter.index}`);
+        this.results.delete(waiter.index);
+        this.answer(requestId, { ok: true, kind: 'write', result });
+      } else {
+        // Another leader's entry took the index: the proposal is lost for good.
+        this.answer(requestId, { ok: false, reason: 'proposal-lost', definite: true, leaderHint: m.state!.lead });
+      }
+    }
+  }
+
+  private onRole(m: MemberSlot, from: Role, to: Role, term: number, reason: string, nowMs: number): void {
+    for (const hook of this.roleHooks) hook(m.id, from, to, term);
+    if (to === 'candidate') {
+      if (this.metricsOn) this.metrics.elections++;
+      this.trace.emit(nowMs, `${this.name}.election`, m.id, { term });
+    } else if (to === 'leader') {
+      this.trace.emit(nowMs, `${this.name}.leader`, m.id, { term });
+    } else if (from === 'leader') {
+      this.trace.emit(nowMs, `${this.name}.stepdown`, m.id, { term, reason });
+    }
+    if (from === 'leader' || to === 'leader') this.updateLeader(nowMs);
+  }
+
+  /** Recomputes the leader (the live leader of the highest term) and the leaderless metric. */
+  private updateLeader(nowMs: number): void {
+    let best = -1;
+    for (const m of this.members) {
+      if (m.state === null || m.state.role !== 'leader') continue;
+      if (best < 0 || m.state.term > this.members[best].state!.term) best = m.id;
+    }
+    if (best === this.leaderNow) return;
+    const previous = this.leaderNow;
+    this.leaderNow = best;
+    if (best >= 0 && !this.metricsOn) {
+      // The bootstrap election is over: metrics start now, the first leader is no "change".
+      this.metricsOn = true;
+      this.refreshQuorum(nowMs);
+      this.metrics.setLeaderless(nowMs, false);
+      this.lessor.promote(nowMs);
+      return;
+    }
+    if (!this.metricsOn) return;
+    if (best >= 0 && best !== previous) this.metrics.leaderChanges++;
+    this.metrics.setLeaderless(nowMs, best < 0);
+    if (best >= 0) this.lessor.promote(nowMs);
+  }
+
+  /** After crashes, restarts and partitions: the leader and "a live, connected majority exists". */
+  private updateLiveness(nowMs: number): void {
+    this.updateLeader(nowMs);
+    if (this.metricsOn) this.refreshQuorum(nowMs);
+  }
+
+  private refreshQuorum(nowMs: number): void {
+    let largest = 0;
+    for (const a of this.members) {
+      if (a.state === null) continue;
+      let group = 0;
+      for (const b of this.members) if (b.state !== null && this.network.connected(a.endpoint, b.endpoint)) group++;
+      largest = Math.max(largest, group);
+    }
+    const live = largest >= quorumSize(this.config.memberCount);
+    if (live !== this.liveMajority) {
+      this.liveMajority = live;
+      this.trace.emit(nowMs, `${this.name}.quorum`, 0, { live });
+    }
+    this.metrics.setQuorumLost(nowMs, !live);
+  }
+
+  private answer(requestId: number, answer: KvAnswer): void {
+    const waiter = this.waiters.get(requestId);
+    if (waiter === undefined) return;
+    this.waiters.delete(requestId);
+    const response: KvResponseWire = { type: 'kvResponse', requestId, member: waiter.member, answer };
+    if (waiter.wire.clientEndpoint < 0) {
+      this.sim.callAfter(0, () => waiter.wire.reply(response));
+    } else {
+      this.network.send(this.members[waiter.member].endpoint, waiter.wire.clientEndpoint, response);
+    }
+  }
+
+  private replyDirect(waiter: Waiter, answer: KvAnswer): void {
+    const response: KvResponseWire = { type: 'kvResponse', requestId: waiter.wire.requestId, member: waiter.member, answer };
+    this.sim.callAfter(0, () => waiter.wire.reply(response));
+  }
+
+  /** For quiescence.ts: every member's last index and commit equal, nothing waiting. */
+  isIdleAt(leader: RaftState): boolean {
+    if (this.waiters.size > 0 || leader.pendingReads.length > 0) return false;
+    const last = lastIndex(leader.log);
+    return leader.commit === last;
+  }
+}

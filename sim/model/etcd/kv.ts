@@ -1,0 +1,214 @@
+import { assert } from '../../engine/assert.ts';
+import type { EventHandle } from '../../engine/event-queue.ts';
+import type { EtcdCluster, KvAnswer, KvRequestWire, KvResponseWire } from './cluster.ts';
+import type { CasExpect, KeyValue } from './store.ts';
+
+/**
+ * A linearizable key-value client on the etcd cluster (the subset of etcd clientv3 the reboot
+ * locks use): get, put (optionally with a lease TTL), compare-and-swap, delete.
+ *
+ * - Writes are proposed at the leader and answered once committed by a majority and applied;
+ *   reads use ReadIndex (raft/read-index.ts). Both are linearizable.
+ * - The client learns the leader: it sends to the member it believes leads; a member that is not
+ *   the leader answers with its leader hint and the client redirects (etcd forwards internally;
+ *   the cost, one extra hop, is the same).
+ * - Every attempt has a timeout (`requestTimeoutMs`). A request fails with a reason while there
+ *   is no leader or no quorum; the client retries with exponential backoff, at most
+ *   `maxAttempts` times. Only failures that certainly did not apply are retried for writes
+ *   (etcd clientv3 likewise never retries a non-idempotent request whose outcome is unknown);
+ *   a write that timed out fails with `definite: false` and the caller must read to find out.
+ * - Answers arrive asynchronously on the simulation, exactly once per call.
+ *
+ * With `endpoint` set, requests and answers cross the Network (latency, loss, partitions between
+ * the client's zone and the members); without, the client sits next to the cluster (zero
+ * latency, never partitioned).
+ */
+export type KvRequest =
+  | { readonly op: 'get'; readonly key: string }
+  | { readonly op: 'put'; readonly key: string; readonly value: string; readonly leaseTtlMs?: number }
+  | { readonly op: 'cas'; readonly key: string; readonly value: string; readonly expect: CasExpect }
+  | { readonly op: 'delete'; readonly key: string };
+
+export type KvResult =
+  | {
+      readonly ok: true;
+      /** False only for a CAS whose comparison failed (or a delete of an absent key). */
+      readonly succeeded: boolean;
+      /** The key after the request (get: as read; failed CAS: as found). */
+      readonly kv: KeyValue | null;
+      /** The store's revision when the request took effect. */
+      readonly revision: number;
+      readonly leaseId: number;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      /** True when the request certainly had no effect. */
+      readonly definite: boolean;
+    };
+
+export interface KvClientOptions {
+  /** Network endpoint of the client (attached by the client); omit for a colocated client. */
+  readonly endpoint?: number;
+  readonly zone?: string;
+  /** Per attempt; default 2 s. */
+  readonly requestTimeoutMs?: number;
+  /** Attempts per request, redirects not counted; default 5. */
+  readonly maxAttempts?: number;
+  /** Backoff before retry i (0-based): min(initial * 2^i, max); defaults 50 ms and 1 s. */
+  readonly backoffInitialMs?: number;
+  readonly backoffMaxMs?: number;
+}
+
+/** Redirects a request may follow (more than the largest cluster, so a stale hint ends). */
+const REDIRECTS_MAX = 8;
+const PENDING_MAX = 1_000_000;
+
+interface Pending {
+  readonly request: KvRequest;
+  readonly callback: (result: KvResult) => void;
+  attempts: number;
+  redirects: number;
+  /** requestId of the attempt in flight, 0 while waiting to retry. */
+  attemptId: number;
+  timeout: EventHandle;
+}
+
+export class KvClient {
+  private readonly pending = new Map<number, Pending>();
+  /** Attempt id -> the pending request's own id. */
+  private readonly attempts = new Map<number, number>();
+  private leaderGuess = 0;
+  private nextPendingId = 1;
+  private readonly endpoint: number;
+  private readonly requestTimeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly backoffInitialMs: number;
+  private readonly backoffMaxMs: number;
+
+  constructor(
+    private readonly cluster: EtcdCluster,
+    options: KvClientOptions = {},
+  ) {
+    this.endpoint = options.endpoint ?? -1;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 2000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.backoffInitialMs = options.backoffInitialMs ?? 50;
+    this.backoffMaxMs = options.backoffMaxMs ?? 1000;
+    assert(this.requestTimeoutMs > 0, 'kv: requestTimeoutMs must be > 0');
+    assert(this.maxAttempts >= 1 && this.maxAttempts <= 100, `kv: maxAttempts ${this.maxAttempts} outside [1, 100]`);
+    if (this.endpoint >= 0) {
+      cluster.network.attach(this.endpoint, options.zone ?? 'default', (_from, message) => this.onResponse(message as KvResponseWire));
+    }
+  }
+
+  /** Requests not yet answered. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  get(key: string, callback: (result: KvResult) => void): void {
+    this.request({ op: 'get', key }, callback);
+  }
+
+  put(key: string, value: string, callback: (result: KvResult) => void, leaseTtlMs?: number): void {
+    this.request(leaseTtlMs === undefined ? { op: 'put', key, value } : { op: 'put', key, value, leaseTtlMs }, callback);
+  }
+
+  cas(key: string, value: string, expect: CasExpect, callback: (result: KvResult) => void): void {
+    this.request({ op: 'cas', key, value, expect }, callback);
+  }
+
+  delete(key: string, callback: (result: KvResult) => void): void {
+    this.request({ op: 'delete', key }, callback);
+  }
+
+  request(request: KvRequest, callback: (result: KvResult) => void): void {
+    assert(this.pending.size < PENDING_MAX, `kv: more than ${PENDING_MAX} requests pending`);
+    const id = this.nextPendingId++;
+    this.pending.set(id, { request, callback, attempts: 0, redirects: 0, attemptId: 0, timeout: 0 });
+    this.attempt(id);
+  }
+
+  private attempt(id: number): void {
+    const p = this.pending.get(id)!;
+    const attemptId = this.cluster.nextRequestId();
+    p.attemptId = attemptId;
+    this.attempts.set(attemptId, id);
+    const member = this.leaderGuess;
+    const wire: KvRequestWire = {
+      type: 'kvRequest',
+      requestId: attemptId,
+      op: p.request,
+      clientEndpoint: this.endpoint,
+      reply: (response) => this.onResponse(response),
+    };
+    this.cluster.metrics.requests++;
+    const sim = this.cluster.sim;
+    p.timeout = sim.callAfter(this.requestTimeoutMs, () => this.onTimeout(id, attemptId));
+    if (this.endpoint >= 0) this.cluster.network.send(this.endpoint, this.cluster.members[member].endpoint, wire);
+    else sim.callAfter(0, () => this.cluster.receiveRequest(member, wire));
+  }
+
+  private onResponse(response: KvResponseWire): void {
+    const id = this.attempts.get(response.requestId);
+    if (id === undefined) return; // an attempt that already timed out
+    this.attempts.delete(response.requestId);
+    const p = this.pending.get(id)!;
+    if (p.attemptId !== response.requestId) return;
+    this.cluster.sim.cancel(p.timeout);
+    p.attemptId = 0;
+    const answer: KvAnswer = response.answer;
+    if (answer.ok) {
+      this.leaderGuess = response.member;
+      this.finish(id, this.resultOf(p.request, answer));
+      return;
+    }
+    // A member that knows the leader sends us there at once (a redirect, not a retry).
+    if (answer.definite && answer.leaderHint >= 0 && answer.leaderHint !== response.member && p.redirects < REDIRECTS_MAX) {
+      p.redirects++;
+      this.leaderGuess = answer.leaderHint;
+      this.attempt(id);
+      return;
+    }
+    this.retryOrFail(id, answer.reason, answer.definite);
+  }
+
+  private onTimeout(id: number, attemptId: number): void {
+    const p = this.pending.get(id);
+    if (p === undefined || p.attemptId !== attemptId) return;
+    this.attempts.delete(attemptId);
+    p.attemptId = 0;
+    this.retryOrFail(id, 'timeout', false);
+  }
+
+  private retryOrFail(id: number, reason: string, definite: boolean): void {
+    const p = this.pending.get(id)!;
+    p.attempts++;
+    // The member we tried may be down or cut off: try the next one.
+    this.leaderGuess = (this.leaderGuess + 1) % this.cluster.members.length;
+    const safeToRetry = p.request.op === 'get' || definite;
+    if (!safeToRetry || p.attempts >= this.maxAttempts) {
+      this.finish(id, { ok: false, reason, definite });
+      return;
+    }
+    p.redirects = 0;
+    const backoffMs = Math.min(this.backoffInitialMs * 2 ** (p.attempts - 1), this.backoffMaxMs);
+    this.cluster.sim.callAfter(backoffMs, () => this.attempt(id));
+  }
+
+  private resultOf(request: KvRequest, answer: KvAnswer & { ok: true }): KvResult {
+    if (answer.kind === 'read') {
+      assert(request.op === 'get', 'kv: a read answer for a write');
+      return { ok: true, succeeded: true, kv: answer.kv, revision: answer.revision, leaseId: 0 };
+    }
+    const r = answer.result;
+    return { ok: true, succeeded: r.succeeded, kv: r.kv, revision: r.revision, leaseId: r.leaseId };
+  }
+
+  private finish(id: number, result: KvResult): void {
+    const p = this.pending.get(id)!;
+    this.pending.delete(id);
+    p.callback(result);
+  }
+}

@@ -1,0 +1,74 @@
+import type { EventHandle } from '../../engine/event-queue.ts';
+import type { EtcdCluster } from './cluster.ts';
+import type { KeyValue } from './store.ts';
+
+/**
+ * Lease expiry, kept by the leader (etcd server/lease/lessor.go): each lease expires `ttlMs`
+ * after it was granted or last kept alive, as measured by the current leader. A new leader
+ * refreshes every lease's TTL (lessor.Promote), so leases do not expire while the cluster has no
+ * leader; an expired lease is revoked through Raft (an entry deleting its keys).
+ */
+export class Lessor {
+  private readonly deadlines = new Map<number, number>();
+  private readonly revoking = new Set<number>();
+  private timer: EventHandle = 0;
+
+  constructor(private readonly cluster: EtcdCluster) {}
+
+  /** A key written with a new lease: its clock starts now. */
+  onWrite(_key: string, kv: KeyValue | null, nowMs: number): void {
+    if (kv === null || kv.leaseId === 0 || this.deadlines.has(kv.leaseId)) return;
+    const lease = this.cluster.store.leases.get(kv.leaseId);
+    if (lease === undefined) return;
+    this.deadlines.set(kv.leaseId, nowMs + lease.ttlMs);
+    this.reschedule();
+  }
+
+  /** A new leader: every lease gets its full TTL again. */
+  promote(nowMs: number): void {
+    this.deadlines.clear();
+    this.revoking.clear();
+    for (const lease of this.cluster.store.leases.values()) this.deadlines.set(lease.id, nowMs + lease.ttlMs);
+    this.reschedule();
+  }
+
+  /** LeaseKeepAlive at the leader; false when there is no leader or no such lease. */
+  keepAlive(leaseId: number, nowMs: number): boolean {
+    const lease = this.cluster.store.leases.get(leaseId);
+    if (lease === undefined || this.cluster.leader() < 0) return false;
+    this.deadlines.set(leaseId, nowMs + lease.ttlMs);
+    this.reschedule();
+    return true;
+  }
+
+  /** Remaining ms of a lease as the leader sees it; null when unknown. */
+  remainingMs(leaseId: number, nowMs: number): number | null {
+    const deadline = this.deadlines.get(leaseId);
+    return deadline === undefined ? null : deadline - nowMs;
+  }
+
+  private reschedule(): void {
+    const sim = this.cluster.sim;
+    sim.cancel(this.timer);
+    this.timer = 0;
+    let earliest = Infinity;
+    for (const [id, deadline] of this.deadlines) if (!this.revoking.has(id)) earliest = Math.min(earliest, deadline);
+    if (earliest === Infinity) return;
+    this.timer = sim.callAt(Math.max(earliest, sim.now), () => this.expire());
+  }
+
+  private expire(): void {
+    this.timer = 0;
+    const nowMs = this.cluster.sim.now;
+    if (this.cluster.leader() < 0) return; // the next leader's promote() restarts every clock
+    for (const [id, deadline] of [...this.deadlines].sort((a, b) => a[0] - b[0])) {
+      if (!this.cluster.store.leases.has(id)) {
+        this.deadlines.delete(id);
+        continue;
+      }
+      if (deadline > nowMs || this.revoking.has(id)) continue;
+      if (this.cluster.proposeInternal({ op: 'leaseRevoke', leaseId: id })) this.revoking.add(id);
+    }
+    this.reschedule();
+  }
+}
