@@ -1,0 +1,75 @@
+// `fleetsim check FILE|DIR...`: CI mode. Every scenario over N seeds on worker threads; each
+// expectation judged over all seeds of its scenario; a table, JUnit XML, exit 0 or 1 (2 on bad
+// input, before anything runs). Every failure prints its seed and the command that reproduces it.
+
+import { MAX_RUNS, MAX_SEEDS, parseIntegerOption, parseSeedOption, parseWorkersOption, seedList } from '../args.ts';
+import { judgeScenario, type ScenarioVerdict } from '../check-results.ts';
+import { checkToJson, checkToJUnit, formatCheckFailures, formatCheckTable } from '../check-output.ts';
+import { badInput, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
+import { assertWritable, collectScenarioFiles, writeOutput } from '../files.ts';
+import { styleOf, type Io } from '../io.ts';
+import type { RunJob } from '../job.ts';
+import { toJUnitXml } from '../junit.ts';
+import { loadAllScenarios } from '../load.ts';
+import { defaultWorkers, runJobs } from '../pool.ts';
+import { formatBatchProgress, ProgressLine } from '../progress.ts';
+
+export interface CheckOptions {
+  seeds?: string;
+  seedBase?: string;
+  junit?: string;
+  json?: string;
+  workers?: string;
+  force?: boolean;
+}
+
+export const DEFAULT_CHECK_SEEDS = 10;
+
+export async function checkCommand(paths: readonly string[], options: CheckOptions, io: Io): Promise<ExitCode> {
+  const seedCount = options.seeds === undefined ? DEFAULT_CHECK_SEEDS : parseIntegerOption('--seeds', options.seeds, 1, MAX_SEEDS);
+  const seedBase = options.seedBase === undefined ? null : parseSeedOption('--seed-base', options.seedBase);
+  const workers = options.workers === undefined ? defaultWorkers() : parseWorkersOption(options.workers);
+  const force = options.force === true;
+  if (options.junit !== undefined) assertWritable(options.junit, '--junit', force);
+  if (options.json !== undefined) assertWritable(options.json, '--json', force);
+
+  // Everything is validated before the first run: a broken file fails fast, with all its errors.
+  const scenarios = loadAllScenarios(collectScenarioFiles(paths));
+  const seedsPer = scenarios.map((s) => seedList(seedBase ?? s.scenario.seed, seedCount));
+  const jobs: RunJob[] = scenarios.flatMap((s, i) => seedsPer[i].map((seed) => ({ file: s.path, text: s.text, overrides: {}, seed })));
+  if (jobs.length > MAX_RUNS) throw badInput(`check: ${scenarios.length} scenarios x ${seedCount} seeds = ${jobs.length} runs, more than the limit of ${MAX_RUNS}`);
+
+  const progress = new ProgressLine(io.stderr, io.stderr.isTTY === true);
+  const ascii = !styleOf(io, io.stderr).fancy;
+  const started = io.nowMs();
+  const results = await runJobs(jobs, workers, (done, total) => {
+    const wallMs = io.nowMs() - started;
+    progress.update(formatBatchProgress(done, total, wallMs, ascii), wallMs, done === total);
+  });
+  progress.clear();
+
+  const verdicts: ScenarioVerdict[] = [];
+  const wallSeconds: number[] = [];
+  let offset = 0;
+  scenarios.forEach((s, i) => {
+    const seeds = seedsPer[i];
+    const runs = seeds.map((seed, k) => ({ seed, result: results[offset + k] }));
+    offset += seeds.length;
+    verdicts.push(judgeScenario(s.path, s.scenario.name, s.scenario.expect, runs));
+    wallSeconds.push(runs.reduce((sum, r) => sum + (r.result.ok ? r.result.report.wallMs : 0), 0) / 1000);
+  });
+
+  const tableStream = options.json === '-' ? io.stderr : io.stdout;
+  tableStream.write(formatCheckTable(verdicts, styleOf(io, tableStream)));
+  const ok = verdicts.every((v) => v.ok);
+  const failedChecks = verdicts.reduce((n, v) => n + [...v.expectations, v.invariants].filter((e) => !e.ok).length, 0);
+  const totalChecks = verdicts.reduce((n, v) => n + v.expectations.length + 1, 0);
+  io.stderr.write(formatCheckFailures(verdicts, styleOf(io, io.stderr)));
+  io.stderr.write(
+    `${scenarios.length} scenarios x ${seedCount} seeds = ${jobs.length} runs on ${Math.min(workers, jobs.length)} workers: ` +
+      `${ok ? 'all' : `${failedChecks} of`} ${totalChecks} checks ${ok ? 'passed' : 'failed'}\n`,
+  );
+  if (options.junit !== undefined) writeOutput(options.junit, toJUnitXml(checkToJUnit(verdicts, wallSeconds), 'fleetsim check'));
+  if (options.json !== undefined) writeOutput(options.json, `${JSON.stringify(checkToJson(verdicts), null, 2)}\n`);
+  return ok ? EXIT_OK : EXIT_FAILED;
+}

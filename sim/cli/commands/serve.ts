@@ -1,0 +1,51 @@
+// `fleetsim serve`: the web UI (web/server, another part of the project). Until that server
+// exists this says so and exits 2; once web/server/index.ts exports
+// `startServer({port, host, scenarioPath})`, serve loads it on demand, so the CLI (and CI,
+// which never serves) does not pay for express and ws.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseIntegerOption } from '../args.ts';
+import { badInput, EXIT_BAD_INPUT, type ExitCode } from '../exit.ts';
+import type { Io } from '../io.ts';
+import { loadScenario } from '../load.ts';
+
+export const WEB_SERVER_MODULE = new URL('../../../web/server/index.ts', import.meta.url);
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface ServeOptions {
+  port?: string;
+  host?: string;
+  scenario?: string;
+}
+
+export interface StartServerOptions {
+  port: number;
+  host: string;
+  scenarioPath: string | null;
+}
+
+/** True once the web server's entry exists. */
+export function webServerAvailable(): boolean {
+  return existsSync(fileURLToPath(WEB_SERVER_MODULE));
+}
+
+/** 'serving': the server holds the process open; the caller must not exit. */
+export async function serveCommand(options: ServeOptions, io: Io): Promise<ExitCode | 'serving'> {
+  const port = options.port === undefined ? DEFAULT_PORT : parseIntegerOption('--port', options.port, 0, 65_535);
+  const host = options.host ?? DEFAULT_HOST;
+  if (options.scenario !== undefined) loadScenario(options.scenario);
+  if (!webServerAvailable()) {
+    io.stderr.write('fleetsim serve: the web UI is not built yet (web/server/index.ts does not exist); use `fleetsim run FILE` meanwhile\n');
+    return EXIT_BAD_INPUT;
+  }
+  const module = (await import(WEB_SERVER_MODULE.href)) as { startServer?: unknown };
+  if (typeof module.startServer !== 'function') {
+    throw badInput('fleetsim serve: web/server/index.ts does not export startServer({port, host, scenarioPath})');
+  }
+  const start = module.startServer as (o: StartServerOptions) => unknown;
+  await start({ port, host, scenarioPath: options.scenario ?? null });
+  io.stderr.write(`fleetsim serve: http://${host.includes(':') ? `[${host}]` : host}:${port}/\n`);
+  return 'serving';
+}

@@ -1,0 +1,155 @@
+// The `fleetsim` command line (SCENARIO.md "CLI"). Commands: run, check, sweep, validate, serve,
+// start. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
+// stderr; machine-readable output (--json -, --csv -) to stdout. Only sim/cli/ touches files,
+// processes, threads and the wall clock; the simulation itself is pure (sim/).
+
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { checkCommand, DEFAULT_CHECK_SEEDS } from './commands/check.ts';
+import { runCommand } from './commands/run.ts';
+import { DEFAULT_HOST, DEFAULT_PORT, serveCommand } from './commands/serve.ts';
+import { startCommand } from './commands/start.ts';
+import { sweepCommand } from './commands/sweep.ts';
+import { validateCommand } from './commands/validate.ts';
+import { MAX_WORKERS } from './args.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, type ExitCode } from './exit.ts';
+import { processIo, type Io } from './io.ts';
+
+export type MainOutcome = ExitCode | 'serving';
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const EXIT_HELP = `
+Exit codes:
+  0  ok
+  1  an expectation or invariant failed (or a run crashed); the seed and the command that
+     reproduces it are printed
+  2  bad input: unknown flag, missing file, invalid scenario, bad --set, an output file that
+     exists without --force`;
+
+function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
+  const program = new Command();
+  program
+    .name('fleetsim')
+    .description('Deterministic simulator of fleets of self-updating machines (A/B partitions, etcd/Raft reboot locks, rollout policies, faults).')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .addHelpText('after', `${EXIT_HELP}\n\nDocumentation: docs/cli.md, docs/scenario-format.md, docs/report.md`);
+
+  program
+    .command('run')
+    .description('run one scenario with one seed: progress bar on a terminal, summary table, JSON report, event trace')
+    .argument('<file>', 'scenario file (YAML or JSON)')
+    .option('--seed <n>', "root seed (default: the scenario's seed)")
+    .option('--duration <d>', "simulated horizon, overriding the scenario's duration (e.g. 12h, 3d)")
+    .option('--json <file>', 'write the report/v1 JSON to FILE, or to stdout with - (the summary then goes to stderr)')
+    .option('--trace <file>', 'write the event trace to FILE as JSON lines')
+    .option('--set <path=value>', 'override one scenario value, like reboot.maxConcurrent=2 (repeatable)', collect, [])
+    .option('-q, --quiet', 'no progress bar and no summary (failures are still printed)')
+    .option('-f, --force', 'overwrite output files that exist')
+    .addHelpText('after', `\nExamples:\n  fleetsim run scenarios/default.yaml --seed 7\n  fleetsim run scenarios/default.yaml --json report.json --trace trace.jsonl\n  fleetsim run scenarios/default.yaml --json - | jq .rollout${EXIT_HELP}`)
+    .action((file: string, options: Parameters<typeof runCommand>[1]) => {
+      setOutcome(runCommand(file, options, io).exitCode);
+    });
+
+  program
+    .command('check')
+    .description('CI mode: every scenario over N seeds on worker threads, a table of expectations, JUnit XML')
+    .argument('<paths...>', 'scenario files, or directories (every .yaml, .yml and .json directly inside, sorted)')
+    .option('--seeds <n>', `seeds per scenario (default ${DEFAULT_CHECK_SEEDS})`)
+    .option('--seed-base <s>', "first seed; the seeds are S, S+1, ... (default: each scenario's own seed)")
+    .option('--junit <file>', 'write JUnit XML to FILE (one testsuite per scenario, one testcase per expectation)')
+    .option('--json <file>', 'write the check/v1 JSON (verdicts, failing seeds, trace hashes) to FILE, or to stdout with -')
+    .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
+    .option('-f, --force', 'overwrite output files that exist')
+    .addHelpText('after', `\nExamples:\n  fleetsim check scenarios/ --seeds 20 --junit fleetsim-junit.xml\n  fleetsim check a.yaml b.yaml --seeds 5 --seed-base 1000 --workers 2${EXIT_HELP}`)
+    .action(async (paths: string[], options: Parameters<typeof checkCommand>[1]) => {
+      setOutcome(await checkCommand(paths, options, io));
+    });
+
+  program
+    .command('sweep')
+    .description('policy comparison: every combination of --set values over N seeds; p50/p95/max of the key metrics')
+    .argument('<file>', 'scenario file')
+    .requiredOption('--seeds <n>', 'seeds per combination')
+    .option('--seed-base <s>', "first seed (default: the scenario's seed)")
+    .option('--set <path=v1,v2>', 'values to try for a scenario path, like reboot.maxConcurrent=1,2,4 (repeatable; the cartesian product is run)', collect, [])
+    .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
+    .option('--csv <file>', 'write the statistics as CSV to FILE, or to stdout with - (one row per combination and metric)')
+    .option('-f, --force', 'overwrite output files that exist')
+    .addHelpText('after', `\nExamples:\n  fleetsim sweep scenarios/default.yaml --seeds 10 --set reboot.maxConcurrent=1,2,4 --csv sweep.csv\n  fleetsim sweep s.yaml --seeds 5 --set policy.default.maxUpdatesPerPeriod=50,100 --set reboot.strategy=etcd-lock,reboot\n\nExit codes: 0 ok, 1 a run crashed, 2 bad input.`)
+    .action(async (file: string, options: Parameters<typeof sweepCommand>[1]) => {
+      setOutcome(await sweepCommand(file, options, io));
+    });
+
+  program
+    .command('validate')
+    .description('check scenario files; print every error as file:line:col: path: message')
+    .argument('<files...>', 'scenario files')
+    .addHelpText('after', '\nExit codes: 0 every file is valid, 2 at least one is not.')
+    .action((files: string[]) => {
+      setOutcome(validateCommand(files, io));
+    });
+
+  program
+    .command('serve')
+    .description('the web UI (play, pause, step, inject faults)')
+    .option('--port <port>', `port (default ${DEFAULT_PORT})`)
+    .option('--host <host>', `address to listen on (default ${DEFAULT_HOST})`)
+    .option('--scenario <file>', 'scenario to open')
+    .addHelpText('after', '\nExit code 2 while the web UI is not built yet, or on bad input.')
+    .action(async (options: Parameters<typeof serveCommand>[0]) => {
+      setOutcome(await serveCommand(options, io));
+    });
+
+  program
+    .command('start')
+    .description('what `npm start` runs: the web UI on scenarios/default.yaml, or a headless run of it until the UI exists')
+    .action(async () => {
+      setOutcome(await startCommand(io));
+    });
+
+  return program;
+}
+
+/** Parses argv (without node and the script), runs the command, returns its exit code. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<MainOutcome> {
+  let outcome: MainOutcome = EXIT_OK;
+  const program = buildProgram(io, (o) => {
+    outcome = o;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return outcome;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with "errors" that are not failures.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;
+      // Commander has already printed the message (unknown option, missing argument...).
+      return EXIT_BAD_INPUT;
+    }
+    if (error instanceof CliError) {
+      for (const line of error.lines) io.stderr.write(`${line}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`fleetsim: internal error (a bug in fleetsim; please report it with the command line):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+/** The process entry (bin/fleetsim.js). */
+export async function runMain(): Promise<void> {
+  const outcome = await main(process.argv.slice(2));
+  if (outcome !== 'serving') process.exitCode = outcome;
+}
