@@ -1,0 +1,56 @@
+import { assert } from '../../../engine/assert.ts';
+
+/**
+ * locksmithd's lock retry schedule (DESIGN.md section 1): after the n-th consecutive failure
+ * the daemon sleeps min(5 s * 2^(n-1), 5 min) and tries again. No jitter, so the schedule is a
+ * pure function and a waiter may skip its failing polls exactly (waitForSlot).
+ */
+export const LOCKSMITH_RETRY_INITIAL_MS = 5_000;
+export const LOCKSMITH_RETRY_MAX_MS = 300_000;
+
+export function locksmithRetryDelayMs(failures: number): number {
+  assert(Number.isInteger(failures) && failures >= 1, `failures must be an integer >= 1, got ${failures}`);
+  // 2^7 * 5 s already exceeds 5 min; clamp the exponent so the power stays small.
+  return Math.min(LOCKSMITH_RETRY_INITIAL_MS * 2 ** Math.min(failures - 1, 16), LOCKSMITH_RETRY_MAX_MS);
+}
+
+export interface ScheduledPoll {
+  /** Time of the first scheduled poll at or after the asked time. */
+  readonly pollMs: number;
+  /** Scheduled polls strictly between the last real poll and `pollMs` (all would have failed). */
+  readonly skippedPolls: number;
+  /** Consecutive failures counted at `pollMs` (for the next delay if this poll fails too). */
+  readonly failures: number;
+}
+
+/**
+ * Where a locksmithd-style waiter's schedule lands: its last real poll failed at `lastPollMs`
+ * as its `failures`-th consecutive failure; the first scheduled poll at or after `atMs`, and the
+ * polls in between, computed in O(1) once the delay has reached its cap.
+ */
+export function pollAtOrAfter(
+  lastPollMs: number,
+  failures: number,
+  atMs: number,
+  delayMs: (failures: number) => number = locksmithRetryDelayMs,
+  capMs: number = LOCKSMITH_RETRY_MAX_MS,
+): ScheduledPoll {
+  assert(failures >= 1, 'pollAtOrAfter: the last poll must have failed');
+  let pollMs = lastPollMs + delayMs(failures);
+  let skipped = 0;
+  let f = failures;
+  // Growing phase: bounded, the delay reaches its cap after a few doublings.
+  for (let i = 0; i < 64 && pollMs < atMs; i++) {
+    const d = delayMs(f + 1);
+    if (d >= capMs) {
+      // Constant phase: jump in closed form.
+      const steps = Math.ceil((atMs - pollMs) / capMs);
+      return { pollMs: pollMs + steps * capMs, skippedPolls: skipped + steps, failures: f + steps };
+    }
+    pollMs += d;
+    skipped++;
+    f++;
+  }
+  assert(pollMs >= atMs, 'pollAtOrAfter: the delay never reached its cap');
+  return { pollMs, skippedPolls: skipped, failures: f };
+}

@@ -1,0 +1,55 @@
+import type { EtcdCluster } from '../cluster.ts';
+import type { KeyValue } from '../store.ts';
+import { SemaphoreLock, type SemaphoreLockOptions, type SemaphorePolicy } from './semaphore-lock.ts';
+
+/**
+ * locksmith's reboot lock (coreos/locksmith lock/semaphore.go, lock/etcd.go): the key
+ * `coreos.com/updateengine/rebootlock/semaphore` (or `.../groups/<g>/semaphore`) holds
+ * `{"semaphore": free, "max": max, "holders": [ids, sorted]}`; changed by CAS on the modified
+ * index. Lock checks the free count first ("semaphore is at 0"), then the holder (ErrExist);
+ * Unlock fails for a non-holder (ErrNotExist). No TTL: a holder that never comes back keeps its
+ * slot until `locksmithctl unlock`.
+ */
+export interface LocksmithSemaphore {
+  semaphore: number;
+  max: number;
+  holders: string[];
+}
+
+const KEY_PREFIX = 'coreos.com/updateengine/rebootlock';
+
+export const locksmithPolicy: SemaphorePolicy<LocksmithSemaphore> = {
+  kind: 'locksmith',
+  key: (group) => (group === '' || group === 'default' ? `${KEY_PREFIX}/semaphore` : `${KEY_PREFIX}/groups/${group}/semaphore`),
+  parse: (value, max) => (value === null ? { semaphore: max, max, holders: [] } : (JSON.parse(value) as LocksmithSemaphore)),
+  encode: (s) => JSON.stringify({ semaphore: s.semaphore, max: s.max, holders: s.holders }),
+  holders: (s) => s.holders.map(Number),
+  lock(s, nodeId) {
+    if (s.semaphore <= 0) return 'full';
+    const id = String(nodeId);
+    if (s.holders.includes(id)) return 'already-held';
+    s.holders.push(id);
+    s.holders.sort(); // sort.SearchStrings order
+    s.semaphore--;
+    return 'acquired';
+  },
+  unlock(s, nodeId) {
+    const at = s.holders.indexOf(String(nodeId));
+    if (at < 0) return 'not-holder';
+    s.holders.splice(at, 1);
+    s.semaphore++;
+    return 'released';
+  },
+  clear(s) {
+    s.semaphore += s.holders.length;
+    s.holders = [];
+  },
+  // lock/etcd.go Set: CompareAndSwap(key, value, 0, "", sem.Index) with Index = ModifiedIndex.
+  expect: (kv: KeyValue | null) => (kv === null ? { version: 0 } : { modRevision: kv.modRevision }),
+  notHolderIsOk: false,
+  nextExpiryMs: () => Infinity,
+};
+
+export function locksmithLock(cluster: EtcdCluster, options: SemaphoreLockOptions): SemaphoreLock<LocksmithSemaphore> {
+  return new SemaphoreLock(cluster, locksmithPolicy, options);
+}
