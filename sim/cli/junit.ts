@@ -31,11 +31,12 @@ export interface JUnitSuite {
 }
 
 /**
- * Escapes text for an XML attribute or element: the five predefined entities, and characters
- * XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/U+FFFF) replaced by U+FFFD, since
- * not even a character reference may carry them.
+ * Escapes text for XML: the five predefined entities, and characters XML 1.0 forbids (most C0
+ * controls, lone surrogates, U+FFFE/U+FFFF) replaced by U+FFFD, since not even a character
+ * reference may carry them. A parser turns a raw CR into LF everywhere and a raw tab or line break
+ * inside an attribute into a space, so those become character references to survive.
  */
-export function escapeXml(text: string): string {
+export function escapeXml(text: string, inAttribute = false): string {
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0) as number;
@@ -44,7 +45,8 @@ export function escapeXml(text: string): string {
     else if (ch === '>') out += '&gt;';
     else if (ch === '"') out += '&quot;';
     else if (ch === "'") out += '&apos;';
-    else if (code === 0x9 || code === 0xa || code === 0xd) out += ch;
+    else if (code === 0xd) out += '&#13;';
+    else if (code === 0x9 || code === 0xa) out += inAttribute ? `&#${code};` : ch;
     else if (code < 0x20 || (code >= 0xd800 && code <= 0xdfff) || code === 0xfffe || code === 0xffff) out += '\ufffd';
     else out += ch;
   }
@@ -54,7 +56,7 @@ export function escapeXml(text: string): string {
 function attributes(pairs: ReadonlyArray<readonly [string, string | number | undefined]>): string {
   return pairs
     .filter((p): p is readonly [string, string | number] => p[1] !== undefined)
-    .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`)
+    .map(([key, value]) => ` ${key}="${escapeXml(String(value), true)}"`)
     .join('');
 }
 

@@ -34,13 +34,24 @@ export async function sweepCommand(file: string, options: SweepOptions, io: Io):
   if (options.csv !== undefined) assertWritable(options.csv, '--csv', options.force === true);
 
   const base = loadScenario(file);
-  // Each combination is validated like a file of its own; all errors of all combinations at once.
-  const errors = new Set<string>();
+  // Each combination is validated like a file of its own; all errors of all combinations at once,
+  // each error once, with the first combination that shows it when not every combination does.
+  const errors = new Map<string, { count: number; first: string }>();
   for (const combination of combinations) {
     const result = tryLoadScenario(file, combination.overrides);
-    if (!result.ok) for (const line of result.lines) errors.add(combination.labels.length > 0 ? `${line} [${combination.labels.join(' ')}]` : line);
+    if (result.ok) continue;
+    for (const line of result.lines) {
+      const seen = errors.get(line);
+      if (seen === undefined) errors.set(line, { count: 1, first: combination.labels.join(' ') });
+      else seen.count++;
+    }
   }
-  if (errors.size > 0) throw new CliError([...errors], EXIT_BAD_INPUT);
+  if (errors.size > 0) {
+    const lines = [...errors].map(([line, { count, first }]) =>
+      count === combinations.length ? line : `${line} [in ${count} of ${combinations.length} combinations, e.g. ${first}]`,
+    );
+    throw new CliError(lines, EXIT_BAD_INPUT);
+  }
 
   const seeds = seedList(seedBase ?? base.scenario.seed, seedCount);
   const jobs: RunJob[] = combinations.flatMap((c) => seeds.map((seed) => ({ file, text: base.text, overrides: c.overrides, seed })));
