@@ -76,12 +76,12 @@ export class Quiescence {
     let live = 0;
     for (const m of c.members) {
       if (net.inFlightTo(m.endpoint) > 0) return;
+      if (!net.connected(leaderSlot.endpoint, m.endpoint)) return;
       const s = m.state;
       // A member that is down only receives heartbeats (dropped on arrival) and answers nothing.
       if (s === null) continue;
       live++;
       if (m.id === leaderId) continue;
-      if (!net.connected(leaderSlot.endpoint, m.endpoint)) return;
       if (s.role !== 'follower' || s.term !== leader.term || s.lead !== leaderId) return;
       if (lastIndex(s.log) !== last || s.commit !== last) return;
       const pr = leader.progress[m.id];
@@ -127,8 +127,9 @@ export class Quiescence {
       const out = frozen.sequenceOut[m.id];
       const back = frozen.sequenceIn[m.id];
       let heartbeatsDelivered = rounds;
-      let answersSent = rounds;
-      let answersDelivered = rounds;
+      // A member that is down answers nothing.
+      let answersSent = follower === null ? 0 : rounds;
+      let answersDelivered = answersSent;
       let lastHeartbeatArrivalMs = 0;
       let lastAnswerArrivalMs = 0;
       for (let k = firstRound; k < rounds; k++) {
@@ -136,9 +137,7 @@ export class Quiescence {
         const arrivalMs = sentMs + net.latencyOf(leaderSlot.endpoint, m.endpoint, out + k);
         lastHeartbeatArrivalMs = arrivalMs;
         if (follower === null) {
-          // A member that is down: the heartbeat arrives and is dropped; no answer.
-          answersSent--;
-          answersDelivered--;
+          // The heartbeat arrives and the dead process drops it.
           if (arrivalMs > nowMs) {
             heartbeatsDelivered--;
             net.injectInFlight(leaderSlot.endpoint, m.endpoint, heartbeatTo(leader, m.id), arrivalMs);
