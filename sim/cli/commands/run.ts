@@ -56,11 +56,14 @@ export function runCommand(file: string, options: RunOptions, io: Io): RunOutcom
   const progress = new ProgressLine(io.stderr, io.stderr.isTTY === true && options.quiet !== true);
   const ascii = !styleOf(io, io.stderr).fancy;
 
-  const run = new FleetRun(loaded.scenario, { seed });
-  const traceWriter = options.trace === undefined ? null : new TraceFileWriter(options.trace, run.trace);
+  let run: FleetRun | null = null;
+  let traceWriter: TraceFileWriter | null = null;
   const started = io.nowMs();
   let report: Report;
   try {
+    // Inside the try: building the world runs model code, whose assertions are crashes too.
+    run = new FleetRun(loaded.scenario, { seed });
+    if (options.trace !== undefined) traceWriter = new TraceFileWriter(options.trace, run.trace);
     run.runToEnd((r) => {
       const wallMs = io.nowMs() - started;
       progress.update(formatRunProgress({ simMs: r.now, horizonMs: r.horizonMs, events: r.sim.eventsExecuted, wallMs }, ascii), wallMs);
@@ -69,7 +72,8 @@ export function runCommand(file: string, options: RunOptions, io: Io): RunOutcom
   } catch (error) {
     progress.clear();
     traceWriter?.abort();
-    io.stderr.write(`run crashed at ${formatReportValue('duration', run.now)} of simulated time (seed ${seed}):\n  ${describeCrash(error)}\nreproduce: ${repro}\n`);
+    const at = run === null ? 'while building the model' : `at ${formatReportValue('duration', run.now)} of simulated time`;
+    io.stderr.write(`run crashed ${at} (seed ${seed}):\n  ${describeCrash(error)}\nreproduce: ${repro}\n`);
     return { exitCode: EXIT_FAILED, report: null };
   }
   report.wallMs = Math.round(io.nowMs() - started);
