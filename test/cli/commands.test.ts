@@ -4,9 +4,10 @@
  * trace, JUnit XML, CSV), the --force rule, results that do not depend on --workers, and the
  * determinism contract: the same scenario and seed give the same traceHash in two processes, and
  * another seed another hash. The spawns (about 1 s each) all start in beforeAll, two at a time;
- * the tests then read their results.
+ * the tests then read their results. Bad-input paths that stop before any run are tested
+ * in-process, through main(), in main.test.ts.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,15 +21,9 @@ import { checkXml } from './xml-check.ts';
 const F = 'test/cli/fixtures';
 const tmp = mkdtempSync(join(tmpdir(), 'fleetsim-cli-'));
 const out = (name: string) => join(tmp, name);
-const PRECIOUS = 'an earlier report that must survive\n';
+const PRECIOUS = 'an earlier report, to be replaced with --force\n';
 
 const r: Record<string, CliResult> = {};
-
-async function outputFiles(): Promise<void> {
-  writeFileSync(out('kept.json'), PRECIOUS);
-  r.noForce = await fleetsim(['run', `${F}/small.yaml`, '--json', out('kept.json'), '--quiet']);
-  r.force = await fleetsim(['run', `${F}/small.yaml`, '--json', out('kept.json'), '--trace', out('trace.jsonl'), '--force']);
-}
 
 beforeAll(async () => {
   const tasks: Array<Promise<void>> = [];
@@ -37,17 +32,12 @@ beforeAll(async () => {
   add('checkW2', ['check', F, '--seeds', '3', '--workers', '2', '--junit', out('w2.xml'), '--json', out('w2.json')]);
   add('sweepW1', ['sweep', `${F}/sweep.yaml`, '--seeds', '2', '--set', 'reboot.maxConcurrent=1,2', '--set', 'etcd.members=3,5', '--workers', '1', '--csv', out('s1.csv')]);
   add('sweepW2', ['sweep', `${F}/sweep.yaml`, '--seeds', '2', '--set', 'reboot.maxConcurrent=1,2', '--set', 'etcd.members=3,5', '--workers', '2', '--csv', out('s2.csv')]);
-  tasks.push(outputFiles());
-  add('validateOk', ['validate', `${F}/small.yaml`, `${F}/sweep.yaml`]);
+  writeFileSync(out('kept.json'), PRECIOUS);
+  add('force', ['run', `${F}/small.yaml`, '--json', out('kept.json'), '--trace', out('trace.jsonl'), '--force']);
   add('validateBad', ['validate', `${F}/small.yaml`, `${F}/bad/invalid.yaml`, `${F}/missing.yaml`]);
   add('runStdout', ['run', `${F}/small.yaml`, '--json', '-']);
   add('runOtherSeed', ['run', `${F}/small.yaml`, '--seed', '4', '--duration', '3h', '--json', '-', '--quiet']);
   add('runViolated', ['run', `${F}/violated.yaml`]);
-  add('runInvalid', ['run', `${F}/bad/invalid.yaml`]);
-  add('checkOk', ['check', `${F}/small.yaml`, '--seeds', '2', '--workers', '1']);
-  add('checkInvalid', ['check', F, `${F}/bad`, '--seeds', '2']);
-  add('sweepBadSet', ['sweep', `${F}/sweep.yaml`, '--seeds', '2', '--set', 'reboot.maxConcurrent=1,zero']);
-  add('serveBadPort', ['serve', '--port', '99999']);
   if (!webServerAvailable()) add('start', ['start']);
   await Promise.all(tasks);
 }, 120_000);
@@ -55,12 +45,6 @@ beforeAll(async () => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('fleetsim validate', () => {
-  it('exits 0 with one OK line per valid file', () => {
-    expect(r.validateOk.code).toBe(0);
-    expect(r.validateOk.stdout).toMatch(/^test\/cli\/fixtures\/small\.yaml: OK \(small: 16 nodes/m);
-    expect(r.validateOk.stdout).toMatch(/^test\/cli\/fixtures\/sweep\.yaml: OK/m);
-  });
-
   it('exits 2 listing every located error of every file, and still OKs the valid one', () => {
     expect(r.validateBad.code).toBe(2);
     const errors = r.validateBad.stderr;
@@ -84,7 +68,7 @@ describe('fleetsim run', () => {
     }
     expect(report.expectations.map((e) => e.ok)).toEqual([true, true, true, true, true]);
     expect(r.runStdout.stderr).toMatch(/^etcd\s+3 members/m);
-    expect(r.runStdout.stderr).toMatch(/^ok\s+duration == 6h\s+6h$/m);
+    expect(r.runStdout.stderr).toMatch(/^ok\s+duration <= 6h\s+6h$/m);
   });
 
   it('--seed and --duration change the run; --quiet prints no summary', () => {
@@ -110,18 +94,6 @@ describe('fleetsim run', () => {
     expect(r.runViolated.stdout).toMatch(/^FAIL\s+events < 0/m);
     expect(r.runViolated.stderr).toContain('expectation failed: events < 0 (actual ');
     expect(r.runViolated.stderr).toContain('reproduce: npx fleetsim run test/cli/fixtures/violated.yaml --seed 5');
-  });
-
-  it('exits 2 on an invalid scenario, with its located errors on stderr and nothing on stdout', () => {
-    expect(r.runInvalid.code).toBe(2);
-    expect(r.runInvalid.stderr).toContain('invalid.yaml:2:11: duration:');
-    expect(r.runInvalid.stdout).toBe('');
-  });
-
-  it('refuses to overwrite an existing --json file without --force (exit 2, file untouched)', () => {
-    expect(r.noForce.code).toBe(2);
-    expect(r.noForce.stderr).toContain('--force');
-    expect(r.noForce.stderr).toContain('kept.json');
   });
 
   it('overwrites with --force, atomically (no temporary file left behind)', () => {
@@ -169,10 +141,10 @@ describe('fleetsim check', () => {
     const suites = root?.children ?? [];
     expect(suites.map((s) => s.attributes.name)).toEqual(['small', 'sweep', 'violated']);
     const names = (i: number) => suites[i].children.filter((c) => c.name === 'testcase').map((c) => c.attributes.name);
-    expect(names(0)).toEqual(['events >= 0', 'duration == 6h', 'etcd.members == 3', 'p95(events) >= 0', 'invariants.violations == 0', INVARIANTS_CHECK]);
+    expect(names(0)).toEqual(['events >= 0', 'duration <= 6h', 'etcd.members == 3', 'p95(events) >= 0', 'invariants.violations == 0', INVARIANTS_CHECK]);
     expect(names(1)).toEqual([INVARIANTS_CHECK]);
     expect(names(2)).toEqual(['etcd.members == 3', 'events < 0', INVARIANTS_CHECK]);
-    const failure = suites[2].children[1].children[0];
+    const failure = suites[2].children.filter((c) => c.name === 'testcase')[1].children[0];
     expect(failure.name).toBe('failure');
     expect(failure.text).toContain('npx fleetsim run test/cli/fixtures/violated.yaml --seed 7');
     expect(root?.attributes).toMatchObject({ tests: '10', failures: '1', errors: '0' });
@@ -185,16 +157,6 @@ describe('fleetsim check', () => {
     expect(new Set(json.scenarios[0].runs.map((run) => run.traceHash)).size).toBe(3);
   });
 
-  it('exits 0 when every expectation holds', () => {
-    expect(r.checkOk.code).toBe(0);
-    expect(r.checkOk.stderr).toContain('all 6 checks passed');
-  });
-
-  it('exits 2 before running anything when a scenario is invalid, listing its errors', () => {
-    expect(r.checkInvalid.code).toBe(2);
-    expect(r.checkInvalid.stderr).toContain('invalid.yaml:2:11: duration:');
-    expect(r.checkInvalid.stdout).toBe('');
-  });
 });
 
 describe('fleetsim sweep', () => {
@@ -210,22 +172,12 @@ describe('fleetsim sweep', () => {
     expect(r.sweepW1.stdout).toContain('reboot.maxConcurrent=2 etcd.members=5');
   });
 
-  it('exits 2 on a --set value the scenario cannot hold, naming the override', () => {
-    expect(r.sweepBadSet.code).toBe(2);
-    expect(r.sweepBadSet.stderr).toContain('(from override reboot.maxConcurrent)');
-  });
 });
 
-describe('fleetsim serve and start', () => {
-  it('serve exits 2 on a bad port', () => {
-    expect(r.serveBadPort.code).toBe(2);
-    expect(r.serveBadPort.stderr).toContain('--port');
-  });
-
+describe('fleetsim start', () => {
   it.skipIf(webServerAvailable())('start runs scenarios/default.yaml headless until the web UI exists', () => {
     expect(r.start.code).toBe(0);
     expect(r.start.stderr).toContain('running scenarios/default.yaml headless');
     expect(r.start.stdout).toMatch(/^default: seed 1, 2d simulated/m);
-    expect(existsSync(join(tmp, 'x'))).toBe(false);
   });
 });

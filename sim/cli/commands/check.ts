@@ -30,6 +30,7 @@ export async function checkCommand(paths: readonly string[], options: CheckOptio
   const seedBase = options.seedBase === undefined ? null : parseSeedOption('--seed-base', options.seedBase);
   const workers = options.workers === undefined ? defaultWorkers() : parseWorkersOption(options.workers);
   const force = options.force === true;
+  if (options.junit === '-' && options.json === '-') throw badInput('--junit - and --json -: only one output can go to stdout');
   if (options.junit !== undefined) assertWritable(options.junit, '--junit', force);
   if (options.json !== undefined) assertWritable(options.json, '--json', force);
 
@@ -59,7 +60,8 @@ export async function checkCommand(paths: readonly string[], options: CheckOptio
     wallSeconds.push(runs.reduce((sum, r) => sum + (r.result.ok ? r.result.report.wallMs : 0), 0) / 1000);
   });
 
-  const tableStream = options.json === '-' ? io.stderr : io.stdout;
+  // stdout carries the machine-readable output when one is asked for there; the table then goes to stderr.
+  const tableStream = options.json === '-' || options.junit === '-' ? io.stderr : io.stdout;
   tableStream.write(formatCheckTable(verdicts, styleOf(io, tableStream)));
   const ok = verdicts.every((v) => v.ok);
   const failedChecks = verdicts.reduce((n, v) => n + [...v.expectations, v.invariants].filter((e) => !e.ok).length, 0);
