@@ -58,7 +58,9 @@ export class ProgressLine {
     if (!this.enabled) return;
     if (!force && nowMs - this.lastDrawMs < REDRAW_MS) return;
     this.lastDrawMs = nowMs;
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    // Some pseudo-terminals report 0 columns; assume the classic 80 then.
+    const columns = this.stream.columns !== undefined && this.stream.columns > 0 ? this.stream.columns : 80;
+    const width = Math.max(20, columns - 1);
     this.stream.write(`\r\u001b[2K${text.slice(0, width)}`);
     this.drawn = true;
   }
