@@ -13,6 +13,9 @@ export interface RunProgress {
 
 const BAR_WIDTH = 24;
 
+/** An ETA is a guess: whole seconds are all it can honestly claim. */
+const roundSeconds = (ms: number) => Math.round(ms / 1000) * 1000;
+
 function bar(fraction: number, ascii: boolean): string {
   const clamped = Math.min(1, Math.max(0, fraction));
   const filled = Math.round(clamped * BAR_WIDTH);
@@ -25,14 +28,14 @@ export function formatRunProgress(p: RunProgress, ascii = false): string {
   const rate = p.wallMs > 0 ? (p.events * 1000) / p.wallMs : 0;
   // ETA assumes the remaining simulated time costs what the elapsed did (wall per sim ms).
   const eta = fraction > 0 && fraction < 1 ? (p.wallMs * (1 - fraction)) / fraction : 0;
-  return `${bar(fraction, ascii)} ${(fraction * 100).toFixed(1).padStart(5)}%  ${formatDurationShort(p.simMs)} / ${formatDurationShort(p.horizonMs)}  ${formatCount(Math.round(rate))} events/s  ETA ${formatDurationShort(Math.round(eta))}`;
+  return `${bar(fraction, ascii)} ${(fraction * 100).toFixed(1).padStart(5)}%  ${formatDurationShort(p.simMs)} / ${formatDurationShort(p.horizonMs)}  ${formatCount(Math.round(rate))} events/s  ETA ${formatDurationShort(roundSeconds(eta))}`;
 }
 
 /** `[#####---] 12/40 runs  ETA 3s` for check and sweep. */
 export function formatBatchProgress(done: number, total: number, wallMs: number, ascii = false): string {
   const fraction = total > 0 ? done / total : 1;
   const eta = done > 0 && done < total ? (wallMs * (total - done)) / done : 0;
-  return `${bar(fraction, ascii)} ${done}/${total} runs  ETA ${formatDurationShort(Math.round(eta))}`;
+  return `${bar(fraction, ascii)} ${done}/${total} runs  ETA ${formatDurationShort(roundSeconds(eta))}`;
 }
 
 /** Minimum wall time between redraws, so a fast run is not slowed by terminal writes. */

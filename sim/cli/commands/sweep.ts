@@ -60,6 +60,7 @@ export async function sweepCommand(file: string, options: SweepOptions, io: Io):
   const progress = new ProgressLine(io.stderr, io.stderr.isTTY === true);
   const ascii = !styleOf(io, io.stderr).fancy;
   const started = io.nowMs();
+  progress.update(formatBatchProgress(0, jobs.length, 0, ascii), 0, true);
   const results = await runJobs(jobs, workers, (done, total) => {
     const wallMs = io.nowMs() - started;
     progress.update(formatBatchProgress(done, total, wallMs, ascii), wallMs, done === total);
