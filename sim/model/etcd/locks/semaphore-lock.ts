@@ -23,7 +23,12 @@ import type { LockCallback, LockOutcome, LockResult, RebootLock } from './types.
  *      (backoff.ts pollAtOrAfter for locksmithd's 5 s -> 5 min), report the polls it skipped
  *      with recordSkippedPolls, and acquire at that time; every skipped poll would have failed,
  *      because holders only leave through the writes that notify;
- *   3. if that acquire fails again (another waiter won the slot), go back to 1.
+ *   3. if that acquire fails again (another waiter won the slot), go back to 1;
+ *   4. at the end of the run (before the report), a waiter still asleep reports the polls its
+ *      schedule made before the horizon (pollAtOrAfter(lastPoll, failures, horizon)).
+ * Exactness assumes a schedule anchored on poll start times (retry at start + delay), which is
+ * what pollAtOrAfter computes; locksmithd sleeps after the answer, so its real schedule slips by
+ * one request latency (a few ms) per retry.
  * The grant order and request counts then equal the polling run's, up to polls that fall within
  * one request's latency before the release commits (the polling client could see the release
  * mid-request; the shortcut waits for the next scheduled poll). Thousands of waiters on a full
