@@ -5,17 +5,20 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { checkCommand, DEFAULT_CHECK_SEEDS } from './commands/check.ts';
-import { runCommand } from './commands/run.ts';
-import { DEFAULT_HOST, DEFAULT_PORT, serveCommand } from './commands/serve.ts';
-import { startCommand } from './commands/start.ts';
-import { sweepCommand } from './commands/sweep.ts';
-import { validateCommand } from './commands/validate.ts';
+import type { CheckOptions } from './commands/check.ts';
+import type { RunOptions } from './commands/run.ts';
+import type { ServeOptions } from './commands/serve.ts';
+import type { SweepOptions } from './commands/sweep.ts';
 import { MAX_WORKERS } from './args.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, type ExitCode } from './exit.ts';
 import { processIo, type Io } from './io.ts';
 
 export type MainOutcome = ExitCode | 'serving';
+
+// Commands are imported when they run, so that `--version`, `--help` and `validate` do not load
+// the model (xstate, the compiled machines), which takes most of a second. The defaults the help
+// text shows are therefore repeated here; a test keeps them equal to the commands' own.
+export const HELP_DEFAULTS = { checkSeeds: 10, port: 8080, host: '127.0.0.1' } as const;
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
@@ -59,7 +62,8 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .option('-q, --quiet', 'no progress bar and no summary (failures are still printed)')
     .option('-f, --force', 'overwrite output files that exist')
     .addHelpText('after', `\nExamples:\n  fleetsim run scenarios/default.yaml --seed 7\n  fleetsim run scenarios/default.yaml --json report.json --trace trace.jsonl\n  fleetsim run scenarios/default.yaml --json - | jq .rollout${EXIT_HELP}`)
-    .action((file: string, options: Parameters<typeof runCommand>[1]) => {
+    .action(async (file: string, options: RunOptions) => {
+      const { runCommand } = await import('./commands/run.ts');
       setOutcome(runCommand(file, options, io).exitCode);
     });
 
@@ -67,14 +71,15 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .command('check')
     .description('CI mode: every scenario over N seeds on worker threads, a table of expectations, JUnit XML')
     .argument('<paths...>', 'scenario files, or directories (every .yaml, .yml and .json directly inside, sorted)')
-    .option('--seeds <n>', `seeds per scenario (default ${DEFAULT_CHECK_SEEDS})`)
+    .option('--seeds <n>', `seeds per scenario (default ${HELP_DEFAULTS.checkSeeds})`)
     .option('--seed-base <s>', "first seed; the seeds are S, S+1, ... (default: each scenario's own seed)")
     .option('--junit <file>', 'write JUnit XML to FILE (one testsuite per scenario, one testcase per expectation)')
     .option('--json <file>', 'write the check/v1 JSON (verdicts, failing seeds, trace hashes) to FILE, or to stdout with -')
     .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
     .option('-f, --force', 'overwrite output files that exist')
     .addHelpText('after', `\nExamples:\n  fleetsim check scenarios/ --seeds 20 --junit fleetsim-junit.xml\n  fleetsim check a.yaml b.yaml --seeds 5 --seed-base 1000 --workers 2${EXIT_HELP}`)
-    .action(async (paths: string[], options: Parameters<typeof checkCommand>[1]) => {
+    .action(async (paths: string[], options: CheckOptions) => {
+      const { checkCommand } = await import('./commands/check.ts');
       setOutcome(await checkCommand(paths, options, io));
     });
 
@@ -89,7 +94,8 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .option('--csv <file>', 'write the statistics as CSV to FILE, or to stdout with - (one row per combination and metric)')
     .option('-f, --force', 'overwrite output files that exist')
     .addHelpText('after', `\nExamples:\n  fleetsim sweep scenarios/default.yaml --seeds 10 --set reboot.maxConcurrent=1,2,4 --csv sweep.csv\n  fleetsim sweep s.yaml --seeds 5 --set policy.default.maxUpdatesPerPeriod=50,100 --set reboot.strategy=etcd-lock,reboot\n\nExit codes: 0 ok, 1 a run crashed, 2 bad input.`)
-    .action(async (file: string, options: Parameters<typeof sweepCommand>[1]) => {
+    .action(async (file: string, options: SweepOptions) => {
+      const { sweepCommand } = await import('./commands/sweep.ts');
       setOutcome(await sweepCommand(file, options, io));
     });
 
@@ -98,18 +104,20 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .description('check scenario files; print every error as file:line:col: path: message')
     .argument('<files...>', 'scenario files')
     .addHelpText('after', '\nExit codes: 0 every file is valid, 2 at least one is not.')
-    .action((files: string[]) => {
+    .action(async (files: string[]) => {
+      const { validateCommand } = await import('./commands/validate.ts');
       setOutcome(validateCommand(files, io));
     });
 
   program
     .command('serve')
     .description('the web UI (play, pause, step, inject faults)')
-    .option('--port <port>', `port (default ${DEFAULT_PORT})`)
-    .option('--host <host>', `address to listen on (default ${DEFAULT_HOST})`)
+    .option('--port <port>', `port (default ${HELP_DEFAULTS.port})`)
+    .option('--host <host>', `address to listen on (default ${HELP_DEFAULTS.host})`)
     .option('--scenario <file>', 'scenario to open')
     .addHelpText('after', '\nExit code 2 while the web UI is not built yet, or on bad input.')
-    .action(async (options: Parameters<typeof serveCommand>[0]) => {
+    .action(async (options: ServeOptions) => {
+      const { serveCommand } = await import('./commands/serve.ts');
       setOutcome(await serveCommand(options, io));
     });
 
@@ -117,6 +125,7 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .command('start')
     .description('what `npm start` runs: the web UI on scenarios/default.yaml, or a headless run of it until the UI exists')
     .action(async () => {
+      const { startCommand } = await import('./commands/start.ts');
       setOutcome(await startCommand(io));
     });
 

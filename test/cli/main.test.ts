@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../sim/cli/main.ts';
+import { DEFAULT_CHECK_SEEDS } from '../../sim/cli/commands/check.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../sim/cli/commands/serve.ts';
+import { HELP_DEFAULTS, main } from '../../sim/cli/main.ts';
 import type { Io } from '../../sim/cli/io.ts';
 import { REPO_ROOT } from './spawn-cli.ts';
 
@@ -44,6 +46,10 @@ describe('main: help, version, unknown input', () => {
     for (const flag of ['--seed', '--duration', '--json', '--trace', '--quiet', '--force', '--set']) expect(run.stdout).toContain(flag);
     const check = await cli('check', '--help');
     for (const flag of ['--seeds', '--seed-base', '--junit', '--workers', '--force']) expect(check.stdout).toContain(flag);
+  });
+
+  it('the help text shows the defaults the commands use', () => {
+    expect(HELP_DEFAULTS).toEqual({ checkSeeds: DEFAULT_CHECK_SEEDS, port: DEFAULT_PORT, host: DEFAULT_HOST });
   });
 
   it('an unknown flag, an unknown command or a missing argument exits 2 with the reason on stderr', async () => {
