@@ -1,0 +1,87 @@
+// Node state categories for the fleet view, read from the world's compiled machines without
+// touching them (reads of state codes and columns only: observing a run must never change it).
+
+import { assert } from '../../sim/engine/assert.ts';
+import type { CompiledRuntime } from '../../sim/model/machine/runtime.ts';
+import type { World } from '../../sim/model/world/world.ts';
+import { NODE_CATEGORY } from '../shared/protocol.ts';
+
+const NONE = 255;
+
+/** Category per state code of one machine; NONE where the machine does not decide it. */
+function tableOf(runtime: CompiledRuntime, byName: Record<string, number>): Uint8Array {
+  const names = runtime.machine.stateNames;
+  const table = new Uint8Array(names.length).fill(NONE);
+  names.forEach((name, code) => {
+    // Nested states are named by their path (running.fresh): the top-level state decides.
+    const top = name.split('.')[0];
+    const category = byName[name] ?? byName[top];
+    if (category !== undefined) table[code] = category;
+  });
+  return table;
+}
+
+export class NodeStates {
+  readonly category: Uint8Array;
+  readonly version: Uint8Array;
+  private readonly bootTable: Uint8Array;
+  private readonly rebootTable: Uint8Array;
+  private readonly updateTable: Uint8Array;
+
+  constructor(private readonly world: World) {
+    const n = world.nodeCount;
+    this.category = new Uint8Array(n);
+    this.version = new Uint8Array(n);
+    // boot.ts: down, booting, hung, unbootable, running.{fresh,good}, draining, shuttingDown.
+    this.bootTable = tableOf(world.boot, {
+      down: NODE_CATEGORY.DOWN,
+      hung: NODE_CATEGORY.DOWN,
+      unbootable: NODE_CATEGORY.DOWN,
+      booting: NODE_CATEGORY.REBOOTING,
+      draining: NODE_CATEGORY.REBOOTING,
+      shuttingDown: NODE_CATEGORY.REBOOTING,
+    });
+    // reboot-manager.ts (locksmithd's loop): locking and backoff wait for a semaphore slot.
+    this.rebootTable = tableOf(world.rebootManager, {
+      locking: NODE_CATEGORY.WAITING_LOCK,
+      backoff: NODE_CATEGORY.WAITING_LOCK,
+      rebooting: NODE_CATEGORY.REBOOTING,
+      waitingForWindow: NODE_CATEGORY.NEEDS_REBOOT,
+      staged: NODE_CATEGORY.NEEDS_REBOOT,
+    });
+    // update_attempter.h statuses.
+    this.updateTable = tableOf(world.updateEngine, {
+      CHECKING_FOR_UPDATE: NODE_CATEGORY.UPDATING,
+      UPDATE_AVAILABLE: NODE_CATEGORY.UPDATING,
+      DOWNLOADING: NODE_CATEGORY.UPDATING,
+      VERIFYING: NODE_CATEGORY.UPDATING,
+      FINALIZING: NODE_CATEGORY.UPDATING,
+      REPORTING_ERROR_EVENT: NODE_CATEGORY.UPDATING,
+      UPDATED_NEED_REBOOT: NODE_CATEGORY.NEEDS_REBOOT,
+    });
+  }
+
+  /** Recomputes every node's category and version index (O(nodes), reads only). */
+  refresh(): void {
+    const w = this.world;
+    const n = w.nodeCount;
+    const boot = w.boot.states;
+    const reboot = w.rebootManager.states;
+    const update = w.updateEngine.states;
+    const metrics = w.metrics;
+    const category = this.category;
+    const version = this.version;
+    const nodeVersion = w.nodeVersion;
+    for (let i = 0; i < n; i++) {
+      let c = this.bootTable[boot[i]];
+      if (c === NONE) c = this.rebootTable[reboot[i]];
+      if (c === NONE) c = this.updateTable[update[i]];
+      if (c === NONE) c = metrics.hasRolledBack(i) ? NODE_CATEGORY.ROLLED_BACK : NODE_CATEGORY.RUNNING;
+      category[i] = c;
+      const v = nodeVersion[i];
+      // One byte on the wire: a run with more than 255 versions shows the rest as 255.
+      version[i] = v < 0 ? 0 : v > 254 ? 255 : v;
+    }
+    assert(n === 0 || category[0] < NONE, 'a node without a category');
+  }
+}

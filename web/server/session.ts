@@ -1,0 +1,375 @@
+// One browser session: its commands (protocol.ts) and the frames it receives. The transport
+// (ws-server.ts) hands it parsed commands and calls tick() on a fixed period with a CPU budget;
+// the session plays its LiveRun in bursts paced to the chosen speed and sends what changed.
+
+import { encodeDelta, encodeFull } from '../shared/node-frames.ts';
+import { SPEED_MAX, SPEED_MIN, type Command, type EtcdFrame, type Frame, type NodeDetails, type ScenarioInfo, type StatusFrame } from '../shared/protocol.ts';
+import { exportFileName } from './export.ts';
+import { LiveRun, type ScenarioSource } from './live-run.ts';
+import type { ScenarioFiles } from './scenario-files.ts';
+
+export interface SessionTransport {
+  send(frame: Frame): void;
+  sendBinary(bytes: Uint8Array): void;
+  /** False while the socket's send buffer is full: node frames wait (their deltas stay exact). */
+  canSendBulk(): boolean;
+}
+
+/** A delta naming more than this share of the fleet is sent as a full frame (it is smaller). */
+const DELTA_SHARE_MAX = 1 / 3;
+/** Effective speed is smoothed over about this many ticks. */
+const SPEED_SMOOTHING_TICKS = 10;
+
+export class Session {
+  private live: LiveRun | null = null;
+  private playing = false;
+  private speed = 60;
+  private seekingTo: number | null = null;
+  private playAfterSeek = false;
+  private crashed: string | null = null;
+  private lastTickWallMs: number | null = null;
+  private effectiveSpeed = 0;
+  private sentCategory = new Uint8Array(0);
+  private sentVersion = new Uint8Array(0);
+  private needFullFrame = true;
+  private samplesSent = 0;
+  private lastEtcd = '';
+  private dirty = true;
+
+  constructor(
+    private readonly scenarios: ScenarioFiles,
+    private readonly transport: SessionTransport,
+    private readonly wallMs: () => number,
+  ) {}
+
+  get active(): boolean {
+    return this.live !== null && this.crashed === null && (this.playing || this.seekingTo !== null);
+  }
+
+  /** The run being played (tests and the server's diagnostics read it). */
+  get current(): LiveRun | null {
+    return this.live;
+  }
+
+  handle(command: Command): void {
+    const id = command.id;
+    if (command.type === 'load') {
+      const source = this.sourceOf(command);
+      if (source === null) return this.error(command, `no scenario named "${command.scenario}" (see GET /api/scenarios)`);
+      return this.load(source, command.seed ?? null, id);
+    }
+    const live = this.live;
+    if (live === null) return this.error(command, 'no scenario loaded: send {"type": "load", "scenario": "default"} first');
+    if (this.crashed !== null && command.type !== 'export' && command.type !== 'restart' && command.type !== 'seek') {
+      return this.error(command, `the run crashed (${this.crashed}); export it to reproduce, seek back or restart`);
+    }
+    this.dirty = true;
+    switch (command.type) {
+      case 'play':
+        if (live.done) return this.error(command, 'the run has reached its horizon: seek back or restart');
+        if (this.seekingTo !== null) this.playAfterSeek = true;
+        else this.playing = true;
+        this.lastTickWallMs = this.wallMs();
+        return this.ack(command);
+      case 'pause':
+        this.playing = false;
+        this.playAfterSeek = false;
+        return this.ack(command);
+      case 'step':
+        if (this.seekingTo !== null) return this.error(command, 'a seek is in progress');
+        this.playing = false;
+        this.guard(() => live.step());
+        this.flush();
+        return this.ack(command);
+      case 'speed':
+        this.speed = Math.min(SPEED_MAX, Math.max(SPEED_MIN, command.x));
+        return this.ack(command);
+      case 'seek':
+        return this.seek(live, command.timeMs, command);
+      case 'restart':
+        return this.load(live.source, command.seed ?? live.seed, id);
+      case 'inject':
+      case 'action': {
+        if (this.seekingTo !== null) return this.error(command, 'a seek is in progress; inject when it is done');
+        const kind = command.type === 'inject' ? 'fault' : 'action';
+        const result = live.inject(kind, command.type === 'inject' ? command.fault : command.action, this.wallMs);
+        if (!result.ok) {
+          if (result.crashed === true) this.crashed = result.message;
+          return this.transport.send({ type: 'error', id, command: command.type, message: result.message, details: result.details });
+        }
+        this.flush();
+        return this.ack(command, result.note);
+      }
+      case 'export':
+        return this.transport.send({ type: 'export', id, yaml: live.exportText(), fileName: exportFileName(live.base.name, live.seed, live.now) });
+      case 'report':
+        return this.transport.send({ type: 'report', id, report: live.run.report() });
+      case 'inspect':
+        if (command.node >= live.run.world.nodeCount) return this.error(command, `node ${command.node} does not exist (the fleet has ${live.run.world.nodeCount})`);
+        return this.transport.send(this.nodeDetails(live, command.node, id));
+    }
+  }
+
+  /**
+   * One period of the pacer: advance by speed x elapsed wall time (or toward a seek's target)
+   * until `budgetMs` of CPU is spent, then send what changed.
+   */
+  tick(budgetMs: number): void {
+    const live = this.live;
+    if (live === null) return;
+    const nowWall = this.wallMs();
+    const elapsedMs = this.lastTickWallMs === null ? 0 : Math.max(0, nowWall - this.lastTickWallMs);
+    this.lastTickWallMs = nowWall;
+    if (this.crashed === null && (this.playing || this.seekingTo !== null)) {
+      const before = live.now;
+      const deadline = nowWall + budgetMs;
+      this.guard(() => {
+        if (this.seekingTo !== null) {
+          if (live.advance(this.seekingTo, deadline, this.wallMs)) this.finishSeek(live);
+        } else {
+          live.advance(live.now + this.speed * elapsedMs, deadline, this.wallMs);
+          if (live.done) this.playing = false;
+        }
+      });
+      const achieved = elapsedMs > 0 ? (live.now - before) / elapsedMs : 0;
+      this.effectiveSpeed += (achieved - this.effectiveSpeed) / SPEED_SMOOTHING_TICKS;
+      this.dirty = true;
+    }
+    if (this.dirty) this.flush();
+  }
+
+  close(): void {
+    this.live = null;
+    this.playing = false;
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  private sourceOf(command: Extract<Command, { type: 'load' }>): ScenarioSource | null {
+    if (command.yaml !== undefined) return { name: 'inline', text: command.yaml };
+    const file = this.scenarios.read(command.scenario ?? '');
+    return file === null ? null : { name: file.name, text: file.text };
+  }
+
+  private load(source: ScenarioSource, seed: number | null, id: number | undefined): void {
+    let started;
+    try {
+      started = LiveRun.start(source, seed);
+    } catch (error) {
+      return this.transport.send({ type: 'error', id, command: 'load', message: `the model could not be built: ${(error as Error).message}` });
+    }
+    if (!started.ok) {
+      return this.transport.send({ type: 'error', id, command: 'load', message: `invalid scenario: ${started.errors[0]}`, details: started.errors });
+    }
+    const live = started.live;
+    this.live = live;
+    this.playing = false;
+    this.seekingTo = null;
+    this.playAfterSeek = false;
+    this.crashed = null;
+    this.effectiveSpeed = 0;
+    this.resetNodeFrames(live);
+    this.samplesSent = live.sampler.samples.length;
+    this.lastEtcd = '';
+    this.transport.send({ type: 'loaded', id, scenario: this.info(live), seed: live.seed, samples: [...live.sampler.samples] });
+    this.flush();
+  }
+
+  private seek(live: LiveRun, requestedMs: number, command: Command): void {
+    const target = Math.min(Math.max(0, Math.round(requestedMs)), live.run.horizonMs);
+    const wasPlaying = this.playing || this.playAfterSeek;
+    this.playing = false;
+    if (target < live.now || this.crashed !== null) {
+      // Back in time: replay from the start with the injections made up to the target (the
+      // later ones are dropped). The replay is exact, so the samples up to the target stand.
+      const kept = live.injected.filter((item) => item.at <= target);
+      const started = LiveRun.start(live.source, live.seed, kept, { silent: true });
+      if (!started.ok) return this.error(command, `seek failed: ${started.errors[0]}`);
+      const replay = started.live;
+      replay.sampler.samples.length = 0;
+      replay.sampler.samples.push(...live.sampler.samples.filter((s) => s.t <= target));
+      this.live = replay;
+      this.crashed = null;
+      this.resetNodeFrames(replay);
+      this.samplesSent = replay.sampler.samples.length;
+      this.transport.send({ type: 'samples', samples: [], reset: false, truncateAfter: target });
+      const dropped = live.injected.length - kept.length;
+      this.seekingTo = target;
+      this.playAfterSeek = wasPlaying;
+      this.ack(command, dropped > 0 ? `${dropped} injection(s) after the target were dropped` : undefined);
+    } else {
+      this.seekingTo = target;
+      this.playAfterSeek = wasPlaying;
+      this.ack(command);
+    }
+    this.tick(0);
+  }
+
+  private finishSeek(live: LiveRun): void {
+    this.seekingTo = null;
+    live.log.logging = true;
+    live.sampler.rebase(live.run);
+    this.playing = this.playAfterSeek && !live.done;
+    this.playAfterSeek = false;
+  }
+
+  // ---- frames ---------------------------------------------------------------------------------
+
+  private flush(): void {
+    const live = this.live;
+    if (live === null) return;
+    this.dirty = false;
+    this.sendNodeFrame(live);
+    const samples = live.sampler.samples;
+    if (samples.length > this.samplesSent) {
+      this.transport.send({ type: 'samples', samples: samples.slice(this.samplesSent), reset: false });
+      this.samplesSent = samples.length;
+    }
+    const events = live.log.take();
+    if (events !== null) this.transport.send({ type: 'events', events: events.events, dropped: events.dropped });
+    const etcd = this.etcdFrame(live);
+    if (etcd !== null) {
+      const key = JSON.stringify({ ...etcd, timeMs: 0 });
+      if (key !== this.lastEtcd) {
+        this.lastEtcd = key;
+        this.transport.send(etcd);
+      }
+    }
+    this.transport.send(this.status(live));
+  }
+
+  private resetNodeFrames(live: LiveRun): void {
+    const n = live.run.world.nodeCount;
+    this.sentCategory = new Uint8Array(n);
+    this.sentVersion = new Uint8Array(n);
+    this.needFullFrame = true;
+  }
+
+  private sendNodeFrame(live: LiveRun): void {
+    if (!this.transport.canSendBulk()) return;
+    const states = live.states;
+    states.refresh();
+    if (!this.needFullFrame) {
+      const delta = encodeDelta(states.category, states.version, this.sentCategory, this.sentVersion, live.now, Math.floor(states.category.length * DELTA_SHARE_MAX));
+      if (delta !== null) {
+        if (delta.length > 16) this.transport.sendBinary(delta);
+        return;
+      }
+    }
+    this.transport.sendBinary(encodeFull(states.category, states.version, live.now));
+    this.sentCategory.set(states.category);
+    this.sentVersion.set(states.version);
+    this.needFullFrame = false;
+  }
+
+  private status(live: LiveRun): StatusFrame {
+    const run = live.run;
+    const versions: string[] = [];
+    for (let i = 0; i < run.world.metrics.versionCounts.length; i++) versions.push(run.world.versions.name(i));
+    return {
+      type: 'status',
+      timeMs: run.now,
+      horizonMs: run.horizonMs,
+      playing: this.playing,
+      done: run.done,
+      speed: this.speed,
+      effectiveSpeed: Math.round(this.effectiveSpeed * 10) / 10,
+      seekingTo: this.seekingTo,
+      events: run.sim.eventsExecuted,
+      traceHash: run.trace.traceHash,
+      versions,
+      live: live.sampler.read(run),
+      injected: live.injected,
+      crashed: this.crashed,
+    };
+  }
+
+  private etcdFrame(live: LiveRun): EtcdFrame | null {
+    const world = live.run.world;
+    const etcd = world.etcd;
+    const holders = [...world.lock.holders('default')];
+    if (etcd === null) {
+      return { type: 'etcd', timeMs: live.now, members: [], leader: -1, quorum: 0, hasQuorum: false, lockHolders: holders, lockMax: world.lock.max };
+    }
+    const cluster = etcd.cluster;
+    const count = etcd.memberZones.length;
+    return {
+      type: 'etcd',
+      timeMs: live.now,
+      members: etcd.memberZones.map((zone, m) => ({ id: m, zone, role: cluster.role(m), term: cluster.term(m), up: cluster.isUp(m) })),
+      leader: cluster.leader(),
+      quorum: Math.floor(count / 2) + 1,
+      hasQuorum: cluster.hasLiveMajority,
+      lockHolders: holders,
+      lockMax: world.lock.max,
+    };
+  }
+
+  private info(live: LiveRun): ScenarioInfo {
+    const s = live.run.scenario;
+    return {
+      name: s.name,
+      description: s.description ?? null,
+      seed: live.seed,
+      horizonMs: live.run.horizonMs,
+      nodeCount: live.run.world.nodeCount,
+      groups: s.fleet.groups.map((g) => ({ name: g.name, nodes: g.nodes, zones: [...g.zones] })),
+      zones: [...live.run.world.zoneNames],
+      etcdMembers: s.etcd.members,
+      strategy: s.reboot.strategy,
+      sampleIntervalMs: live.sampler.intervalMs,
+      yaml: live.source.text,
+    };
+  }
+
+  private nodeDetails(live: LiveRun, node: number, id: number | undefined): NodeDetails {
+    const world = live.run.world;
+    const snapshot = world.nodeSnapshot(node);
+    const p = snapshot.partitions;
+    const versionName = (index: number) => (index >= 0 ? world.versions.name(index) : null);
+    return {
+      type: 'node',
+      id,
+      node,
+      group: snapshot.group,
+      zone: snapshot.zone,
+      version: snapshot.version,
+      updateStatus: snapshot.updateStatus,
+      power: snapshot.power,
+      rebootManager: snapshot.rebootManager,
+      down: world.nodeIsDown(node),
+      rolledBack: world.metrics.hasRolledBack(node),
+      holdsLock: world.rebootManager.get(node, 'holdsLock') === 1,
+      partitions: [
+        { slot: 'USR-A', version: versionName(p.aVersion), priority: p.aPriority, tries: p.aTries, successful: p.aSuccessful, booted: p.bootedSlot === 0 },
+        { slot: 'USR-B', version: versionName(p.bVersion), priority: p.bPriority, tries: p.bTries, successful: p.bSuccessful, booted: p.bootedSlot === 1 },
+      ],
+      updateEngine: world.updateEngine.context(node),
+      lastEvents: live.log.recentFor(node),
+    };
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  /** Runs model code; an exception is a crash of the run (the session keeps serving). */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.crashed = `${(error as Error).name}: ${(error as Error).message} at ${this.live?.now ?? 0} ms`;
+      this.playing = false;
+      this.seekingTo = null;
+      this.transport.send({ type: 'error', message: `the run crashed: ${this.crashed}` });
+    }
+  }
+
+  private ack(command: Command, note?: string): void {
+    const frame: Frame = { type: 'ack', id: command.id, command: command.type, timeMs: this.live?.now ?? 0 };
+    if (note !== undefined) frame.note = note;
+    this.transport.send(frame);
+  }
+
+  private error(command: Command, message: string): void {
+    this.transport.send({ type: 'error', id: command.id, command: command.type, message });
+  }
+}

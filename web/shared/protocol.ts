@@ -1,0 +1,195 @@
+// The web UI's wire protocol, shared by the server (web/server) and the browser (web/client).
+// One WebSocket per session. The browser sends commands as JSON text; the server answers with
+// JSON text frames and, for node states, binary frames (node-frames.ts). Pure TypeScript: no
+// Node or DOM imports, so both sides compile it.
+
+/** Bumped when a frame or command changes shape. */
+export const PROTOCOL_VERSION = 1;
+
+// ---- commands: browser -> server --------------------------------------------------------------
+
+/** Every command may carry an `id`, echoed in its answer (`ack`, `error`, `export`, ...). */
+export type Command = { id?: number } & (
+  | { type: 'load'; scenario?: string; yaml?: string; seed?: number }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'speed'; x: number }
+  | { type: 'seek'; timeMs: number }
+  | { type: 'restart'; seed?: number }
+  | { type: 'inject'; fault: Record<string, unknown> }
+  | { type: 'action'; action: Record<string, unknown> }
+  | { type: 'export' }
+  | { type: 'report' }
+  | { type: 'inspect'; node: number }
+);
+
+export type CommandType = Command['type'];
+
+export const COMMAND_TYPES: readonly CommandType[] = [
+  'load', 'play', 'pause', 'step', 'speed', 'seek', 'restart', 'inject', 'action', 'export', 'report', 'inspect',
+];
+
+/** Speeds are simulated ms per wall ms: real time (1) up to a million times faster. */
+export const SPEED_MIN = 1;
+export const SPEED_MAX = 1_000_000;
+
+// ---- frames: server -> browser ----------------------------------------------------------------
+
+export interface Limits {
+  maxPayloadBytes: number;
+  maxSessions: number;
+  cpuMsPerSecond: number;
+  tickMs: number;
+}
+
+export interface GroupInfo {
+  name: string;
+  nodes: number;
+  zones: string[];
+}
+
+export interface ScenarioInfo {
+  name: string;
+  description: string | null;
+  seed: number;
+  horizonMs: number;
+  nodeCount: number;
+  /** Groups in file order: nodes are numbered group by group, zones round-robin within a group. */
+  groups: GroupInfo[];
+  zones: string[];
+  etcdMembers: number;
+  strategy: string;
+  sampleIntervalMs: number;
+  /** The scenario text the session plays (what export starts from). */
+  yaml: string;
+}
+
+/** One point of the time series (charts). */
+export interface Sample {
+  /** Simulated ms. */
+  t: number;
+  /** Nodes on each version, by version index (versions[i] names it). */
+  versions: number[];
+  down: number;
+  rebooting: number;
+  lockHolders: number;
+  /** Update-server requests per simulated minute over the last sample interval. */
+  requestsPerMin: number;
+  downloads: number;
+  /** 1 while etcd has no leader at the sample's time (0 without etcd). */
+  leaderless: number;
+}
+
+export interface StatusFrame {
+  type: 'status';
+  timeMs: number;
+  horizonMs: number;
+  playing: boolean;
+  done: boolean;
+  speed: number;
+  /** Simulated ms per wall ms actually achieved over the last second (CPU-bounded). */
+  effectiveSpeed: number;
+  /** A seek in progress: its target. */
+  seekingTo: number | null;
+  events: number;
+  traceHash: string;
+  /** Version names by index (grows when a release is published). */
+  versions: string[];
+  /** The latest values, also between two stored samples. */
+  live: Sample;
+  /** Faults and actions injected in this session, in order. */
+  injected: InjectedItem[];
+  crashed: string | null;
+}
+
+export interface InjectedItem {
+  at: number;
+  kind: 'fault' | 'action';
+  /** The item as the browser sent it (scenario syntax), without `at`. */
+  item: Record<string, unknown>;
+}
+
+export interface EtcdMemberInfo {
+  id: number;
+  zone: string;
+  role: string;
+  term: number;
+  up: boolean;
+}
+
+export interface EtcdFrame {
+  type: 'etcd';
+  timeMs: number;
+  members: EtcdMemberInfo[];
+  leader: number;
+  /** Members needed for a majority. */
+  quorum: number;
+  hasQuorum: boolean;
+  lockHolders: number[];
+  lockMax: number;
+}
+
+export interface TraceLine {
+  time: number;
+  kind: string;
+  subject: string | number;
+  data?: unknown;
+}
+
+export interface NodeDetails {
+  type: 'node';
+  id?: number;
+  node: number;
+  group: string;
+  zone: string;
+  version: string;
+  updateStatus: string;
+  power: string;
+  rebootManager: string;
+  down: boolean;
+  rolledBack: boolean;
+  holdsLock: boolean;
+  partitions: { slot: 'USR-A' | 'USR-B'; version: string | null; priority: number; tries: number; successful: number; booted: boolean }[];
+  updateEngine: Record<string, number>;
+  lastEvents: TraceLine[];
+}
+
+export type Frame =
+  | { type: 'hello'; protocol: number; limits: Limits; scenarios: string[] }
+  | { type: 'loaded'; id?: number; scenario: ScenarioInfo; seed: number; samples: Sample[] }
+  | StatusFrame
+  | { type: 'samples'; samples: Sample[]; reset: boolean; truncateAfter?: number }
+  | EtcdFrame
+  | { type: 'events'; events: TraceLine[]; dropped: number }
+  | { type: 'ack'; id?: number; command: CommandType; timeMs: number; note?: string }
+  | { type: 'error'; id?: number; command?: string; message: string; details?: string[] }
+  | { type: 'export'; id?: number; yaml: string; fileName: string }
+  | { type: 'report'; id?: number; report: unknown }
+  | NodeDetails;
+
+// ---- node state categories (binary node frames) ----------------------------------------------
+
+/**
+ * What the fleet view colours a node by, derived from its three machines (update_engine status,
+ * power/boot state, reboot manager state) with this precedence: down > rebooting > waiting for
+ * the lock > needs reboot > updating > rolled back > running.
+ */
+export const NODE_CATEGORY = {
+  RUNNING: 0,
+  /** CHECKING_FOR_UPDATE, UPDATE_AVAILABLE, DOWNLOADING, VERIFYING, FINALIZING, REPORTING_ERROR_EVENT. */
+  UPDATING: 1,
+  /** UPDATED_NEED_REBOOT, waiting for its reboot window (or strategy off: staged). */
+  NEEDS_REBOOT: 2,
+  /** The reboot manager asks for the lock (locking, backoff). */
+  WAITING_LOCK: 3,
+  /** draining, shuttingDown, booting (a planned reboot, or power back after a loss). */
+  REBOOTING: 4,
+  /** Crashed, powered off, hung on a bad release, unbootable. */
+  DOWN: 5,
+  /** Up, after an automatic rollback to the previous partition. */
+  ROLLED_BACK: 6,
+} as const;
+
+export const CATEGORY_NAMES = ['running', 'checking/downloading', 'needs reboot', 'waiting for lock', 'rebooting', 'down', 'rolled back'] as const;
+export const CATEGORY_COUNT = CATEGORY_NAMES.length;
