@@ -1,0 +1,84 @@
+import type { TraceEvent } from '../engine/trace.ts';
+import type { CheckedRun } from './context.ts';
+
+/**
+ * Liveness after faults (TigerBeetle's VOPR: a safety phase with faults, then a liveness phase
+ * that heals and must converge in bounded time). When a run had faults, then from the moment the
+ * last one healed (or the last release was published, if later), the rollout must settle within
+ * `liveness.bound`: every update group either
+ * - is halted or paused by policy (the rollout controller halted it, an operator paused it, or
+ *   Nebraska switched its updates off), or
+ * - has every node running the group's target version, or having failed it (an error or a
+ *   rollback that update_engine reported: the server will not offer it to that node again).
+ * Nodes killed for good by a fault are excused. The check runs once, at the end of the run, and
+ * only when it can be judged: the run reached the deadline, and no fault that never heals
+ * (an etcd member killed for good; a dead lock holder whose slot never frees) holds the rollout.
+ */
+export const LIVENESS = 'liveness';
+
+export interface LivenessChecker {
+  /** At the end of the run: judges convergence (at most once). */
+  finish(nowMs: number): void;
+}
+
+const NODES_LISTED_MAX = 10;
+
+export function installLivenessChecker(run: CheckedRun): LivenessChecker {
+  const { world, scenario, faults, violations } = run;
+  const n = world.nodeCount;
+  const failedVersion: (string | null)[] = new Array<string | null>(n).fill(null);
+  let lastReleaseMs = 0;
+  let lastProgressMs = 0;
+  run.trace.subscribe((event: TraceEvent) => {
+    switch (event.kind) {
+      case 'server.release':
+        lastReleaseMs = event.time;
+        break;
+      case 'server.update-failed':
+        failedVersion[event.subject as number] = String(event.data?.version);
+        lastProgressMs = event.time;
+        break;
+      case 'node.boot':
+      case 'rollout.halted':
+      case 'server.update-complete':
+        lastProgressMs = event.time;
+        break;
+    }
+  });
+  let judged = false;
+  return {
+    finish(nowMs: number): void {
+      if (judged) return;
+      judged = true;
+      if (faults.applied === 0 || faults.unhealed.length > 0) return;
+      const boundMs = scenario.liveness.bound;
+      const fromMs = Math.max(faults.lastHealMs, lastReleaseMs);
+      const deadlineMs = fromMs + boundMs;
+      if (deadlineMs > nowMs) return;
+      const rollouts = world.server.rolloutStates();
+      const stuck: string[] = [];
+      let stuckNodes = 0;
+      rollouts.forEach((rollout, group) => {
+        if (rollout.state === 'halted' || rollout.state === 'paused' || !rollout.updatesEnabled) return;
+        const target = world.server.groupTarget(group);
+        if (target < 0) return;
+        const targetName = world.versions.name(target);
+        for (let node = 0; node < n; node++) {
+          if (world.nodeGroup[node] !== group || faults.deadNodes.has(node)) continue;
+          const onTarget = world.nodeVersion[node] === target && !world.nodeIsDown(node);
+          if (onTarget || failedVersion[node] === targetName) continue;
+          stuckNodes++;
+          if (stuck.length < NODES_LISTED_MAX) {
+            stuck.push(`${node} (${rollout.group}, ${world.versions.name(world.nodeVersion[node])}, ${world.boot.stateName(node)}/${world.updateEngine.stateName(node)}/${world.rebootManager.stateName(node)})`);
+          }
+        }
+      });
+      const since = `after the last fault healed or release came (${fromMs}ms), bound ${boundMs}ms`;
+      if (stuckNodes > 0) {
+        violations.record(deadlineMs, LIVENESS, `the rollout did not settle ${since}: ${stuckNodes} nodes neither on target nor failed, e.g. ${stuck.join('; ')}`);
+      } else if (lastProgressMs > deadlineMs) {
+        violations.record(deadlineMs, LIVENESS, `the rollout settled only at ${lastProgressMs}ms, ${since}`);
+      }
+    },
+  };
+}

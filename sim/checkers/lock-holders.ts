@@ -1,0 +1,88 @@
+import type { TraceEvent } from '../engine/trace.ts';
+import type { CheckedRun } from './context.ts';
+
+/**
+ * Reboot-lock safety: at every committed write of a semaphore key, the live holders number at
+ * most the semaphore's max (`reboot.maxConcurrent`), with no holder twice; for locksmith's
+ * semaphore also `semaphore + holders = max` (coreos/locksmith lock/semaphore.go keeps the free
+ * count and the holder list together).
+ *
+ * The checker reads the committed value itself, with its own reading of the three formats
+ * (locksmith `{semaphore, max, holders}`, airlock `{semaphore: {total_slots, holders}}`, the TTL
+ * lock `{max, holders: [{id, acquiredAtMs}]}`), so a bug in a lock's own codec or policy cannot
+ * hide from it. Runs without etcd use an in-memory semaphore: its holders are checked at every
+ * `node.reboot`.
+ */
+export const LOCK_HOLDERS = 'lock-holders';
+
+const LOCKSMITH_PREFIX = 'coreos.com/updateengine/rebootlock/';
+const AIRLOCK_PREFIX = 'com.coreos.airlock/groups/';
+const TTL_PREFIX = 'fleetsim/ttl-lock/groups/';
+
+interface Holders {
+  ids: string[];
+  /** locksmith's free-slot count, when the format has one. */
+  free: number | null;
+}
+
+export function installLockHoldersChecker(run: CheckedRun): void {
+  const { world, scenario, violations } = run;
+  const strategy = scenario.reboot.strategy;
+  if (strategy !== 'etcd-lock' && strategy !== 'fleet-lock') return;
+  const max = scenario.reboot.maxConcurrent;
+  const ttlMs = scenario.reboot.lockTTL;
+  if (world.etcd === null) {
+    run.trace.subscribe((event: TraceEvent) => {
+      if (event.kind !== 'node.reboot') return;
+      const holders = world.lock.holders('default').length;
+      if (holders > max) violations.record(event.time, LOCK_HOLDERS, `${holders} holders of the in-memory semaphore exceed max ${max}`);
+    });
+    return;
+  }
+  world.etcd.cluster.store.observe((key, kv, nowMs) => {
+    if (kv === null || !isSemaphoreKey(key)) return;
+    const holders = parseHolders(key, kv.value, nowMs, ttlMs);
+    if (typeof holders === 'string') {
+      violations.record(nowMs, LOCK_HOLDERS, `${key}: ${holders}`);
+      return;
+    }
+    const distinct = new Set(holders.ids);
+    if (distinct.size !== holders.ids.length) {
+      violations.record(nowMs, LOCK_HOLDERS, `${key}: a holder appears twice in [${holders.ids.join(', ')}]`);
+    }
+    if (holders.ids.length > max) {
+      violations.record(nowMs, LOCK_HOLDERS, `${key}: ${holders.ids.length} live holders [${holders.ids.join(', ')}] exceed max ${max}`);
+    }
+    if (holders.free !== null && holders.free + holders.ids.length !== max) {
+      violations.record(nowMs, LOCK_HOLDERS, `${key}: semaphore ${holders.free} + ${holders.ids.length} holders != max ${max}`);
+    }
+  });
+}
+
+function isSemaphoreKey(key: string): boolean {
+  return key.endsWith('semaphore') && (key.startsWith(LOCKSMITH_PREFIX) || key.startsWith(AIRLOCK_PREFIX) || key.startsWith(TTL_PREFIX));
+}
+
+/** The live holders in a committed semaphore value, or what is wrong with it. */
+function parseHolders(key: string, value: string, nowMs: number, ttlMs: number): Holders | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    return `value is not JSON: ${value.slice(0, 80)}`;
+  }
+  const o = json as Record<string, unknown>;
+  if (key.startsWith(LOCKSMITH_PREFIX)) {
+    if (!Array.isArray(o.holders) || typeof o.semaphore !== 'number') return `not a locksmith semaphore: ${value.slice(0, 80)}`;
+    return { ids: o.holders.map(String), free: o.semaphore };
+  }
+  if (key.startsWith(AIRLOCK_PREFIX)) {
+    const s = o.semaphore as Record<string, unknown> | undefined;
+    if (s === undefined || !Array.isArray(s.holders)) return `not an airlock semaphore: ${value.slice(0, 80)}`;
+    return { ids: s.holders.map(String), free: null };
+  }
+  if (!Array.isArray(o.holders)) return `not a TTL semaphore: ${value.slice(0, 80)}`;
+  // A TTL holder counts while its TTL runs (kured --lock-ttl); expired ones are dead entries.
+  const live = (o.holders as { id: unknown; acquiredAtMs: unknown }[]).filter((h) => typeof h.acquiredAtMs === 'number' && h.acquiredAtMs + ttlMs > nowMs);
+  return { ids: live.map((h) => String(h.id)), free: null };
+}
