@@ -1,0 +1,45 @@
+// The side panels: etcd (members, roles, terms, leader, quorum, lock holders) and the node
+// inspector (partition table, update_engine, reboot manager, recent events).
+
+import type { EtcdFrame, NodeDetails } from '../shared/protocol.ts';
+import { formatDuration } from './format.ts';
+
+function escape(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+export function renderEtcd(body: HTMLElement, frame: EtcdFrame): void {
+  if (frame.members.length === 0) {
+    body.innerHTML = `no etcd cluster; local semaphore, holders: ${frame.lockHolders.join(', ') || 'none'} (max ${frame.lockMax})`;
+    return;
+  }
+  const up = frame.members.filter((m) => m.up).length;
+  const rows = frame.members
+    .map((m) => {
+      const cls = m.id === frame.leader ? 'leader' : m.up ? '' : 'down';
+      return `<tr class="${cls}"><td>${m.id}</td><td>${escape(m.zone)}</td><td>${escape(m.role)}</td><td>${m.term}</td></tr>`;
+    })
+    .join('');
+  body.innerHTML =
+    `<div>leader: <b data-leader="${frame.leader}">${frame.leader < 0 ? '<span class="down">none</span>' : `member ${frame.leader}`}</b>` +
+    ` · quorum ${frame.quorum} of ${frame.members.length}, up ${up} · ${frame.hasQuorum ? 'has quorum' : '<span class="down">NO QUORUM</span>'}</div>` +
+    `<table><tr><th>member</th><th>zone</th><th>role</th><th>term</th></tr>${rows}</table>` +
+    `<div>reboot lock: ${frame.lockHolders.length}/${frame.lockMax} held${frame.lockHolders.length > 0 ? ` by node ${frame.lockHolders.join(', ')}` : ''}</div>`;
+}
+
+export function renderNode(body: HTMLElement, d: NodeDetails): void {
+  const parts = d.partitions
+    .map((p) => `<tr${p.booted ? ' class="leader"' : ''}><td>${p.slot}${p.booted ? ' (booted)' : ''}</td><td>${escape(p.version ?? '-')}</td><td>${p.priority}</td><td>${p.tries}</td><td>${p.successful}</td></tr>`)
+    .join('');
+  const ue = d.updateEngine;
+  const events = d.lastEvents
+    .map((e) => `<li><span class="t">${formatDuration(e.time)}</span>${escape(e.kind)}${e.data === undefined ? '' : ` ${escape(JSON.stringify(e.data))}`}</li>`)
+    .join('');
+  body.innerHTML =
+    `<div><b>node ${d.node}</b> · group ${escape(d.group)} · zone ${escape(d.zone)} · version ${escape(d.version)}</div>` +
+    `<div>update_engine: <b>UPDATE_STATUS_${escape(d.updateStatus)}</b> (failures ${ue.failures ?? 0})</div>` +
+    `<div>power/boot: <b>${escape(d.power)}</b>${d.down ? ' <span class="down">down</span>' : ''}${d.rolledBack ? ' · rolled back' : ''}</div>` +
+    `<div>reboot manager: <b>${escape(d.rebootManager)}</b>${d.holdsLock ? ' · holds the lock' : ''}</div>` +
+    `<table><tr><th>partition</th><th>version</th><th>priority</th><th>tries</th><th>successful</th></tr>${parts}</table>` +
+    `<div class="muted">recent events</div><ol class="events">${events || '<li class="muted">none in the recent window</li>'}</ol>`;
+}
