@@ -22,7 +22,7 @@ export function exportScenario(originalText: string, seed: number, injected: rea
     if (isSeq(list)) list.add(entry);
     else doc.set(key, doc.createNode([entry]));
   }
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 function withoutAt(item: Record<string, unknown>): Record<string, unknown> {

@@ -118,8 +118,13 @@ export class LiveRun {
     if (run.done) return;
     const next = Math.min(run.sim.nextEventTime, run.horizonMs);
     // Events at the current time (posted by an injection) are the next timestamp.
-    if (next <= run.now) run.runUntil(run.now);
-    else this.advance(next, Infinity, () => 0);
+    if (next <= run.now) {
+      run.runUntil(run.now);
+      return;
+    }
+    // Through the sample grid up to the last whole millisecond, then exactly to the event.
+    this.advance(next, Infinity, () => 0);
+    if (run.now < next) run.runUntil(next);
   }
 
   /** Validates an injected fault or action with the scenario schema, then applies it now. */
