@@ -116,6 +116,41 @@ describe('web session protocol', () => {
     noisy.close();
   });
 
+  it('steps, seeks back over an injection (dropping it), reports and restarts, with hashes equal to headless runs', async () => {
+    const client = await connect(server);
+    await client.next('hello');
+    client.send({ type: 'load', yaml: SMALL_SCENARIO, seed: 4 });
+    await client.next('loaded');
+    client.send({ type: 'step', id: 1 });
+    const stepped = await client.next('ack', (f) => f.id === 1);
+    expect(stepped.timeMs).toBeGreaterThan(0);
+    client.send({ type: 'seek', timeMs: 5 * 3_600_000, id: 2 });
+    await client.next('status', (s) => s.timeMs === 5 * 3_600_000 && s.seekingTo === null, 20_000);
+    client.send({ type: 'inject', fault: { kind: 'power-loss', target: { zone: 'a' }, duration: '5m' }, id: 3 });
+    await client.next('ack', (f) => f.id === 3);
+    client.send({ type: 'seek', timeMs: 2 * 3_600_000, id: 4 });
+    const back = await client.next('ack', (f) => f.id === 4);
+    expect(back.note).toMatch(/1 injection\(s\) after the target were dropped/);
+    const at2h = await client.next('status', (s) => s.timeMs === 2 * 3_600_000 && s.seekingTo === null, 20_000);
+    expect(at2h.injected).toEqual([]);
+    const parsed = parseScenario(SMALL_SCENARIO, 'x');
+    if (!parsed.ok) throw new Error('the test scenario must parse');
+    const headless = new FleetRun(parsed.scenario, { seed: 4 });
+    headless.runUntil(2 * 3_600_000);
+    expect(at2h.traceHash).toBe(headless.trace.traceHash);
+    client.send({ type: 'report', id: 5 });
+    const report = await client.next('report', (f) => f.id === 5);
+    expect(report.report).toMatchObject({ fleetsim: 'report/v1', seed: 4, traceHash: headless.trace.traceHash });
+    client.send({ type: 'restart', seed: 8, id: 6 });
+    const restarted = await client.next('loaded', (f) => f.id === 6);
+    expect(restarted.seed).toBe(8);
+    client.send({ type: 'inspect', node: 42, id: 7 });
+    const node = await client.next('node', (f) => f.id === 7);
+    expect(node.partitions.map((p) => p.slot)).toEqual(['USR-A', 'USR-B']);
+    expect(node.updateStatus).toBe('IDLE');
+    client.close();
+  });
+
   it('refuses a session over the cap with an error frame and close code 1013, and serves again after one closes', async () => {
     // Sessions of the tests before have closed (the server learns it asynchronously).
     await expect.poll(() => server.sessions.sessions.size, { timeout: 5_000 }).toBe(0);
