@@ -1,11 +1,12 @@
 // The `fleetsim` command line (SCENARIO.md "CLI"). Commands: run, check, sweep, validate, serve,
-// start. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
+// start, fuzz. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
 // stderr; machine-readable output (--json -, --csv -) to stdout. Only sim/cli/ touches files,
 // processes, threads and the wall clock; the simulation itself is pure (sim/).
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CheckOptions } from './commands/check.ts';
+import type { FuzzOptions } from './commands/fuzz.ts';
 import type { RunOptions } from './commands/run.ts';
 import type { ServeOptions } from './commands/serve.ts';
 import type { SweepOptions } from './commands/sweep.ts';
@@ -18,7 +19,7 @@ export type MainOutcome = ExitCode | 'serving';
 // Commands are imported when they run, so that `--version`, `--help` and `validate` do not load
 // the model (xstate, the compiled machines), which takes most of a second. The defaults the help
 // text shows are therefore repeated here; a test keeps them equal to the commands' own.
-export const HELP_DEFAULTS = { checkSeeds: 10, port: 8080, host: '127.0.0.1' } as const;
+export const HELP_DEFAULTS = { checkSeeds: 10, port: 8080, host: '127.0.0.1', fuzzOut: 'fuzz-failures', shrinkRuns: 100 } as const;
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
@@ -97,6 +98,22 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .action(async (file: string, options: SweepOptions) => {
       const { sweepCommand } = await import('./commands/sweep.ts');
       setOutcome(await sweepCommand(file, options, io));
+    });
+
+  program
+    .command('fuzz')
+    .description('fault-schedule fuzzing: per seed, random faults from the scenario\'s fuzz mix, then a liveness phase; failing seeds become standalone, shrunk scenarios')
+    .argument('<file>', 'scenario file (its `fuzz` section sets the fault mix; without one, the default mix)')
+    .requiredOption('--seeds <n>', 'seeds to run, one fault schedule each')
+    .option('--seed-base <s>', "first seed (default: the scenario's seed)")
+    .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
+    .option('--out <dir>', `where failing seeds' scenarios go (default ${HELP_DEFAULTS.fuzzOut})`)
+    .option('--shrink-runs <n>', `runs spent shrinking each kind of failure (default ${HELP_DEFAULTS.shrinkRuns}; 0: no shrinking)`)
+    .option('-f, --force', 'overwrite scenarios of an earlier fuzz in --out')
+    .addHelpText('after', `\nExamples:\n  fleetsim fuzz scenarios/power-loss-storm.yaml --seeds 1000 --workers 2\n  fleetsim fuzz s.yaml --seeds 50 --seed-base 7000 --out /tmp/fuzz --force${EXIT_HELP}`)
+    .action(async (file: string, options: FuzzOptions) => {
+      const { fuzzCommand } = await import('./commands/fuzz.ts');
+      setOutcome(await fuzzCommand(file, options, io));
     });
 
   program
