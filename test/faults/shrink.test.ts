@@ -1,0 +1,71 @@
+/**
+ * shrinkScenario (sim/faults/shrink.ts) against synthetic failure predicates, so that each rule
+ * of the shrinker is seen alone: it keeps only the faults the failure needs, halves the fleet
+ * while the failure holds, cuts the horizon after a safety violation, and stops at its run bound.
+ */
+import { describe, expect, it } from 'vitest';
+import { shrinkScenario } from '../../sim/faults/shrink.ts';
+import { faultsOf, nodeCountOf, withFewerNodes, type RawScenario } from '../../sim/faults/fuzz-scenario.ts';
+
+function doc(faultCount: number, nodes = [40, 160]): RawScenario {
+  return {
+    name: 's',
+    duration: '2d',
+    fleet: { groups: [{ name: 'canary', nodes: nodes[0] }, { name: 'prod', nodes: nodes[1] }] },
+    faults: Array.from({ length: faultCount }, (_, i) => ({ at: `${i + 1}h`, kind: 'node-crash', target: { nodes: [i * 10] }, duration: '5m' })),
+  };
+}
+
+const atOf = (d: RawScenario) => faultsOf(d).map((f) => (f as { at: string }).at);
+
+describe('shrinkScenario', () => {
+  it('keeps exactly the faults the failure needs', () => {
+    const needs = ['3h', '11h'];
+    const result = shrinkScenario(doc(16), {
+      stillFails: (d) => needs.every((at) => atOf(d).includes(at)),
+      failureTimeMs: null,
+      horizonMs: 2 * 86_400_000,
+      maxRuns: 500,
+    });
+    expect(atOf(result.doc)).toEqual(needs);
+    expect(result.faults).toBe(2);
+  });
+
+  it('drops every fault when the failure needs none', () => {
+    const result = shrinkScenario(doc(9), { stillFails: () => true, failureTimeMs: null, horizonMs: 2 * 86_400_000, maxRuns: 500 });
+    expect(result.faults).toBe(0);
+  });
+
+  it('halves the fleet while the failure holds, then each group; faults on nodes that no longer exist go', () => {
+    const result = shrinkScenario(doc(4), {
+      stillFails: (d) => nodeCountOf(d) >= 25 && faultsOf(d).length >= 1,
+      failureTimeMs: null,
+      horizonMs: 2 * 86_400_000,
+      maxRuns: 500,
+    });
+    expect(result.nodes).toBeGreaterThanOrEqual(25);
+    expect(result.nodes).toBeLessThan(50);
+    for (const fault of faultsOf(result.doc)) {
+      for (const node of (fault as { target: { nodes: number[] } }).target.nodes) expect(node).toBeLessThan(result.nodes);
+    }
+  });
+
+  it('cuts the horizon to just after a safety violation', () => {
+    const result = shrinkScenario(doc(2), { stillFails: () => true, failureTimeMs: 5 * 3_600_000 + 0.5, horizonMs: 2 * 86_400_000, maxRuns: 500 });
+    expect(result.doc.duration).toBe('5h1m1ms');
+  });
+
+  it('spends at most maxRuns runs', () => {
+    let runs = 0;
+    const result = shrinkScenario(doc(30), { stillFails: () => (runs++, false), failureTimeMs: null, horizonMs: 1, maxRuns: 7 });
+    expect(runs).toBe(7);
+    expect(result.runs).toBe(7);
+    expect(result.faults).toBe(30);
+  });
+
+  it('withFewerNodes keeps etcd members on the fleet and at least one node per group', () => {
+    const d = { ...doc(0, [1, 3]), etcd: { members: 3, placement: 'fleet' } };
+    expect(withFewerNodes(d, 0.5)).toBeNull();
+    expect(nodeCountOf(withFewerNodes(doc(0, [1, 9]), 0.5)!)).toBe(5);
+  });
+});
