@@ -21,7 +21,7 @@ export interface LivenessChecker {
   finish(nowMs: number): void;
 }
 
-const NODES_LISTED_MAX = 10;
+const NODES_LISTED_MAX = 3;
 
 export function installLivenessChecker(run: CheckedRun): LivenessChecker {
   const { world, scenario, faults, violations } = run;

@@ -100,11 +100,11 @@ export class FaultInjector implements FaultRecord {
         const members = this.dedicatedMembersOfZone(fault.target);
         this.emit('power-loss', nodes.length, { zone: fault.target.zone ?? null, group: fault.target.group ?? null, members, duration: fault.duration });
         for (const node of nodes) this.nodes.hold(node);
-        for (const member of members) this.members.hold(member);
+        for (const member of members) this.members.powerOff(member);
         this.after(fault, fault.duration, () => {
           this.trace.emit(this.sim.now, 'fault.power-restored', nodes.length);
           nodes.forEach((node) => this.nodes.release(node));
-          members.forEach((member) => this.members.release(member));
+          members.forEach((member) => this.members.powerOn(member));
         });
         break;
       }
@@ -138,8 +138,8 @@ export class FaultInjector implements FaultRecord {
         const member = resolveEtcdMember(this.world, fault.target.etcd);
         this.emit('etcd-kill', member, { target: fault.target.etcd, duration: fault.duration });
         if (member < 0) break; // no cluster, or no leader to kill at this moment
-        this.members.hold(member);
-        if (fault.duration !== null) this.after(fault, fault.duration, () => this.members.release(member));
+        this.members.kill(member);
+        if (fault.duration !== null) this.after(fault, fault.duration, () => this.members.unkill(member));
         else this.markUnhealed(fault.kind, now);
         break;
       }

@@ -40,33 +40,57 @@ export class NodePower {
  * is down.
  */
 export class MemberPower {
-  private readonly holds: number[];
+  /** Holds by power-loss (the machine is off) and by etcd-kill (the process was killed). */
+  private readonly powerHolds: number[];
+  private readonly killHolds: number[];
 
   constructor(private readonly world: World) {
-    this.holds = new Array<number>(world.etcd?.cluster.members.length ?? 0).fill(0);
+    const members = world.etcd?.cluster.members.length ?? 0;
+    this.powerHolds = new Array<number>(members).fill(0);
+    this.killHolds = new Array<number>(members).fill(0);
   }
 
-  hold(member: number): void {
+  /** etcd-kill: the process stops until released (or an etcd-restart). */
+  kill(member: number): void {
+    this.hold(this.killHolds, member);
+  }
+
+  unkill(member: number): void {
+    if (this.killHolds[member] === 0) return; // an etcd-restart came first
+    this.killHolds[member]--;
+    this.restartIfFree(member);
+  }
+
+  /** power-loss of the member's zone (placement: dedicated). */
+  powerOff(member: number): void {
+    this.hold(this.powerHolds, member);
+  }
+
+  powerOn(member: number): void {
+    assert(this.powerHolds[member] > 0, `member ${member} powered on without a power hold`);
+    this.powerHolds[member]--;
+    this.restartIfFree(member);
+  }
+
+  /** etcd-restart: an operator starts the process again, whatever killed it; not on a machine without power. */
+  restart(member: number): void {
+    this.killHolds[member] = 0;
+    this.restartIfFree(member);
+  }
+
+  private hold(holds: number[], member: number): void {
     const etcd = this.world.etcd;
-    assert(etcd !== null, 'no etcd cluster to kill a member of');
-    assert(this.holds[member] < HOLDS_MAX, `member ${member} held down by too many faults`);
-    this.holds[member]++;
+    assert(etcd !== null, 'no etcd cluster to stop a member of');
+    assert(member >= 0 && member < holds.length, `etcd member ${member} does not exist`);
+    assert(holds[member] < HOLDS_MAX, `member ${member} held down by too many faults`);
+    holds[member]++;
     if (etcd.cluster.isUp(member)) etcd.cluster.crash(member);
   }
 
-  release(member: number): void {
-    assert(this.holds[member] > 0, `member ${member} released without a hold`);
-    if (--this.holds[member] === 0) this.restartIfHostUp(member);
-  }
-
-  /** etcd-restart: starts the member now unless a fault still holds it or its host is down. */
-  restart(member: number): void {
-    if (this.holds[member] === 0) this.restartIfHostUp(member);
-  }
-
-  private restartIfHostUp(member: number): void {
+  private restartIfFree(member: number): void {
     const etcd = this.world.etcd;
     assert(etcd !== null, 'no etcd cluster to restart a member of');
+    if (this.killHolds[member] > 0 || this.powerHolds[member] > 0) return;
     const host = this.world.memberNode[member];
     if (host !== undefined && this.world.nodeIsDown(host)) return;
     etcd.cluster.restart(member);

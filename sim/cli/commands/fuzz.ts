@@ -123,6 +123,7 @@ export async function fuzzCommand(file: string, options: FuzzOptions, io: Io): P
     const shrinkStarted = performance.now();
     const shrunk = shrinkFailure(job, failure, shrinkRuns);
     const shrunkPath = join(outDir, job.file.replace(/\.yaml$/, '-shrunk.yaml'));
+    shrunk.doc.description = `Shrunk by fleetsim fuzz from ${job.file} (seed ${failure.seed}): ${shrunk.faults} faults, ${shrunk.nodes} nodes; fails with ${failure.signature}.`;
     writeOutput(shrunkPath, scenarioText(shrunk.doc, `Shrunk by fleetsim fuzz from ${path}: still fails with ${failure.signature}.\nReplays alone: fleetsim run FILE.`));
     io.stdout.write(
       `  shrunk:   ${shrunkPath} (${shrunk.faults} faults, ${shrunk.nodes} nodes, from ${faultsOf(shrunk.original).length} faults and ${nodeCountOf(shrunk.original)} nodes; ` +
