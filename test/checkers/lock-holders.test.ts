@@ -1,0 +1,43 @@
+/**
+ * The lock-holders checker (sim/checkers/lock-holders.ts) reads every committed semaphore value
+ * itself. A locksmith semaphore whose policy is broken to ignore `max` (and whose own assertion
+ * is switched off) makes it fire; the real locks keep it silent (test/checkers/silent.test.ts
+ * runs them under random faults).
+ */
+import { describe, expect, it } from 'vitest';
+import { LOCK_HOLDERS } from '../../sim/checkers/index.ts';
+import { prepare, rollout, violationsOf } from './helpers.ts';
+
+describe('lock-holders checker', () => {
+  it('fires when a broken locksmith lets a second holder in (coreos/locksmith lock/semaphore.go: max holders)', () => {
+    // A 5-minute drain keeps holders in place long enough for a second node to want the lock.
+    const run = prepare(rollout('etcd-lock').replace('maxConcurrent: 1}', 'maxConcurrent: 1, drain: 5m}'));
+    const lock = run.world.lock as unknown as { policy: { lock: (s: { semaphore: number; holders: string[] }, node: number) => string }; onWrite: () => void };
+    // The mutation: grant even when the semaphore is at 0; silence the lock's own assertion.
+    lock.policy = {
+      ...lock.policy,
+      lock: (s, node) => {
+        const id = String(node);
+        if (s.holders.includes(id)) return 'already-held';
+        s.holders.push(id);
+        s.semaphore--;
+        return 'acquired';
+      },
+    };
+    lock.onWrite = () => {};
+    run.runToEnd();
+    const found = violationsOf(run, LOCK_HOLDERS);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0].message).toMatch(/live holders .* exceed max 1/);
+  });
+
+  it('stays silent over a whole locksmith rollout with max 1, then max 3', () => {
+    for (const max of [1, 3]) {
+      const run = prepare(rollout('etcd-lock').replace('maxConcurrent: 1', `maxConcurrent: ${max}`));
+      run.runToEnd();
+      expect(run.report().rollout.completed).toBe(true);
+      expect(run.report().etcd.maxLockHolders).toBeGreaterThan(0);
+      expect(violationsOf(run, LOCK_HOLDERS)).toEqual([]);
+    }
+  });
+});
