@@ -1,0 +1,101 @@
+/**
+ * `fleetsim fuzz` in-process through main() (its runs still go to worker threads): exit 0 when no
+ * seed fails, 1 when one does, with the failing seed's standalone scenario and its shrunk version
+ * written and a reproduce command that, run on its own, fails again; 2 on bad input (before any
+ * run). The failing case is locksmith under message loss: a node whose lock CAS committed but
+ * whose answer was lost retries, finds "semaphore is at 0" (coreos/locksmith lock/semaphore.go
+ * checks the count before the holder list) and waits forever: the liveness checker fires.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Io } from '../../sim/cli/io.ts';
+import { main } from '../../sim/cli/main.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'fleetsim-fuzz-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: unknown; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  let clock = 0;
+  const io: Io = {
+    stdout: { isTTY: false, write: (t: string) => (stdout += t) },
+    stderr: { isTTY: false, write: (t: string) => (stderr += t) },
+    env: { NO_COLOR: '1' },
+    nowMs: () => (clock += 10),
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+const GHOST = `
+name: ghost
+duration: 12h
+fleet:
+  groups:
+    - {name: prod, nodes: 6, zones: [a, b]}
+etcd: {members: 3}
+releases:
+  - {version: 3815.2.0, at: 1h}
+reboot: {strategy: etcd-lock, maxConcurrent: 1}
+liveness: {bound: 6h}
+fuzz:
+  safety: 2h
+  count: 1
+  kinds:
+    - {kind: message-loss, probability: 0.4, duration: {min: 2h, max: 3h}}
+`;
+const ghost = join(tmp, 'ghost.yaml');
+writeFileSync(ghost, GHOST);
+
+describe('fleetsim fuzz', () => {
+  it('exits 0 when no seed fails', async () => {
+    const result = await cli('fuzz', ghost, '--seeds', '1', '--seed-base', '1', '--workers', '1', '--out', join(tmp, 'none'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^fuzz ghost: 1 seeds \(1\.\.1\) on 1 workers in .*: no violation\n$/);
+    expect(existsSync(join(tmp, 'none'))).toBe(false);
+  });
+
+  it('exits 1 on a violation, writes the seed as a standalone scenario and a shrunk one that fails again alone', async () => {
+    const out = join(tmp, 'out');
+    const result = await cli('fuzz', ghost, '--seeds', '2', '--seed-base', '1', '--workers', '2', '--out', out, '--shrink-runs', '10');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('1 failing seeds');
+    expect(result.stdout).toContain('1 x liveness');
+    expect(result.stdout).toContain('FAIL seed 2: liveness at ');
+    const repro = join(out, 'ghost-fuzz-2.yaml');
+    const shrunk = join(out, 'ghost-fuzz-2-shrunk.yaml');
+    expect(result.stdout).toContain(`scenario: ${repro}`);
+    expect(result.stdout).toContain(`reproduce: npx fleetsim run ${shrunk}`);
+    const text = readFileSync(repro, 'utf8');
+    expect(text.startsWith('# yaml-language-server: $schema=../docs/scenario.schema.json\n')).toBe(true);
+    expect(text).toContain('seed: 2\n');
+    expect(text).toMatch(/- \{at: [0-9hms]+, kind: message-loss, probability: 0\.4, scope: (all|etcd), duration: [0-9hms]+\}/);
+    expect(text).not.toContain('fuzz:');
+    for (const file of [repro, shrunk]) {
+      const again = await cli('run', file, '--quiet');
+      expect(again.code, file).toBe(1);
+      expect(again.stderr).toContain('invariants.violations == 0');
+    }
+  });
+
+  it('exits 2 on bad input, before any run', async () => {
+    expect((await cli('fuzz', ghost, '--seeds', '0')).code).toBe(2);
+    expect((await cli('fuzz', join(tmp, 'missing.yaml'), '--seeds', '1')).code).toBe(2);
+    const bad = join(tmp, 'bad.yaml');
+    writeFileSync(bad, GHOST.replace('probability: 0.4,', 'probability: 0.4, skew: 1h,'));
+    const invalid = await cli('fuzz', bad, '--seeds', '1');
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('fuzz.kinds[0].skew: message-loss does not use "skew" (its fields: duration, probability)');
+    // An --out holding an earlier fuzz's scenarios needs --force.
+    const earlier = join(tmp, 'earlier');
+    mkdirSync(earlier);
+    writeFileSync(join(earlier, 'ghost-fuzz-9.yaml'), 'name: x\n');
+    const kept = await cli('fuzz', ghost, '--seeds', '1', '--out', earlier);
+    expect(kept.code).toBe(2);
+    expect(kept.stderr).toContain('pass --force');
+    expect(readFileSync(join(earlier, 'ghost-fuzz-9.yaml'), 'utf8')).toBe('name: x\n');
+  });
+});
