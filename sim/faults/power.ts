@@ -72,9 +72,16 @@ export class MemberPower {
     this.restartIfFree(member);
   }
 
-  /** etcd-restart: an operator starts the process again, whatever killed it; not on a machine without power. */
+  /**
+   * etcd-restart: the process restarts (a running one crashes and recovers at once, losing its
+   * volatile state: leadership, election timers); a killed one starts again, whatever killed it.
+   * Not on a machine without power.
+   */
   restart(member: number): void {
+    const etcd = this.world.etcd;
+    assert(etcd !== null, 'no etcd cluster to restart a member of');
     this.killHolds[member] = 0;
+    if (etcd.cluster.isUp(member)) etcd.cluster.crash(member);
     this.restartIfFree(member);
   }
 

@@ -33,10 +33,13 @@ export class SharedBandwidth {
     return this.peak;
   }
 
-  /** Bytes delivered so far, partial transfers included. */
+  /**
+   * Bytes delivered so far, partial transfers included. Read-only: reading it (a report in mid-run,
+   * the UI's samples) must not change the float accumulation that decides completion times.
+   */
   bytesServed(nowMs: number): number {
-    this.advance(nowMs);
-    return this.served;
+    assert(nowMs >= this.lastUpdateMs, 'bandwidth time went backwards');
+    return this.served + (nowMs - this.lastUpdateMs) * this.rateBytesPerMs() * this.size;
   }
 
   /** Bytes per ms each transfer receives now. */

@@ -1,0 +1,136 @@
+import { assert } from '../../engine/assert.ts';
+import type { RandomColumn } from '../../engine/random.ts';
+import { checkIntervalMs, type CheckSchedule } from '../node/check-schedule.ts';
+import type { RequestCounter } from '../server/request-counter.ts';
+
+/**
+ * Exact elision of idle update checks (DESIGN.md section 3; issue "idle checks").
+ *
+ * A node to which the server answers "noupdate" keeps checking every 45 min +-5. In full fidelity
+ * every check is an event. In fast fidelity, when the server says its answer cannot change
+ * before time T (`UpdateServer.nextChangeMs`), the world draws the same fuzz values the full run
+ * would draw, in a loop, up to the first check at or after T, counts the skipped checks as
+ * server requests at their times, and arms one timer for that check. The draws come from the
+ * node's own check stream, so both fidelities consume identical random numbers and the checks
+ * that do happen fall at identical times.
+ *
+ * Unforeseen changes (an operator resumes a rollout, a slot frees) wake the group's sleepers:
+ * each replays its draws from the anchor (the last real check and the stream's state then) up
+ * to now, un-counts the skipped checks that now will not be skipped, and moves its timer back to
+ * its first check after now. A node that stops (shutdown, crash) is settled the same way.
+ * Pings while a reboot is pending are elided the same way, with the horizon as T.
+ */
+export const SLEEP_NONE = 0;
+export const SLEEP_CHECK = 1;
+export const SLEEP_PING = 2;
+
+/** Bound on checks skipped in one go: a year of 40-minute checks is ~13,000. */
+const SKIPPED_CHECKS_MAX = 10_000_000;
+
+export interface ElidedAnswer {
+  u: number;
+  elidedMs: number;
+}
+
+export class CheckElision {
+  readonly sleepKind: Uint8Array;
+  private readonly anchorMs: Float64Array;
+  private readonly anchorRng: Uint32Array;
+  /** Time of the real check (or ping) armed after the skipped ones. */
+  private readonly nextRealMs: Float64Array;
+  private readonly sleepers: number[][];
+  skippedChecks = 0;
+
+  constructor(
+    nodeCount: number,
+    private readonly nodeGroup: Uint16Array,
+    groupCount: number,
+    private readonly rng: RandomColumn,
+    private readonly schedule: CheckSchedule,
+    private readonly requests: RequestCounter,
+  ) {
+    this.sleepKind = new Uint8Array(nodeCount);
+    this.anchorMs = new Float64Array(nodeCount);
+    this.anchorRng = new Uint32Array(nodeCount);
+    this.nextRealMs = new Float64Array(nodeCount);
+    this.sleepers = Array.from({ length: groupCount }, () => []);
+  }
+
+  /** One draw for a check answered without elision (full fidelity, or nothing to skip). */
+  draw(node: number): number {
+    return this.rng.next(node);
+  }
+
+  /**
+   * The answer to a check (or ping) at `nowMs` whose outcome holds until `changeMs`: the fuzz
+   * draw for the last interval and the time of the skipped checks before it.
+   */
+  answer(node: number, nowMs: number, changeMs: number, kind: number): ElidedAnswer {
+    assert(this.sleepKind[node] === SLEEP_NONE, `node ${node} answered while asleep`);
+    const anchorRng = this.rng.snapshot(node);
+    let t = nowMs;
+    let u = this.rng.next(node);
+    let d = checkIntervalMs(this.schedule, 0, u);
+    let skipped = 0;
+    while (t + d < changeMs) {
+      t += d;
+      this.requests.add(t);
+      u = this.rng.next(node);
+      d = checkIntervalMs(this.schedule, 0, u);
+      assert(++skipped < SKIPPED_CHECKS_MAX, `node ${node} skipped too many checks`);
+    }
+    if (skipped > 0) {
+      this.skippedChecks += skipped;
+      this.sleepKind[node] = kind;
+      this.anchorMs[node] = nowMs;
+      this.anchorRng[node] = anchorRng;
+      this.nextRealMs[node] = t + d;
+      if (kind === SLEEP_CHECK) this.sleepers[this.nodeGroup[node]].push(node);
+    }
+    return { u, elidedMs: t - nowMs };
+  }
+
+  /**
+   * Settles a sleeping node at `nowMs`: replays its draws, un-counts the skipped checks at or
+   * after `nowMs` (they will not happen as skipped ones), leaves the stream where the full run
+   * would have it, and returns the delay from now to its next real check — or -1 when nothing
+   * changed (no skipped check lay at or after now). The node is awake afterwards.
+   */
+  settle(node: number, nowMs: number): number {
+    const kind = this.sleepKind[node];
+    if (kind === SLEEP_NONE) return -1;
+    this.sleepKind[node] = SLEEP_NONE;
+    const nextReal = this.nextRealMs[node];
+    if (nowMs >= nextReal) return -1;
+    this.rng.restore(node, this.anchorRng[node]);
+    let t = this.anchorMs[node];
+    let d = checkIntervalMs(this.schedule, 0, this.rng.next(node));
+    let guard = 0;
+    while (t + d < nowMs) {
+      t += d;
+      d = checkIntervalMs(this.schedule, 0, this.rng.next(node));
+      assert(++guard < SKIPPED_CHECKS_MAX, `node ${node}: runaway replay`);
+    }
+    const first = t + d;
+    if (first >= nextReal) return -1;
+    // Un-count the skipped checks from `first` on; then put the stream back where it stood
+    // after the draw that led to `first`.
+    const resume = this.rng.snapshot(node);
+    let s = first;
+    while (s < nextReal) {
+      this.requests.remove(s);
+      this.skippedChecks--;
+      s += checkIntervalMs(this.schedule, 0, this.rng.next(node));
+      assert(++guard < SKIPPED_CHECKS_MAX, `node ${node}: runaway replay`);
+    }
+    this.rng.restore(node, resume);
+    return first - nowMs;
+  }
+
+  /** The sleepers of a group (and empties the list: each is settled by the caller). */
+  takeSleepers(group: number): number[] {
+    const list = this.sleepers[group];
+    this.sleepers[group] = [];
+    return list;
+  }
+}

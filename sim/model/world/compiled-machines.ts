@@ -1,0 +1,28 @@
+import type { AnyStateMachine } from 'xstate';
+import { compileMachine } from '../machine/compile.ts';
+import type { CompiledMachine } from '../machine/compiled.ts';
+import type { StorageType } from '../machine/storage.ts';
+import { nodeMachines } from '../node/machines.ts';
+
+/**
+ * The node machines compiled once per process: compiling is pure and deterministic, so every run
+ * (and every web session) shares the tables.
+ */
+const cache = new WeakMap<AnyStateMachine, CompiledMachine>();
+
+function compiled(machine: AnyStateMachine, fields: Readonly<Record<string, StorageType>>): CompiledMachine {
+  let c = cache.get(machine);
+  if (c === undefined) {
+    c = compileMachine(machine, { fields });
+    cache.set(machine, c);
+  }
+  return c;
+}
+
+export function compiledNodeMachines(): { updateEngine: CompiledMachine; boot: CompiledMachine; rebootManager: CompiledMachine } {
+  return {
+    updateEngine: compiled(nodeMachines.updateEngine.machine, nodeMachines.updateEngine.fields),
+    boot: compiled(nodeMachines.boot.machine, nodeMachines.boot.fields),
+    rebootManager: compiled(nodeMachines.rebootManager.machine, nodeMachines.rebootManager.fields),
+  };
+}

@@ -1,0 +1,59 @@
+import type { Simulation } from '../../engine/simulation.ts';
+import type { Trace } from '../../engine/trace.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { EtcdCluster } from '../etcd/cluster.ts';
+import { KvClient } from '../etcd/kv.ts';
+import { fleetLock } from '../etcd/locks/fleetlock.ts';
+import { locksmithLock } from '../etcd/locks/locksmith.ts';
+import { ttlLock } from '../etcd/locks/ttl-lock.ts';
+import type { RebootLock } from '../etcd/locks/types.ts';
+import { Network } from '../network/network.ts';
+
+/**
+ * The etcd side of a run: the network, the cluster (members spread over the fleet's zones) and
+ * the reboot lock the strategy asks for. Nodes reach etcd through one client per zone (a node's
+ * requests travel from its zone), so a partition between zones cuts the nodes of a zone from the
+ * members on the other side.
+ */
+export interface EtcdSetup {
+  network: Network;
+  cluster: EtcdCluster;
+  /** The lock of the reboot strategy; null for `reboot` and `off`. */
+  lock: RebootLock | null;
+  /** Network endpoint of each zone's client. */
+  zoneClients: KvClient[];
+  /** Zone of each member. */
+  memberZones: string[];
+}
+
+/** Endpoints: members 0..m-1, zone clients from 1000 on. */
+const ZONE_CLIENT_ENDPOINT_BASE = 1000;
+
+export function setUpEtcd(scenario: Scenario, sim: Simulation, trace: Trace, seed: number, zoneNames: readonly string[], nodeZone: Uint16Array): EtcdSetup | null {
+  const members = scenario.etcd.members;
+  if (members === 0) return null;
+  const net = scenario.network;
+  const network = new Network(sim, seed, { latencyMs: net.latency, interZoneLatencyMs: net.interZoneLatency, lossProbability: net.loss });
+  const memberZones = Array.from({ length: members }, (_, m) => zoneNames[m % zoneNames.length]);
+  const cluster = new EtcdCluster(sim, network, trace, seed, {
+    memberCount: members,
+    endpoints: Array.from({ length: members }, (_, m) => m),
+    zones: memberZones,
+    heartbeatIntervalMs: scenario.etcd.heartbeat,
+    electionTimeoutMs: scenario.etcd.electionTimeout,
+    fidelity: scenario.fidelity,
+  });
+  const zoneClients = zoneNames.map((zone, z) => new KvClient(cluster, { endpoint: ZONE_CLIENT_ENDPOINT_BASE + z, zone }));
+  const options = {
+    max: scenario.reboot.maxConcurrent,
+    client: zoneClients[0],
+    clientFor: (node: number) => zoneClients[nodeZone[node]],
+  };
+  let lock: RebootLock | null = null;
+  if (scenario.reboot.strategy === 'etcd-lock') {
+    lock = scenario.reboot.lockTTL > 0 ? ttlLock(cluster, scenario.reboot.lockTTL, options) : locksmithLock(cluster, options);
+  } else if (scenario.reboot.strategy === 'fleet-lock') {
+    lock = scenario.reboot.lockTTL > 0 ? ttlLock(cluster, scenario.reboot.lockTTL, options) : fleetLock(cluster, options);
+  }
+  return { network, cluster, lock, zoneClients, memberZones };
+}

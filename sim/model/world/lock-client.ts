@@ -1,0 +1,100 @@
+import { assert } from '../../engine/assert.ts';
+import type { EventHandle } from '../../engine/event-queue.ts';
+import type { Simulation } from '../../engine/simulation.ts';
+import type { LockResult, RebootLock } from '../etcd/locks/types.ts';
+import { LockWaiters } from './lock-waiters.ts';
+
+/**
+ * The reboot managers' side of the reboot lock: turns the machines' `acquireLock` and
+ * `releaseLock` effects into lock calls and their answers into events (LOCK_GRANTED,
+ * LOCK_DENIED, LOCK_RELEASED, RELEASE_FAILED).
+ *
+ * Waiting without polling (fast fidelity, no reboot window): when a node finds the semaphore
+ * full, the machine is not told; it stays in `locking` while the node joins LockWaiters. When a
+ * slot may be free (RebootLock.waitForSlot), the waiter whose next scheduled locksmithd poll comes
+ * first polls for real at that time; the polls skipped meanwhile all failed and are counted as
+ * etcd requests. So thousands of waiters cost no events while the lock is full, and the grant
+ * order is the polling run's up to a request latency (sim/model/etcd/locks/semaphore-lock.ts).
+ * With a reboot window, or in full fidelity, every poll is simulated: the machine backs off.
+ */
+export type LockAnswer = 'LOCK_GRANTED' | 'LOCK_DENIED' | 'LOCK_RELEASED' | 'RELEASE_FAILED';
+
+export class LockClient {
+  private readonly waiters: LockWaiters;
+  private readonly scheduled = new Map<number, EventHandle>();
+  private cancelWait: (() => void) | null = null;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly lock: RebootLock,
+    nodeCount: number,
+    private readonly group: string,
+    private readonly shortcut: boolean,
+    private readonly answer: (node: number, answer: LockAnswer) => void,
+  ) {
+    this.waiters = new LockWaiters(nodeCount);
+  }
+
+  get waiting(): number {
+    return this.waiters.size + this.scheduled.size;
+  }
+
+  acquire(node: number): void {
+    const polledAtMs = this.sim.now;
+    this.lock.acquire(node, this.group, (result) => this.afterFirstPoll(node, polledAtMs, result));
+  }
+
+  release(node: number): void {
+    this.lock.release(node, this.group, (result) => this.answer(node, result.ok ? 'LOCK_RELEASED' : 'RELEASE_FAILED'));
+  }
+
+  /** The node stopped (shutdown, crash): it no longer waits; its skipped polls so far count. */
+  forget(node: number): void {
+    const handle = this.scheduled.get(node);
+    if (handle !== undefined) {
+      this.sim.cancel(handle);
+      this.scheduled.delete(node);
+    }
+    if (this.waiters.has(node)) this.lock.recordSkippedPolls(this.waiters.remove(node, this.sim.now));
+  }
+
+  /** At the end of the run: the polls the waiters would have made until now are counted. */
+  finish(): void {
+    for (const node of [...this.scheduled.keys(), ...this.waiters.nodes()]) this.forget(node);
+  }
+
+  private afterFirstPoll(node: number, polledAtMs: number, result: LockResult): void {
+    if (result.ok) return this.answer(node, 'LOCK_GRANTED');
+    if (!this.shortcut || (result.outcome !== 'full' && result.outcome !== 'conflict')) return this.answer(node, 'LOCK_DENIED');
+    this.waiters.add(node, polledAtMs, 1);
+    this.watch();
+  }
+
+  private watch(): void {
+    if (this.cancelWait !== null || this.waiters.size === 0 || this.scheduled.size > 0) return;
+    this.cancelWait = this.lock.waitForSlot(this.group, (nowMs) => {
+      this.cancelWait = null;
+      const next = this.waiters.earliest(nowMs);
+      if (next === null) return;
+      const failures = this.waiters.failuresAt(next.node, next.pollMs);
+      const skipped = this.waiters.remove(next.node, next.pollMs);
+      assert(skipped === next.skippedPolls, 'waiter poll accounting disagrees');
+      this.lock.recordSkippedPolls(skipped);
+      this.scheduled.set(next.node, this.sim.callAt(next.pollMs, () => this.poll(next.node, next.pollMs, failures)));
+    });
+  }
+
+  private poll(node: number, pollMs: number, failuresBefore: number): void {
+    this.scheduled.delete(node);
+    this.lock.acquire(node, this.group, (result) => {
+      if (result.ok) {
+        this.answer(node, 'LOCK_GRANTED');
+      } else {
+        // Another node won the slot (or etcd did not answer): back to waiting, this poll being
+        // one more failure of its schedule.
+        this.waiters.add(node, pollMs, failuresBefore + 1);
+      }
+      this.watch();
+    });
+  }
+}

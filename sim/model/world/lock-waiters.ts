@@ -1,0 +1,213 @@
+import { assert } from '../../engine/assert.ts';
+import { LOCKSMITH_RETRY_MAX_MS, locksmithRetryDelayMs, pollAtOrAfter } from '../etcd/locks/backoff.ts';
+
+/**
+ * Nodes waiting for a full reboot semaphore, without an event per failed poll (DESIGN.md
+ * section 3). locksmithd retries a full semaphore after 5 s, 10 s, ... up to every 5 min, with
+ * no jitter, so each waiter's poll times are a pure function of its last failed poll. When a
+ * slot frees at time R, the slot goes to the waiter whose next scheduled poll comes first; the
+ * polls skipped meanwhile all failed (holders leave only through the writes that free slots).
+ *
+ * Finding that waiter must not cost O(waiters) per release (100k waiters, 100k releases): a
+ * waiter whose delay has reached the 5-minute cap polls at phase + k * 5 min, so waiters at the
+ * cap sit in 1-ms buckets of their phase with a bitmap of non-empty buckets, and the first poll
+ * after R is the first phase after R mod 5 min, circularly. Waiters still doubling their delay
+ * (the first ~5 minutes of a wait) are few and scanned.
+ */
+const PERIOD_MS = LOCKSMITH_RETRY_MAX_MS;
+const BUCKETS = PERIOD_MS; // one per ms
+const WORDS = Math.ceil(BUCKETS / 32);
+
+export interface NextPoll {
+  node: number;
+  pollMs: number;
+  skippedPolls: number;
+}
+
+export class LockWaiters {
+  private readonly lastPollMs: Float64Array;
+  private readonly failures: Int32Array;
+  /** Time from which this waiter polls every PERIOD_MS (its delay has reached the cap). */
+  private readonly steadyFromMs: Float64Array;
+  private readonly where: Uint8Array; // 0 none, 1 ramp, 2 steady
+  private readonly ramp: number[] = [];
+  // Steady waiters: doubly linked lists per 1-ms phase bucket, and a bitmap of non-empty buckets.
+  private readonly bucketHead = new Int32Array(BUCKETS).fill(-1);
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly phaseMs: Float64Array;
+  private readonly bits = new Uint32Array(WORDS);
+  private count = 0;
+
+  constructor(nodeCount: number) {
+    this.lastPollMs = new Float64Array(nodeCount);
+    this.failures = new Int32Array(nodeCount);
+    this.steadyFromMs = new Float64Array(nodeCount);
+    this.where = new Uint8Array(nodeCount);
+    this.next = new Int32Array(nodeCount).fill(-1);
+    this.prev = new Int32Array(nodeCount).fill(-1);
+    this.phaseMs = new Float64Array(nodeCount);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  has(node: number): boolean {
+    return this.where[node] !== 0;
+  }
+
+  /** `node`'s poll at `lastPollMs` failed, its `failures`-th failure in a row. */
+  add(node: number, lastPollMs: number, failures: number): void {
+    assert(this.where[node] === 0, `node ${node} is already waiting`);
+    assert(failures >= 1, 'a waiter has failed at least once');
+    this.lastPollMs[node] = lastPollMs;
+    this.failures[node] = failures;
+    // Walk the doubling delays until the cap: from there polls are PERIOD_MS apart.
+    let t = lastPollMs;
+    let f = failures;
+    for (let i = 0; i < 64 && locksmithRetryDelayMs(f) < PERIOD_MS; i++) t += locksmithRetryDelayMs(f++);
+    this.steadyFromMs[node] = t;
+    this.where[node] = 1;
+    this.ramp.push(node);
+    this.count++;
+  }
+
+  /**
+   * Removes a waiter (it crashed, or it is being granted); returns how many scheduled polls it
+   * made strictly between its last real poll and `nowMs`.
+   */
+  remove(node: number, nowMs: number): number {
+    assert(this.where[node] !== 0, `node ${node} is not waiting`);
+    if (this.where[node] === 1) {
+      const i = this.ramp.indexOf(node);
+      this.ramp.splice(i, 1);
+    } else {
+      this.unlinkSteady(node);
+    }
+    this.where[node] = 0;
+    this.count--;
+    if (nowMs <= this.lastPollMs[node]) return 0;
+    const poll = pollAtOrAfter(this.lastPollMs[node], this.failures[node], nowMs);
+    return poll.skippedPolls;
+  }
+
+  /** The waiter whose next scheduled poll at or after `atMs` comes first (ties: lower node id). */
+  earliest(atMs: number): NextPoll | null {
+    if (this.count === 0) return null;
+    let best = -1;
+    let bestMs = Infinity;
+    // Waiters that reached the cap move to the phase buckets.
+    for (let i = this.ramp.length - 1; i >= 0; i--) {
+      const node = this.ramp[i];
+      if (this.steadyFromMs[node] <= atMs) {
+        this.ramp.splice(i, 1);
+        this.linkSteady(node);
+        continue;
+      }
+      const poll = pollAtOrAfter(this.lastPollMs[node], this.failures[node], atMs).pollMs;
+      if (poll < bestMs || (poll === bestMs && node < best)) {
+        best = node;
+        bestMs = poll;
+      }
+    }
+    const steady = this.earliestSteady(atMs);
+    if (steady !== null && (steady.pollMs < bestMs || (steady.pollMs === bestMs && steady.node < best))) {
+      best = steady.node;
+      bestMs = steady.pollMs;
+    }
+    if (best < 0) return null;
+    const skippedPolls = pollAtOrAfter(this.lastPollMs[best], this.failures[best], bestMs).skippedPolls;
+    return { node: best, pollMs: bestMs, skippedPolls };
+  }
+
+  /** The waiting nodes, in id order. */
+  nodes(): number[] {
+    const out: number[] = [];
+    for (let node = 0; node < this.where.length; node++) if (this.where[node] !== 0) out.push(node);
+    return out;
+  }
+
+  /** Failures counted at the poll `pollMs` of `node` (for re-adding it after that poll failed). */
+  failuresAt(node: number, pollMs: number): number {
+    return pollAtOrAfter(this.lastPollMs[node], this.failures[node], pollMs).failures;
+  }
+
+  private earliestSteady(atMs: number): NextPoll | null {
+    const r = mod(atMs, PERIOD_MS);
+    const start = Math.floor(r);
+    // The bucket of r may hold phases before r (they poll next period): check it precisely.
+    let best = -1;
+    let bestDelta = Infinity;
+    const consider = (bucket: number): void => {
+      for (let node = this.bucketHead[bucket]; node !== -1; node = this.next[node]) {
+        const delta = mod(this.phaseMs[node] - r, PERIOD_MS);
+        if (delta < bestDelta || (delta === bestDelta && node < best)) {
+          best = node;
+          bestDelta = delta;
+        }
+      }
+    };
+    consider(start);
+    // The first non-empty bucket after r's (circularly) holds the nearest later phase; the
+    // bucket of r itself can only win with a phase at or after r, found above.
+    const bucket = this.nextSetBucket((start + 1) % BUCKETS, start);
+    if (bucket >= 0) consider(bucket);
+    if (best < 0) return null;
+    return { node: best, pollMs: atMs + bestDelta, skippedPolls: 0 };
+  }
+
+  /** First set bucket from `from` onwards, wrapping around, before reaching `stop`; -1 if none. */
+  private nextSetBucket(from: number, stop: number): number {
+    if (from > stop) {
+      const found = this.firstSetIn(from, BUCKETS);
+      return found >= 0 ? found : this.firstSetIn(0, stop);
+    }
+    return this.firstSetIn(from, stop);
+  }
+
+  /** First set bucket in [lo, hi); -1 if none. */
+  private firstSetIn(lo: number, hi: number): number {
+    let b = lo;
+    while (b < hi) {
+      const word = b >>> 5;
+      const masked = this.bits[word] & (~0 << (b & 31));
+      if (masked !== 0) {
+        const found = (word << 5) + (31 - Math.clz32(masked & -masked));
+        return found < hi ? found : -1;
+      }
+      b = (word + 1) << 5;
+    }
+    return -1;
+  }
+
+  private linkSteady(node: number): void {
+    this.where[node] = 2;
+    const phase = mod(this.steadyFromMs[node], PERIOD_MS);
+    this.phaseMs[node] = phase;
+    const bucket = Math.floor(phase);
+    const head = this.bucketHead[bucket];
+    this.next[node] = head;
+    this.prev[node] = -1;
+    if (head !== -1) this.prev[head] = node;
+    this.bucketHead[bucket] = node;
+    this.bits[bucket >>> 5] |= 1 << (bucket & 31);
+  }
+
+  private unlinkSteady(node: number): void {
+    const bucket = Math.floor(this.phaseMs[node]);
+    const p = this.prev[node];
+    const n = this.next[node];
+    if (p !== -1) this.next[p] = n;
+    else this.bucketHead[bucket] = n;
+    if (n !== -1) this.prev[n] = p;
+    this.next[node] = -1;
+    this.prev[node] = -1;
+    if (this.bucketHead[bucket] === -1) this.bits[bucket >>> 5] &= ~(1 << (bucket & 31));
+  }
+}
+
+function mod(x: number, m: number): number {
+  const r = x % m;
+  return r < 0 ? r + m : r;
+}

@@ -1,0 +1,730 @@
+import { assert } from '../../engine/assert.ts';
+import type { RandomColumn, RandomStream, RandomStreams } from '../../engine/random.ts';
+import type { Simulation } from '../../engine/simulation.ts';
+import type { Trace } from '../../engine/trace.ts';
+import type { MachineContext, MachineEvent } from '../machine/define.ts';
+import { CompiledRuntime, type RuntimeHost } from '../machine/runtime.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { Release } from '../../scenario/release.ts';
+import type { Action } from '../../scenario/actions.ts';
+import { bootFailureProbabilityFor } from '../../scenario/release.ts';
+import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
+import { BOOT_KIND, bootedVersionOf, bootReportOf, type BootContext } from '../node/boot.ts';
+import { REBOOT_STRATEGY } from '../node/reboot-manager.ts';
+import type { UpdateEngineContext } from '../node/update-engine.ts';
+import { CHECK_NO_UPDATE, CHECK_SERVER_ERROR, UpdateServer, type ServerListener } from '../server/update-server.ts';
+import { VersionTable } from '../server/versions.ts';
+import { CheckElision, SLEEP_CHECK, SLEEP_NONE, SLEEP_PING } from './check-elision.ts';
+import { compiledNodeMachines } from './compiled-machines.ts';
+import { FleetMetrics } from './fleet-metrics.ts';
+import { LocalSemaphore } from './local-semaphore.ts';
+import type { LockCallback, RebootLock } from '../etcd/locks/types.ts';
+import { LockClient, type LockAnswer } from './lock-client.ts';
+import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
+
+/**
+ * The world: N nodes, each running the three node machines (update_engine, power and boot,
+ * reboot manager) in compiled form over typed arrays, the update server, and the reboot lock.
+ * It implements the machines' effects — the only place where nodes meet the server, the lock and
+ * each other — and turns them into events: an effect never gets a synchronous answer; its answer
+ * goes to the outbox and is delivered after the current step, in order (a message, as on a
+ * network, but without one: the world's answers are instantaneous unless a component says
+ * otherwise).
+ *
+ * Random draws for a node come from two per-node streams: `node.check` (the check schedule's fuzz,
+ * so that fast and full fidelity draw identically) and `node.misc` (reboot durations, boot
+ * failures, bad disks).
+ */
+const UE = 0;
+const BOOT = 1;
+const RM = 2;
+const MACHINE_NAMES = ['updateEngine', 'boot', 'rebootManager'];
+const OUTBOX_DRAIN_MAX = 50_000_000;
+
+export interface WorldOptions {
+  scenario: Scenario;
+  seed: number;
+  horizonMs: number;
+  sim: Simulation;
+  trace: Trace;
+  streams: RandomStreams;
+}
+
+const STRATEGY_CODE: Record<Scenario['reboot']['strategy'], number> = {
+  reboot: REBOOT_STRATEGY.REBOOT,
+  off: REBOOT_STRATEGY.OFF,
+  'etcd-lock': REBOOT_STRATEGY.ETCD_LOCK,
+  'fleet-lock': REBOOT_STRATEGY.FLEET_LOCK,
+};
+
+export class World {
+  readonly nodeCount: number;
+  readonly groupNames: string[];
+  readonly zoneNames: string[];
+  readonly hardwareNames: string[];
+  readonly nodeGroup: Uint16Array;
+  readonly nodeZone: Uint16Array;
+  /** Index into hardwareNames, -1 for unlabelled nodes. */
+  readonly nodeHardware: Int16Array;
+  /** Offset of each node's clock from true time (clock-skew faults), ms. */
+  readonly clockSkewMs: Float64Array;
+  /** Probability that writing the inactive partition fails verification (bad-disk faults). */
+  readonly badDiskProbability: Float32Array;
+  /** Version index each node runs. */
+  readonly nodeVersion: Int16Array;
+  /**
+   * 1 when the node reaches the update server, 0 while a partition cuts it off (faults only):
+   * its checks, reports and downloads then fail as transfer errors / HTTP 5xx would.
+   */
+  readonly serverReachable: Uint8Array;
+  /**
+   * 1 when the node's reboot-lock traffic reaches etcd, 0 while a partition isolates the node
+   * itself from its zone's etcd client (faults only; see ReachableLock).
+   */
+  readonly lockReachable: Uint8Array;
+  /** Probability that a request to the update server is lost (message-loss faults, scope all). */
+  private serverLossProbability = 0;
+  private readonly serverLossRandom: RandomStream;
+  /** Version each node last downloaded (for its rollback report). */
+  private readonly installingVersion: Int16Array;
+
+  readonly versions: VersionTable;
+  readonly server: UpdateServer;
+  readonly metrics: FleetMetrics;
+  readonly lock: RebootLock;
+  readonly lockClient: LockClient;
+  /** The etcd cluster and its network; null when the scenario has no etcd members. */
+  readonly etcd: EtcdSetup | null;
+  /** Fleet node hosting each etcd member (placement: fleet), else empty. */
+  readonly memberNode: number[] = [];
+  private readonly memberOfNode = new Map<number, number>();
+  readonly elision: CheckElision | null;
+  readonly updateEngine: CompiledRuntime;
+  readonly boot: CompiledRuntime;
+  readonly rebootManager: CompiledRuntime;
+
+  private readonly sim: Simulation;
+  private readonly trace: Trace;
+  private readonly scenario: Scenario;
+  private readonly horizonMs: number;
+  private readonly checkRandom: RandomColumn;
+  private readonly miscRandom: RandomColumn;
+  private readonly window: WeeklySchedule | null;
+  private readonly releasesByVersion = new Map<number, Release>();
+  private readonly groupTarget: Int16Array;
+  private updatedCount = 0;
+
+  // The outbox: events produced by effects, delivered in order after the current step.
+  private readonly outMachine: number[] = [];
+  private readonly outNode: number[] = [];
+  private readonly outEvent: MachineEvent[] = [];
+  private outHead = 0;
+  private delivering = false;
+
+  constructor(options: WorldOptions) {
+    const { scenario, sim, trace, streams } = options;
+    this.scenario = scenario;
+    this.sim = sim;
+    this.trace = trace;
+    this.horizonMs = options.horizonMs;
+    this.groupNames = scenario.fleet.groups.map((g) => g.name);
+    this.nodeCount = scenario.fleet.groups.reduce((sum, g) => sum + g.nodes, 0);
+    assert(this.nodeCount >= 1, 'a fleet needs at least one node');
+    this.zoneNames = [...new Set(scenario.fleet.groups.flatMap((g) => g.zones))];
+    this.hardwareNames = [...new Set(scenario.fleet.groups.flatMap((g) => (g.hardware === null ? [] : [g.hardware])))];
+    const n = this.nodeCount;
+    this.nodeGroup = new Uint16Array(n);
+    this.nodeZone = new Uint16Array(n);
+    this.nodeHardware = new Int16Array(n);
+    this.clockSkewMs = new Float64Array(n);
+    this.badDiskProbability = new Float32Array(n);
+    this.nodeVersion = new Int16Array(n);
+    this.serverReachable = new Uint8Array(n).fill(1);
+    this.lockReachable = new Uint8Array(n).fill(1);
+    this.serverLossRandom = streams.stream('world.server-loss');
+    this.installingVersion = new Int16Array(n).fill(-1);
+    // Nodes are numbered in file order, first group first; zones round-robin within a group.
+    let node = 0;
+    scenario.fleet.groups.forEach((group, g) => {
+      const hardware = group.hardware === null ? -1 : this.hardwareNames.indexOf(group.hardware);
+      const zones = group.zones.map((z) => this.zoneNames.indexOf(z));
+      for (let i = 0; i < group.nodes; i++, node++) {
+        this.nodeGroup[node] = g;
+        this.nodeZone[node] = zones[i % zones.length];
+        this.nodeHardware[node] = hardware;
+      }
+    });
+
+    this.versions = new VersionTable(scenario.fleet.version);
+    for (const release of scenario.releases) this.releasesByVersion.set(this.versions.add(release.version), release);
+    this.groupTarget = new Int16Array(this.groupNames.length).fill(-1);
+    this.metrics = new FleetMetrics(n);
+    this.checkRandom = streams.column('node.check', n);
+    this.miscRandom = streams.column('node.misc', n);
+    const w = scenario.reboot.window;
+    this.window = w === null ? null : WeeklySchedule.window(w.days, w.start, w.length, w.timezone);
+    this.etcd = setUpEtcd(scenario, sim, trace, options.seed, this.zoneNames, this.nodeZone);
+    this.lock = this.etcd?.lock ?? new LocalSemaphore(sim, scenario.reboot.maxConcurrent);
+    // Waiting without polling needs a schedule that only the lock can end: no reboot window.
+    const shortcut = scenario.fidelity === 'fast' && this.window === null;
+    const clientLock = this.etcd === null ? this.lock : new ReachableLock(sim, this.lock, this.lockReachable);
+    this.lockClient = new LockClient(sim, clientLock, n, 'default', shortcut, (node, answer) => this.lockAnswer(node, answer));
+    if (this.etcd !== null && scenario.etcd.placement === 'fleet') {
+      // Members live on the first nodes of the fleet (spread over its zones): their own
+      // updates and reboots take them out of the cluster.
+      assert(scenario.etcd.members <= n, `etcd.placement fleet needs at least ${scenario.etcd.members} nodes`);
+      for (let m = 0; m < scenario.etcd.members; m++) {
+        this.memberNode.push(m);
+        this.memberOfNode.set(m, m);
+      }
+    }
+
+    this.server = new UpdateServer({
+      sim,
+      trace,
+      versions: this.versions,
+      groups: scenario.fleet.groups.map((g) => ({ name: g.name, channel: g.channel, nodeCount: g.nodes })),
+      nodeGroup: this.nodeGroup,
+      policy: scenario.policy,
+      releases: scenario.releases.filter((r) => r.at <= this.horizonMs),
+      bandwidthBps: scenario.server.bandwidth,
+      nodeBandwidthBps: scenario.server.nodeBandwidth,
+      startEpochMs: scenario.start,
+      warinessSalt: streams.stream('server.wariness').int(0, 0x7fffffff),
+      listener: this.serverListener(),
+    });
+    this.elision =
+      scenario.fidelity === 'fast'
+        ? new CheckElision(n, this.nodeGroup, this.groupNames.length, this.checkRandom, this.checkSchedule(), this.server.requests)
+        : null;
+
+    const compiled = compiledNodeMachines();
+    this.updateEngine = new CompiledRuntime(compiled.updateEngine, n, this.host(UE, 'ue.timer', this.updateEngineEffects(compiled.updateEngine.effectNames)));
+    this.boot = new CompiledRuntime(compiled.boot, n, this.host(BOOT, 'boot.timer', this.bootEffects(compiled.boot.effectNames)));
+    this.rebootManager = new CompiledRuntime(compiled.rebootManager, n, this.host(RM, 'rm.timer', this.rebootManagerEffects(compiled.rebootManager.effectNames)));
+
+    const check = scenario.fleet.updateCheck;
+    const boot = scenario.fleet.boot;
+    const strategy = STRATEGY_CODE[scenario.reboot.strategy];
+    for (let i = 0; i < n; i++) {
+      this.updateEngine.init(i, { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax });
+      this.boot.init(i, { markGoodAfterMs: boot.markGoodAfter });
+      this.rebootManager.init(i, { strategy });
+    }
+    // A cold start boots every node at t=0 (all down until they boot); a warm start finds
+    // them up a while already.
+    const cold = scenario.fleet.coldStart;
+    if (cold) for (let i = 0; i < n; i++) this.metrics.nodeDown(i, 0);
+    for (let i = 0; i < n; i++) {
+      this.post(BOOT, i, cold ? { type: 'POWER_ON', bootMs: this.miscRandom.range(i, boot.boot) } : { type: 'START_WARM' });
+    }
+    this.drain();
+  }
+
+  /** Total transitions taken by the node machines. */
+  get transitions(): number {
+    return this.updateEngine.transitions + this.boot.transitions + this.rebootManager.transitions;
+  }
+
+  /** Bytes of node-machine state per node (state codes, context columns, timer handles). */
+  get machineBytesPerNode(): number {
+    return this.updateEngine.bytesPerInstance + this.boot.bytesPerInstance + this.rebootManager.bytesPerInstance;
+  }
+
+  /** Settles elided checks at the end of the run so that request counts stop at the horizon. */
+  finish(nowMs: number): void {
+    this.lockClient.finish();
+    if (this.elision === null) return;
+    for (let node = 0; node < this.nodeCount; node++) {
+      if (this.elision.sleepKind[node] !== SLEEP_NONE) this.elision.settle(node, nowMs);
+    }
+  }
+
+  // ---- primitives for faults and the UI ---------------------------------------------------
+
+  /** The node loses power or crashes (any state). */
+  crashNode(node: number): void {
+    this.post(BOOT, node, { type: 'CRASH' });
+  }
+
+  /** Power returns to a node that is down: it boots. */
+  powerOnNode(node: number): void {
+    this.post(BOOT, node, { type: 'POWER_ON', bootMs: this.miscRandom.range(node, this.scenario.fleet.boot.boot) });
+  }
+
+  /** Nodes holding a reboot-lock slot now. */
+  lockHolders(): number[] {
+    const holders: number[] = [];
+    for (let node = 0; node < this.nodeCount; node++) if (this.rebootManager.get(node, 'holdsLock') === 1) holders.push(node);
+    return holders;
+  }
+
+  nodeIsDown(node: number): boolean {
+    return this.metrics.isDown(node);
+  }
+
+  /**
+   * Partitions cut nodes off the update server (or reconnect them). A node cut off while
+   * downloading loses its transfer; sleeping nodes (elided idle checks) of the groups concerned
+   * wake, because their skipped checks would now fail.
+   */
+  setServerReachable(nodes: readonly number[], reachable: boolean): void {
+    const groups = new Set<number>();
+    for (const node of nodes) {
+      assert(node >= 0 && node < this.nodeCount, `node ${node} does not exist`);
+      if (this.serverReachable[node] === (reachable ? 1 : 0)) continue;
+      this.serverReachable[node] = reachable ? 1 : 0;
+      groups.add(this.nodeGroup[node]);
+      if (!reachable && this.updateEngine.stateName(node) === 'DOWNLOADING') {
+        this.server.abortDownload(node, this.sim.now);
+        this.post(UE, node, { type: 'DOWNLOAD_FAILED' });
+      }
+    }
+    if (!reachable) for (const group of [...groups].sort((a, b) => a - b)) this.groupMayHaveUpdate(group);
+  }
+
+  /**
+   * Message loss on the way to the update server (scope `all`). While it is above 0, idle
+   * checks are not elided: any of them could be lost and start a backoff.
+   */
+  setServerLoss(probability: number): void {
+    assert(probability >= 0 && probability <= 1, `server loss ${probability} outside [0, 1]`);
+    const was = this.serverLossProbability;
+    this.serverLossProbability = probability;
+    if (was === 0 && probability > 0) for (let group = 0; group < this.groupNames.length; group++) this.groupMayHaveUpdate(group);
+  }
+
+  /** A partition isolates a node's own etcd traffic (its lock calls fail as `unavailable`). */
+  setLockReachable(node: number, reachable: boolean): void {
+    assert(node >= 0 && node < this.nodeCount, `node ${node} does not exist`);
+    this.lockReachable[node] = reachable ? 1 : 0;
+  }
+
+  /** One request from `node` reaches the update server (partitions, message loss). */
+  private serverAnswers(node: number): boolean {
+    if (this.serverReachable[node] === 0) return false;
+    return this.serverLossProbability === 0 || !this.serverLossRandom.chance(this.serverLossProbability);
+  }
+
+  /** Delivers everything posted so far; callers outside a step (faults, actions, the UI) call it. */
+  flush(): void {
+    if (!this.delivering) this.drain();
+  }
+
+  // ---- the outbox -------------------------------------------------------------------------
+
+  private post(machine: number, node: number, event: MachineEvent): void {
+    this.outMachine.push(machine);
+    this.outNode.push(node);
+    this.outEvent.push(event);
+    if (!this.delivering) this.drain();
+  }
+
+  private drain(): void {
+    this.delivering = true;
+    try {
+      let delivered = 0;
+      while (this.outHead < this.outMachine.length) {
+        const i = this.outHead++;
+        this.deliver(this.outMachine[i], this.outNode[i], this.outEvent[i]);
+        assert(++delivered < OUTBOX_DRAIN_MAX, 'the outbox does not drain: machines answering each other forever?');
+      }
+      this.outMachine.length = 0;
+      this.outNode.length = 0;
+      this.outEvent.length = 0;
+      this.outHead = 0;
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  private deliver(machine: number, node: number, event: MachineEvent): void {
+    if (machine === UE) {
+      // A sleeping node (elided checks) is settled before anything else reaches it.
+      if (this.elision !== null && this.elision.sleepKind[node] !== SLEEP_NONE && event.type === 'STOP') {
+        this.elision.settle(node, this.sim.now);
+      }
+      this.updateEngine.send(node, event);
+    } else if (machine === BOOT) {
+      this.boot.send(node, event);
+    } else {
+      if (event.type === 'STOP') this.lockClient.forget(node);
+      this.rebootManager.send(node, event);
+    }
+  }
+
+  private host(machine: number, kindName: string, effects: EffectHandler[]): RuntimeHost {
+    const runtime = (): CompiledRuntime => (machine === UE ? this.updateEngine : machine === BOOT ? this.boot : this.rebootManager);
+    const kind = this.sim.register(kindName, (node, timerCode) => {
+      this.delivering = true;
+      try {
+        runtime().fireTimer(node, timerCode);
+      } finally {
+        this.delivering = false;
+      }
+      this.drain();
+    });
+    return {
+      scheduleTimer: (node, timerCode, delayMs) => this.sim.scheduleAfter(delayMs, kind, node, timerCode),
+      cancelTimer: (handle) => {
+        this.sim.cancel(handle);
+      },
+      effect: (node, effectCode, ctx, event) => effects[effectCode](node, ctx, event),
+    };
+  }
+
+  // ---- update_engine's effects ------------------------------------------------------------
+
+  private updateEngineEffects(names: readonly string[]): EffectHandler[] {
+    const handlers: Record<string, EffectHandler> = {
+      checkForUpdate: (node, c) => this.checkForUpdate(node, c as UpdateEngineContext),
+      reportDownloadStarted: (node, c) => {
+        if (this.serverAnswers(node)) this.server.report(node, 13, 1, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
+      },
+      startDownload: (node, c) => {
+        const version = (c as UpdateEngineContext).offeredVersion;
+        this.installingVersion[node] = version;
+        // A partition fails the transfer; message loss only slows a TCP download down.
+        if (this.serverReachable[node] === 1) this.server.startDownload(node, version, this.sim.now);
+        else this.sim.callAfter(0, () => this.post(UE, node, { type: 'DOWNLOAD_FAILED' }));
+      },
+      abortDownload: (node) => this.server.abortDownload(node, this.sim.now),
+      reportDownloadFinished: (node, c) => {
+        if (this.serverAnswers(node)) this.server.report(node, 14, 1, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
+      },
+      postInstall: (node, c) => {
+        const version = (c as UpdateEngineContext).offeredVersion;
+        const release = this.releasesByVersion.get(version);
+        assert(release !== undefined, `no release for version index ${version}`);
+        const hardware = this.nodeHardware[node] < 0 ? null : this.hardwareNames[this.nodeHardware[node]];
+        const bad = this.miscRandom.chance(node, bootFailureProbabilityFor(release, hardware)) ? 1 : 0;
+        this.post(BOOT, node, { type: 'POST_INSTALL', version, bad });
+      },
+      reportUpdateComplete: (node, c) => {
+        if (this.serverAnswers(node)) this.server.report(node, 3, 1, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
+      },
+      needReboot: (node) => {
+        this.trace.emit(this.sim.now, 'node.update-ready', node, { version: this.versions.name(this.installingVersion[node]) });
+        this.post(RM, node, { type: 'REBOOT_NEEDED', windowWaitMs: this.windowWaitMs(node) });
+      },
+      ping: (node) => {
+        const now = this.sim.now;
+        this.server.ping(node, now);
+        const answer =
+          this.elision !== null
+            ? this.elision.answer(node, now, this.horizonMs, SLEEP_PING)
+            : { u: this.checkRandom.next(node), elidedMs: 0 };
+        this.post(UE, node, { type: 'PING_RESPONSE', u: answer.u, elidedMs: answer.elidedMs });
+      },
+      reportError: (node, c) => {
+        const ctx = c as UpdateEngineContext;
+        if (this.serverAnswers(node)) this.server.report(node, 3, 0, ctx.errorCode, ctx.offeredVersion, this.sim.now);
+        this.metrics.nodeFailed(node);
+        this.trace.emit(this.sim.now, 'node.update-error', node, { errorCode: ctx.errorCode });
+        this.post(UE, node, { type: 'ERROR_REPORTED', u: this.checkRandom.next(node) });
+      },
+    };
+    return bind(names, handlers, 'updateEngine');
+  }
+
+  private checkForUpdate(node: number, ctx: UpdateEngineContext): void {
+    const now = this.sim.now;
+    if (this.elision !== null && this.elision.sleepKind[node] === SLEEP_CHECK) {
+      // The real check after the skipped ones: they all lie in the past now.
+      this.elision.sleepKind[node] = SLEEP_NONE;
+    }
+    const version = this.nodeVersion[node];
+    if (!this.serverAnswers(node)) {
+      // Cut off or lost: no answer, which update_engine treats like a 5xx (the boot report
+      // stays pending and goes with the next check).
+      this.post(UE, node, { type: 'CHECK_RESPONSE', result: CHECK_SERVER_ERROR, version: -1, u: this.checkRandom.next(node), elidedMs: 0 });
+      return;
+    }
+    if (ctx.pendingReport === 2) {
+      this.server.report(node, 3, 2, 0, version, now);
+    } else if (ctx.pendingReport === 44) {
+      this.server.report(node, 3, 0, 44, this.installingVersion[node], now);
+    }
+    const answer = this.server.check(node, version, now);
+    let u: number;
+    let elidedMs = 0;
+    if (this.elision !== null && answer.result === CHECK_NO_UPDATE && this.serverLossProbability === 0) {
+      const changeMs = Math.min(this.server.nextChangeMs(node, version, now), this.horizonMs);
+      const elided = changeMs > now ? this.elision.answer(node, now, changeMs, SLEEP_CHECK) : { u: this.checkRandom.next(node), elidedMs: 0 };
+      u = elided.u;
+      elidedMs = elided.elidedMs;
+    } else {
+      u = this.checkRandom.next(node);
+    }
+    this.post(UE, node, { type: 'CHECK_RESPONSE', result: answer.result, version: answer.version, u, elidedMs });
+  }
+
+  // ---- the boot machine's effects ---------------------------------------------------------
+
+  private bootEffects(names: readonly string[]): EffectHandler[] {
+    const handlers: Record<string, EffectHandler> = {
+      startedWarm: (node) => {
+        this.metrics.nodeUp(node, this.sim.now);
+        this.post(UE, node, { type: 'START', u: this.checkRandom.next(node), warm: 1, bootResult: 0 });
+        this.post(RM, node, { type: 'BOOTED' });
+      },
+      booted: (node, c) => this.booted(node, c as BootContext),
+      markedGood: (node) => this.trace.emit(this.sim.now, 'node.marked-good', node),
+      shutdownStarted: (node) => {
+        this.metrics.nodeDown(node, this.sim.now);
+        this.memberDown(node);
+        this.post(UE, node, { type: 'STOP' });
+        this.post(RM, node, { type: 'STOP' });
+      },
+      wentDown: (node) => {
+        this.metrics.nodeDown(node, this.sim.now);
+        this.memberDown(node);
+        this.trace.emit(this.sim.now, 'node.down', node);
+        this.post(UE, node, { type: 'STOP' });
+        this.post(RM, node, { type: 'STOP' });
+      },
+      hung: (node) => this.trace.emit(this.sim.now, 'node.hung', node),
+      unbootable: (node) => this.trace.emit(this.sim.now, 'node.unbootable', node),
+    };
+    return bind(names, handlers, 'boot');
+  }
+
+  private booted(node: number, ctx: BootContext): void {
+    const now = this.sim.now;
+    const version = bootedVersionOf(ctx);
+    assert(version >= 0, `node ${node} booted an empty partition`);
+    const previous = this.nodeVersion[node];
+    if (version !== previous) this.setVersion(node, previous, version);
+    if (ctx.bootKind === BOOT_KIND.ROLLBACK) {
+      this.metrics.nodeRolledBack(node);
+      this.trace.emit(now, 'node.rollback', node, { version: this.versions.name(version) });
+    }
+    this.trace.emit(now, 'node.boot', node, { slot: ctx.bootedSlot === 0 ? 'A' : 'B', version: this.versions.name(version) });
+    this.metrics.nodeUp(node, now);
+    this.metrics.rebootEnded(node);
+    this.memberUp(node);
+    this.post(UE, node, { type: 'START', u: this.checkRandom.next(node), warm: 0, bootResult: bootReportOf(ctx.bootKind) });
+    this.post(RM, node, { type: 'BOOTED' });
+  }
+
+  /** An etcd member on a fleet node stops with its node... */
+  private memberDown(node: number): void {
+    const member = this.memberOfNode.get(node);
+    if (member !== undefined && this.etcd !== null && this.etcd.cluster.isUp(member)) this.etcd.cluster.crash(member);
+  }
+
+  /** ...and starts again when the node is up (etcd keeps its term, vote and log on disk). */
+  private memberUp(node: number): void {
+    const member = this.memberOfNode.get(node);
+    if (member !== undefined && this.etcd !== null && !this.etcd.cluster.isUp(member)) this.etcd.cluster.restart(member);
+  }
+
+  private setVersion(node: number, from: number, to: number): void {
+    const g = this.nodeGroup[node];
+    const target = this.groupTarget[g];
+    this.nodeVersion[node] = to;
+    this.metrics.versionChanged(from, to);
+    this.server.nodeVersionChanged(node, from, to);
+    const delta = (to === target ? 1 : 0) - (from === target ? 1 : 0);
+    if (delta !== 0) {
+      this.updatedCount += delta;
+      this.metrics.updatedChanged(this.updatedCount, this.sim.now, false);
+    }
+  }
+
+  // ---- the reboot manager's effects -------------------------------------------------------
+
+  private rebootManagerEffects(names: readonly string[]): EffectHandler[] {
+    const handlers: Record<string, EffectHandler> = {
+      acquireLock: (node) => this.lockClient.acquire(node),
+      reboot: (node) => {
+        this.metrics.rebootStarted(node);
+        this.trace.emit(this.sim.now, 'node.reboot', node);
+        const boot = this.scenario.fleet.boot;
+        this.post(BOOT, node, {
+          type: 'REBOOT',
+          drainMs: this.scenario.reboot.drain,
+          shutdownMs: this.miscRandom.range(node, boot.shutdown),
+          bootMs: this.miscRandom.range(node, boot.boot),
+        });
+      },
+      releaseLock: (node) => this.lockClient.release(node),
+    };
+    return bind(names, handlers, 'rebootManager');
+  }
+
+  private lockAnswer(node: number, answer: LockAnswer): void {
+    this.post(RM, node, answer === 'LOCK_DENIED' ? { type: answer, windowWaitMs: this.windowWaitMs(node) } : { type: answer });
+  }
+
+  /** Time until the node's reboot window opens, read on its own (possibly skewed) clock. */
+  private windowWaitMs(node: number): number {
+    if (this.window === null) return 0;
+    return this.window.msUntilOpen(this.scenario.start + this.sim.now + this.clockSkewMs[node]);
+  }
+
+  private checkSchedule() {
+    const c = this.scenario.fleet.updateCheck;
+    return { firstMs: c.first, intervalMs: c.interval, fuzzMs: c.fuzz, backoffMaxMs: c.backoffMax };
+  }
+
+  // ---- the server's notices ---------------------------------------------------------------
+
+  private serverListener(): ServerListener {
+    return {
+      downloadFinished: (node) => {
+        const verifyOk = this.miscRandom.chance(node, this.badDiskProbability[node]) ? 0 : 1;
+        this.post(UE, node, { type: 'DOWNLOAD_DONE', verifyOk });
+      },
+      downloadFailed: (node) => this.post(UE, node, { type: 'DOWNLOAD_FAILED' }),
+      groupMayHaveUpdate: (group) => this.groupMayHaveUpdate(group),
+    };
+  }
+
+  private groupMayHaveUpdate(group: number): void {
+    const now = this.sim.now;
+    const target = this.server.groupTarget(group);
+    if (target !== this.groupTarget[group]) this.retarget(group, target, now);
+    if (this.elision === null) return;
+    for (const node of this.elision.takeSleepers(group)) {
+      if (this.elision.sleepKind[node] !== SLEEP_CHECK) continue;
+      const delayMs = this.elision.settle(node, now);
+      if (delayMs >= 0) this.post(UE, node, { type: 'RESCHEDULE_CHECK', delayMs });
+    }
+  }
+
+  private retarget(group: number, target: number, nowMs: number): void {
+    const old = this.groupTarget[group];
+    this.groupTarget[group] = target;
+    this.metrics.releasePublished(nowMs);
+    let delta = 0;
+    for (let node = 0; node < this.nodeCount; node++) {
+      if (this.nodeGroup[node] !== group) continue;
+      const v = this.nodeVersion[node];
+      delta += (v === target ? 1 : 0) - (v === old ? 1 : 0);
+    }
+    this.updatedCount += delta;
+    this.metrics.updatedChanged(this.updatedCount, nowMs, true);
+  }
+
+  // ---- operator actions -------------------------------------------------------------------
+
+  /** Carries out an operator action now (from the scenario's timeline or the UI). */
+  applyAction(action: Action): void {
+    const now = this.sim.now;
+    switch (action.do) {
+      case 'pause-rollout':
+        this.server.pauseRollout(action.group, now);
+        break;
+      case 'resume-rollout':
+        this.server.resumeRollout(action.group, now);
+        break;
+      case 'set-policy':
+        this.server.setPolicy(action.group, action.policy, now);
+        break;
+      case 'publish-release': {
+        const release: Release = { ...action.release, at: now };
+        this.releasesByVersion.set(this.versions.add(release.version), release);
+        this.server.publish(release);
+        break;
+      }
+      case 'unlock': {
+        // locksmith has one semaphore for the fleet here ('default'); a group names it too.
+        const holders = this.lock.holders('default').length;
+        this.lock.unlock('default');
+        this.trace.emit(now, 'operator.unlock', action.group ?? 'all', { holders });
+        break;
+      }
+    }
+    this.flush();
+  }
+
+  // ---- inspection (UI, checkers, tests) ---------------------------------------------------
+
+  nodeSnapshot(node: number): {
+    group: string;
+    zone: string;
+    version: string;
+    updateStatus: string;
+    power: string;
+    rebootManager: string;
+    partitions: MachineContext;
+  } {
+    return {
+      group: this.groupNames[this.nodeGroup[node]],
+      zone: this.zoneNames[this.nodeZone[node]],
+      version: this.versions.name(this.nodeVersion[node]),
+      updateStatus: this.updateEngine.stateName(node),
+      power: this.boot.stateName(node),
+      rebootManager: this.rebootManager.stateName(node),
+      partitions: this.boot.context(node),
+    };
+  }
+
+  machineName(machine: number): string {
+    return MACHINE_NAMES[machine];
+  }
+}
+
+type EffectHandler = (node: number, ctx: Readonly<MachineContext>, event: MachineEvent) => void;
+
+function bind(names: readonly string[], handlers: Record<string, EffectHandler>, machine: string): EffectHandler[] {
+  for (const name of Object.keys(handlers)) assert(names.includes(name), `${machine} has no effect "${name}"`);
+  return names.map((name) => {
+    const handler = handlers[name];
+    assert(handler !== undefined, `the world does not implement ${machine}'s effect "${name}"`);
+    return handler;
+  });
+}
+
+/**
+ * The reboot lock as a node's lock client sees it: a node that a partition isolates from its
+ * zone's etcd client gets `unavailable` after what KvClient's retries take by default (5 attempts
+ * of 2 s with 50 ms -> 400 ms backoff between them, sim/model/etcd/kv.ts), as if its requests
+ * timed out. Everything else goes to the lock.
+ */
+const UNREACHABLE_ANSWER_MS = 5 * 2000 + 50 + 100 + 200 + 400;
+
+class ReachableLock implements RebootLock {
+  readonly max: number;
+  readonly kind: RebootLock['kind'];
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly lock: RebootLock,
+    private readonly reachable: Uint8Array,
+  ) {
+    this.max = lock.max;
+    this.kind = lock.kind;
+  }
+
+  acquire(nodeId: number, group: string, callback: LockCallback): void {
+    if (this.reachable[nodeId] === 1) this.lock.acquire(nodeId, group, callback);
+    else this.unreachable(callback);
+  }
+
+  release(nodeId: number, group: string, callback: LockCallback): void {
+    if (this.reachable[nodeId] === 1) this.lock.release(nodeId, group, callback);
+    else this.unreachable(callback);
+  }
+
+  holders(group: string): readonly number[] {
+    return this.lock.holders(group);
+  }
+
+  unlock(group: string, nodeId?: number, callback?: LockCallback): void {
+    this.lock.unlock(group, nodeId, callback);
+  }
+
+  waitForSlot(group: string, notify: (nowMs: number) => void): () => void {
+    return this.lock.waitForSlot(group, notify);
+  }
+
+  recordSkippedPolls(count: number): void {
+    this.lock.recordSkippedPolls(count);
+  }
+
+  private unreachable(callback: LockCallback): void {
+    this.sim.callAfter(UNREACHABLE_ANSWER_MS, () => callback({ ok: false, outcome: 'unavailable', holders: -1, reason: 'partitioned' }));
+  }
+}

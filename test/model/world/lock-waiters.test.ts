@@ -1,0 +1,66 @@
+/**
+ * Waiters on a full reboot semaphore (locksmithd's 5 s -> 5 min retries): the structure must
+ * name the same waiter, poll time and skipped polls as walking every waiter's schedule.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { LockWaiters } from '../../../sim/model/world/lock-waiters.ts';
+import { pollAtOrAfter } from '../../../sim/model/etcd/locks/backoff.ts';
+
+describe('LockWaiters', () => {
+  it('gives the slot to the waiter whose next scheduled poll comes first', () => {
+    const w = new LockWaiters(3);
+    w.add(0, 0, 1); // polls at 5 s, 15 s, 35 s, ...
+    w.add(1, 2_000, 1); // 7 s, 17 s, ...
+    w.add(2, 4_000, 3); // 24 s, ...
+    expect(w.earliest(6_000)).toEqual({ node: 1, pollMs: 7_000, skippedPolls: 0 });
+    expect(w.earliest(15_500)).toEqual({ node: 1, pollMs: 17_000, skippedPolls: 1 });
+  });
+
+  it('counts the polls a crashed waiter made before it went down', () => {
+    const w = new LockWaiters(1);
+    w.add(0, 0, 1);
+    expect(w.remove(0, 36_000)).toBe(3); // 5 s, 15 s, 35 s
+    expect(w.size).toBe(0);
+  });
+
+  it('agrees with a brute-force walk of every schedule, steady waiters included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ last: fc.integer({ min: 0, max: 3_600_000 }), failures: fc.integer({ min: 1, max: 12 }) }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.integer({ min: 0, max: 48 * 3_600_000 }), { minLength: 1, maxLength: 8 }),
+        (waiters, queries) => {
+          const w = new LockWaiters(waiters.length);
+          waiters.forEach((x, node) => w.add(node, x.last, x.failures));
+          for (const q of [...queries].sort((a, b) => a - b)) {
+            let best = -1;
+            let bestMs = Infinity;
+            waiters.forEach((x, node) => {
+              const p = pollAtOrAfter(x.last, x.failures, q).pollMs;
+              if (p < bestMs) {
+                best = node;
+                bestMs = p;
+              }
+            });
+            const got = w.earliest(q);
+            expect(got).not.toBeNull();
+            expect(got!.pollMs).toBeCloseTo(bestMs, 6);
+            expect(pollAtOrAfter(waiters[got!.node].last, waiters[got!.node].failures, q).pollMs).toBeCloseTo(bestMs, 6);
+            expect(got!.node === best || Math.abs(pollAtOrAfter(waiters[best].last, waiters[best].failures, q).pollMs - got!.pollMs) < 1e-6).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps working as waiters come and go', () => {
+    const w = new LockWaiters(100);
+    for (let node = 0; node < 100; node++) w.add(node, node * 1_000, 7);
+    for (let node = 0; node < 100; node += 2) w.remove(node, 10 * 3_600_000);
+    const first = w.earliest(10 * 3_600_000);
+    expect(first).not.toBeNull();
+    expect(first!.node % 2).toBe(1);
+    expect(w.size).toBe(50);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Whole runs of small fleets: the node model, the update server and the reboot manager together.
+ * The acceptance cases of the node-model issue: a 1,000-node rollout with strategy `reboot`
+ * reaches every node; a release that fails on one hardware class rolls back exactly that class,
+ * which stays on the old version with a bootable partition; fast and full fidelity agree.
+ */
+import { describe, expect, it } from 'vitest';
+import { runYaml } from './helpers.ts';
+import { selectBootSlot, SLOT_NONE } from '../../sim/model/node/gptprio.ts';
+import { gptTableOf, type BootContext } from '../../sim/model/node/boot.ts';
+
+const rollout = (nodes: number, extra = '') => `
+name: rollout
+duration: 2d
+fleet:
+  groups:
+    - {name: prod, nodes: ${nodes}, zones: [a, b, c]}
+releases:
+  - {version: 3815.2.0, at: 1h}
+reboot: {strategy: reboot}
+${extra}
+`;
+
+describe('a fleet run', () => {
+  it('a 1,000-node rollout with strategy reboot updates every node', () => {
+    const { report } = runYaml(rollout(1000));
+    expect(report.fleet.updated).toBe(1000);
+    expect(report.fleet.versions).toEqual({ '3815.2.0': 1000 });
+    expect(report.rollout.completed).toBe(true);
+    expect(report.rollout.startedAt).toBe(3_600_000);
+    // Every node checks within 45 +- 5 min of the release, then downloads and reboots.
+    expect(report.rollout.duration!).toBeLessThan(60 * 60_000);
+    expect(report.reboots.total).toBe(1000);
+    expect(report.fleet.rolledBack).toBe(0);
+  });
+
+  it('a release that fails to boot on gen1 rolls back exactly the gen1 nodes, which keep a bootable partition', () => {
+    const yaml = `
+name: bad-on-gen1
+duration: 2d
+fleet:
+  groups:
+    - {name: old, nodes: 300, zones: [a], hardware: gen1}
+    - {name: new, nodes: 700, zones: [a, b], hardware: gen2}
+releases:
+  - {version: 3815.2.0, at: 1h, bootFailureProbability: {gen1: 1, default: 0}}
+reboot: {strategy: reboot}
+`;
+    const { run, report } = runYaml(yaml);
+    expect(report.fleet.rolledBack).toBe(300);
+    expect(report.fleet.versions).toEqual({ '3760.2.0': 300, '3815.2.0': 700 });
+    const world = run.world;
+    for (let node = 0; node < world.nodeCount; node++) {
+      const gen1 = world.nodeGroup[node] === 0;
+      expect(world.metrics.hasRolledBack(node)).toBe(gen1);
+      expect(world.versions.name(world.nodeVersion[node])).toBe(gen1 ? '3760.2.0' : '3815.2.0');
+      const table = gptTableOf(world.boot.context(node) as BootContext);
+      expect(selectBootSlot(table)).not.toBe(SLOT_NONE);
+      expect(world.boot.stateName(node)).toBe('running.good');
+    }
+    // Each gen1 node reported the rollback (Omaha 3/0, error 44) and is not offered it again.
+    expect(report.rollout.completed).toBe(false);
+  });
+
+  it('fast and full fidelity give the same rollout and the same server request counts', () => {
+    const fast = runYaml(rollout(300), { fidelity: 'fast' }).report;
+    const full = runYaml(rollout(300), { fidelity: 'full' }).report;
+    expect(fast.rollout).toEqual(full.rollout);
+    expect(fast.server).toEqual(full.server);
+    expect(fast.fleet).toEqual(full.fleet);
+    expect(fast.reboots).toEqual(full.reboots);
+    // The point of fast fidelity: far fewer events for the same outcome.
+    expect(fast.events * 3).toBeLessThan(full.events);
+  });
+
+  it('the same seed gives the same trace hash; another seed another', () => {
+    const a = runYaml(rollout(200), {}, { seed: 7 }).report;
+    const b = runYaml(rollout(200), {}, { seed: 7 }).report;
+    const c = runYaml(rollout(200), {}, { seed: 8 }).report;
+    expect(a.traceHash).toBe(b.traceHash);
+    expect(c.traceHash).not.toBe(a.traceHash);
+  });
+
+  it('strategy off stages the update on every node and never reboots', () => {
+    const { run, report } = runYaml(rollout(100).replace('strategy: reboot', 'strategy: off'));
+    expect(report.reboots.total).toBe(0);
+    expect(report.fleet.updated).toBe(0);
+    for (let node = 0; node < 100; node++) {
+      expect(run.world.updateEngine.stateName(node)).toBe('UPDATED_NEED_REBOOT');
+      expect(run.world.rebootManager.stateName(node)).toBe('staged');
+    }
+  });
+});
