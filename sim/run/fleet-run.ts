@@ -1,6 +1,12 @@
 import { assert } from '../engine/assert.ts';
 import { Simulation, type RunOutcome } from '../engine/simulation.ts';
-import { Trace } from '../engine/trace.ts';
+import { Trace, type TraceSubscriber } from '../engine/trace.ts';
+import { RandomStreams } from '../engine/random.ts';
+import { World } from '../model/world/world.ts';
+import { FaultInjector } from '../faults/injector.ts';
+import { installCheckers, type Checkers } from '../checkers/index.ts';
+import type { Fault } from '../scenario/faults.ts';
+import type { Action } from '../scenario/actions.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { evaluateExpectation } from '../scenario/expect.ts';
 import { REPORT_FORMAT, type Report } from '../report/report.ts';
@@ -15,13 +21,33 @@ export interface RunOptions {
   seed?: number;
   /** Simulated horizon in ms; defaults to the scenario's `duration`. */
   durationMs?: number;
+  /** Subscribed before the first event is emitted (a --trace file sees `run.start`). */
+  traceSubscriber?: TraceSubscriber;
 }
+
+/**
+ * A fault or an operator action at a time. Both the scenario's `faults`/`actions` and those
+ * injected by hand (web UI) go through the timeline and are applied after every event at or
+ * before their time has run, so a session exported with its injections as a scenario replays
+ * to the same trace hash.
+ */
+export type TimelineItem = { at: number; fault: Fault; action?: undefined } | { at: number; action: Action; fault?: undefined };
 
 export class FleetRun {
   readonly sim: Simulation;
   readonly trace = new Trace();
   readonly seed: number;
   readonly horizonMs: number;
+  readonly streams: RandomStreams;
+  readonly world: World;
+  readonly faults: FaultInjector;
+  /** Invariant checkers watching the run (sim/checkers); they fill the report's `invariants`. */
+  readonly checkers: Checkers;
+  /** Scenario items not yet applied, by time (file order among equal times: faults, then actions). */
+  private readonly timeline: TimelineItem[] = [];
+  /** Items applied by hand (the UI), with the time they were applied at. */
+  readonly injected: TimelineItem[] = [];
+  private finished = false;
 
   constructor(
     readonly scenario: Scenario,
@@ -35,13 +61,31 @@ export class FleetRun {
       maxEvents: scenario.limits.maxEvents,
       maxPendingEvents: scenario.limits.maxPendingEvents,
     });
+    this.streams = new RandomStreams(this.seed);
+    if (options.traceSubscriber !== undefined) this.trace.subscribe(options.traceSubscriber);
     this.trace.emit(0, 'run.start', scenario.name, { seed: this.seed, horizon: this.horizonMs, fidelity: scenario.fidelity });
-    for (const release of scenario.releases) {
-      if (release.at > this.horizonMs) continue;
-      this.sim.callAt(release.at, () => {
-        this.trace.emit(this.sim.now, 'server.release', release.version, { channel: release.channel, size: release.size });
-      });
-    }
+    this.world = new World({ scenario, seed: this.seed, horizonMs: this.horizonMs, sim: this.sim, trace: this.trace, streams: this.streams });
+    const lockStrategy = scenario.reboot.strategy === 'etcd-lock' || scenario.reboot.strategy === 'fleet-lock';
+    this.faults = new FaultInjector(this.world, this.sim, this.trace, this.streams.stream('faults'), !lockStrategy || scenario.reboot.lockTTL > 0);
+    this.checkers = installCheckers({ world: this.world, trace: this.trace, scenario, faults: this.faults });
+    // `at` may be a range drawn from the seed (its own stream, so drawing does not disturb others).
+    const when = this.streams.stream('timeline');
+    for (const fault of scenario.faults) this.timeline.push({ at: Math.round(when.range(fault.at)), fault });
+    for (const action of scenario.actions) this.timeline.push({ at: action.at, action });
+    // A stable sort keeps file order among equal times.
+    this.timeline.sort((a, b) => a.at - b.at);
+  }
+
+  /** Injects a fault now (web UI, fuzzer); recorded for export. */
+  injectFault(fault: Fault): void {
+    this.injected.push({ at: this.sim.now, fault: { ...fault, at: { min: this.sim.now, max: this.sim.now } } });
+    this.faults.apply(fault);
+  }
+
+  /** Carries out an operator action now (web UI); recorded for export. */
+  applyAction(action: Action): void {
+    this.injected.push({ at: this.sim.now, action: { ...action, at: this.sim.now } as Action });
+    this.world.applyAction(action);
   }
 
   get now(): number {
@@ -54,7 +98,21 @@ export class FleetRun {
 
   /** Runs to `timeMs` (capped at the horizon), or until paused. */
   runUntil(timeMs: number): RunOutcome {
-    return this.sim.runUntil(Math.min(timeMs, this.horizonMs));
+    const until = Math.min(timeMs, this.horizonMs);
+    while (this.timeline.length > 0 && this.timeline[0].at <= until) {
+      const item = this.timeline[0];
+      if (this.sim.runUntil(item.at) === 'paused') return 'paused';
+      this.timeline.shift();
+      if (item.fault !== undefined) this.faults.apply(item.fault);
+      else this.world.applyAction(item.action);
+    }
+    const outcome = this.sim.runUntil(until);
+    if (this.done && !this.finished) {
+      this.finished = true;
+      this.world.finish(this.horizonMs);
+      this.checkers.finish(this.horizonMs);
+    }
+    return outcome;
   }
 
   /**
@@ -72,6 +130,19 @@ export class FleetRun {
 
   /** The report of the run so far; wallMs is 0 (the caller measures wall time). */
   report(): Report {
+    const now = this.sim.now;
+    const world = this.world;
+    const metrics = world.metrics;
+    const versions: Record<string, number> = {};
+    metrics.versionCounts.forEach((count, index) => {
+      if (count > 0) versions[world.versions.name(index)] = count;
+    });
+    const nodes = world.nodeCount;
+    const completedAt = metrics.completedAtMs();
+    const startedAt = metrics.startedAtMs;
+    const rollouts = world.server.rolloutStates();
+    let down = 0;
+    for (let node = 0; node < nodes; node++) if (world.nodeIsDown(node)) down++;
     const report: Report = {
       fleetsim: REPORT_FORMAT,
       scenario: this.scenario.name,
@@ -81,15 +152,41 @@ export class FleetRun {
       events: this.sim.eventsExecuted,
       traceHash: this.trace.traceHash,
       fidelity: this.scenario.fidelity,
-      transitions: 0,
+      transitions: world.transitions,
       traceEvents: this.trace.count,
-      fleet: { nodes: 0, updated: 0, updatedFraction: 0, rolledBack: 0, failed: 0, down: 0, versions: {} },
-      rollout: { completed: false, halted: false, startedAt: null, completedAt: null, duration: null, t50: null, t90: null, t99: null },
-      reboots: { total: 0, maxConcurrent: 0 },
-      availability: { maxDown: 0, maxDownFraction: 0, nodeDowntime: 0 },
-      etcd: { members: this.scenario.etcd.members, elections: 0, leaderChanges: 0, leaderless: 0, quorumLost: 0, maxLockHolders: 0, requests: 0, outages: [] },
-      server: { requests: 0, peakRequestsPerMinute: 0, peakConcurrentDownloads: 0, bytesServed: 0 },
-      invariants: { violations: 0, list: [] },
+      fleet: {
+        nodes,
+        updated: metrics.updated,
+        updatedFraction: metrics.updated / nodes,
+        rolledBack: metrics.rolledBackNodes,
+        failed: metrics.failedNodes,
+        down,
+        versions,
+      },
+      rollout: {
+        completed: completedAt !== null,
+        halted: rollouts.some((r) => r.state === 'halted' || !r.updatesEnabled),
+        startedAt,
+        completedAt,
+        duration: completedAt !== null && startedAt !== null ? completedAt - startedAt : null,
+        t50: metrics.timeToShare(0),
+        t90: metrics.timeToShare(1),
+        t99: metrics.timeToShare(2),
+      },
+      reboots: { total: metrics.rebootsTotal, maxConcurrent: metrics.maxConcurrentReboots },
+      availability: {
+        maxDown: metrics.maxDown,
+        maxDownFraction: metrics.maxDown / nodes,
+        nodeDowntime: metrics.nodeDowntimeMs(now),
+      },
+      etcd: world.etcd !== null
+        ? (() => {
+            const etcd = world.etcd.cluster.report();
+            return { ...etcd, outages: etcd.outages.map((o) => ({ start: o.start, end: o.end })) };
+          })()
+        : { members: 0, elections: 0, leaderChanges: 0, leaderless: 0, quorumLost: 0, maxLockHolders: 0, requests: 0, outages: [] },
+      server: world.server.metrics(now),
+      invariants: this.checkers.report(),
       expectations: [],
     };
     report.expectations = this.scenario.expect.map((e) => evaluateExpectation(e, [report]));

@@ -23,6 +23,7 @@ import { policySectionSchema } from './policy.ts';
 import { releaseSchema } from './release.ts';
 import { faultSchema } from './faults.ts';
 import { actionSchema } from './actions.ts';
+import { fuzzSchema } from './fuzz.ts';
 import { windowSchema } from './window.ts';
 
 export const DEFAULT_START = '2024-01-01T00:00:00Z';
@@ -80,6 +81,8 @@ const fleetSchema = () =>
       markGoodAfter: durationMs().prefault('45s'),
     }).prefault({}),
     coldStart: z.boolean().prefault(false),
+    // The OS version every node runs at t=0 (USR-A); releases must be newer to be installed.
+    version: name('version string', ' (quote versions that YAML reads as numbers: "1.0")').prefault('3760.2.0'),
     // update_engine's schedule: first check 7 min after start, then every 45 min +-5 min;
     // on server errors the interval doubles up to 4 h.
     updateCheck: strict({
@@ -188,6 +191,8 @@ export const SECTION_SCHEMAS = {
   expect: () => z.array(expectationSchema()).prefault([]),
   limits: () => limitsSchema().prefault({}),
   liveness: () => livenessSchema().prefault({}),
+  // `fleetsim fuzz`: the fault mix drawn per seed (sim/scenario/fuzz.ts); null when absent.
+  fuzz: () => fuzzSchema().nullable().prefault(null),
 } as const;
 
 type Sections = { [K in keyof typeof SECTION_SCHEMAS]: ReturnType<(typeof SECTION_SCHEMAS)[K]> };

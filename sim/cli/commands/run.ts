@@ -62,8 +62,8 @@ export function runCommand(file: string, options: RunOptions, io: Io): RunOutcom
   let report: Report;
   try {
     // Inside the try: building the world runs model code, whose assertions are crashes too.
-    run = new FleetRun(loaded.scenario, { seed });
-    if (options.trace !== undefined) traceWriter = new TraceFileWriter(options.trace, run.trace);
+    if (options.trace !== undefined) traceWriter = new TraceFileWriter(options.trace);
+    run = new FleetRun(loaded.scenario, { seed, traceSubscriber: traceWriter?.listener });
     run.runToEnd((r) => {
       const wallMs = io.nowMs() - started;
       progress.update(formatRunProgress({ simMs: r.now, horizonMs: r.horizonMs, events: r.sim.eventsExecuted, wallMs }, ascii), wallMs);
@@ -78,12 +78,7 @@ export function runCommand(file: string, options: RunOptions, io: Io): RunOutcom
   }
   report.wallMs = Math.round(io.nowMs() - started);
   progress.clear();
-  if (traceWriter !== null) {
-    traceWriter.commit();
-    if (traceWriter.missed > 0) {
-      io.stderr.write(`note: ${traceWriter.missed} trace events were emitted before the trace file was attached; ${options.trace} holds the other ${traceWriter.lines}\n`);
-    }
-  }
+  traceWriter?.commit();
   if (options.json !== undefined) writeOutput(options.json, `${JSON.stringify(report, null, 2)}\n`);
   if (options.quiet !== true) summaryStream.write(formatSummary(report, styleOf(io, summaryStream)));
 
