@@ -1,0 +1,121 @@
+/**
+ * Fleet benchmark (the performance issue's reference scenarios): a realistic rollout — 5 etcd
+ * members, etcd-lock with max 1, a release at 1 h, a horizon long enough to finish — for 1k,
+ * 10k and 100k nodes (1M with --huge). Each size runs in its own process so that peak RSS is
+ * its own; figures: wall time, events, transitions/s, simulated-to-wall ratio, peak RSS, bytes
+ * per node.
+ *
+ *   npx tsx bench/fleet.ts            all sizes (child processes)
+ *   npx tsx bench/fleet.ts --one N H  one size in this process (N nodes, H hours), prints JSON
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseScenario, formatScenarioError } from '../sim/scenario/index.ts';
+import { FleetRun } from '../sim/run/fleet-run.ts';
+
+export interface FleetFigure {
+  nodes: number;
+  horizonHours: number;
+  wallMs: number;
+  initMs: number;
+  events: number;
+  transitions: number;
+  transitionsPerSecond: number;
+  eventsPerSecond: number;
+  simulatedToWall: number;
+  peakRssMb: number;
+  machineBytesPerNode: number;
+  rssBytesPerNode: number;
+  completed: boolean;
+  rolloutHours: number | null;
+  traceHash: string;
+}
+
+export const REFERENCE_SIZES: Array<[number, number]> = [
+  [1_000, 168],
+  [10_000, 168],
+  [100_000, 200],
+];
+export const HUGE_SIZE: [number, number] = [1_000_000, 168];
+
+export function referenceScenario(nodes: number, horizonHours: number): string {
+  return `
+name: reference-${nodes}
+description: realistic rollout for the benchmark (5 etcd members, etcd-lock max 1, release at 1h)
+duration: ${horizonHours}h
+fleet:
+  groups:
+    - {name: prod, nodes: ${nodes}, zones: [a, b, c]}
+etcd: {members: 5}
+releases:
+  - {version: 3815.2.0, at: 1h}
+reboot: {strategy: etcd-lock, maxConcurrent: 1}
+limits: {maxEvents: 2000000000, maxPendingEvents: 16000000}
+`;
+}
+
+export function runOne(nodes: number, horizonHours: number): FleetFigure {
+  const parsed = parseScenario(referenceScenario(nodes, horizonHours), `reference-${nodes}.yaml`);
+  if (!parsed.ok) throw new Error(parsed.errors.map(formatScenarioError).join('\n'));
+  const t0 = performance.now();
+  const run = new FleetRun(parsed.scenario);
+  const t1 = performance.now();
+  run.runToEnd();
+  const t2 = performance.now();
+  const report = run.report();
+  const wallMs = t2 - t0;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  return {
+    nodes,
+    horizonHours,
+    wallMs: Math.round(wallMs),
+    initMs: Math.round(t1 - t0),
+    events: report.events,
+    transitions: report.transitions,
+    transitionsPerSecond: Math.round(report.transitions / ((t2 - t1) / 1000)),
+    eventsPerSecond: Math.round(report.events / ((t2 - t1) / 1000)),
+    simulatedToWall: Math.round((horizonHours * 3_600_000) / wallMs),
+    peakRssMb: Math.round(peakRssMb),
+    machineBytesPerNode: run.world.machineBytesPerNode,
+    rssBytesPerNode: Math.round((peakRssMb * 1024 * 1024) / nodes),
+    completed: report.rollout.completed,
+    rolloutHours: report.rollout.duration === null ? null : Math.round((report.rollout.duration / 3_600_000) * 10) / 10,
+    traceHash: report.traceHash,
+  };
+}
+
+/** Runs each size in a child process (clean peak RSS). */
+export function benchFleet(huge = false): FleetFigure[] {
+  const sizes = huge ? [...REFERENCE_SIZES, HUGE_SIZE] : REFERENCE_SIZES;
+  const self = fileURLToPath(import.meta.url);
+  return sizes.map(([nodes, hours]) => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=12000', self, '--one', String(nodes), String(hours)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
+    if (child.status !== 0) throw new Error(`bench of ${nodes} nodes failed:\n${child.stderr}`);
+    return JSON.parse(child.stdout.trim().split('\n').pop()!) as FleetFigure;
+  });
+}
+
+export function printFleet(figures: FleetFigure[]): void {
+  console.log('fleet: reference rollouts (5 etcd members, etcd-lock max 1, release at 1 h)');
+  for (const f of figures) {
+    console.log(
+      `  ${String(f.nodes).padStart(9)} nodes x ${String(f.horizonHours).padStart(3)} h  ` +
+        `wall ${(f.wallMs / 1000).toFixed(2).padStart(7)} s  events ${String(f.events).padStart(10)}  ` +
+        `${(f.transitionsPerSecond / 1e6).toFixed(2)} M transitions/s  sim/wall ${String(f.simulatedToWall).padStart(8)}x  ` +
+        `peak RSS ${f.peakRssMb} MB  ${f.machineBytesPerNode} B/node (machines), ${f.rssBytesPerNode} B/node (RSS)  ` +
+        `rollout ${f.completed ? `${f.rolloutHours} h` : 'incomplete'}`,
+    );
+  }
+}
+
+const argv = process.argv;
+if (import.meta.url === `file://${argv[1]}`) {
+  if (argv[2] === '--one') {
+    console.log(JSON.stringify(runOne(Number(argv[3]), Number(argv[4]))));
+  } else {
+    printFleet(benchFleet(argv.includes('--huge')));
+  }
+}
