@@ -87,6 +87,9 @@ export class World {
   private readonly serverLossRandom: RandomStream;
   /** Version each node last downloaded (for its rollback report). */
   private readonly installingVersion: Int16Array;
+  /** When the node's download started, and how many were running then (for the trace). */
+  private readonly downloadStartMs: Float64Array;
+  private readonly downloadConcurrency: Uint32Array;
 
   readonly versions: VersionTable;
   readonly server: UpdateServer;
@@ -143,6 +146,8 @@ export class World {
     this.lockReachable = new Uint8Array(n).fill(1);
     this.serverLossRandom = streams.stream('world.server-loss');
     this.installingVersion = new Int16Array(n).fill(-1);
+    this.downloadStartMs = new Float64Array(n);
+    this.downloadConcurrency = new Uint32Array(n);
     // Nodes are numbered in file order, first group first; zones round-robin within a group.
     let node = 0;
     scenario.fleet.groups.forEach((group, g) => {
@@ -384,7 +389,9 @@ export class World {
       startDownload: (node, c) => {
         const version = (c as UpdateEngineContext).offeredVersion;
         this.installingVersion[node] = version;
+        this.downloadStartMs[node] = this.sim.now;
         // A partition fails the transfer; message loss only slows a TCP download down.
+        this.downloadConcurrency[node] = this.server.activeDownloads + 1;
         if (this.serverReachable[node] === 1) this.server.startDownload(node, version, this.sim.now);
         else this.sim.callAfter(0, () => this.post(UE, node, { type: 'DOWNLOAD_FAILED' }));
       },
@@ -573,6 +580,10 @@ export class World {
   private serverListener(): ServerListener {
     return {
       downloadFinished: (node) => {
+        this.trace.emit(this.sim.now, 'node.downloaded', node, {
+          durationMs: this.sim.now - this.downloadStartMs[node],
+          concurrentAtStart: this.downloadConcurrency[node],
+        });
         const verifyOk = this.miscRandom.chance(node, this.badDiskProbability[node]) ? 0 : 1;
         this.post(UE, node, { type: 'DOWNLOAD_DONE', verifyOk });
       },
