@@ -110,12 +110,16 @@ export async function fuzzCommand(file: string, options: FuzzOptions, io: Io): P
 
   mkdirSync(outDir, { recursive: true });
   const shrunkSignatures = new Set<string>();
-  failures.forEach(({ failure, job }, index) => {
+  let listed = 0;
+  failures.forEach(({ failure, job }) => {
     const path = join(outDir, job.file);
     writeOutput(path, job.text);
-    if (index >= LISTED_MAX) return;
+    // The first failure of each kind is shrunk and listed, even past the listing limit.
+    const shrink = shrinkRuns > 0 && !shrunkSignatures.has(failure.signature) && shrunkSignatures.size < SHRUNK_MAX;
+    if (!shrink && listed >= LISTED_MAX) return;
+    listed++;
     io.stdout.write(`\n${style.red('FAIL')} seed ${failure.seed}: ${failure.summary}\n  scenario: ${path}\n`);
-    if (shrunkSignatures.has(failure.signature) || shrunkSignatures.size >= SHRUNK_MAX || shrinkRuns === 0) {
+    if (!shrink) {
       io.stdout.write(`  reproduce: ${runCommand(path)}\n`);
       return;
     }
@@ -130,7 +134,7 @@ export async function fuzzCommand(file: string, options: FuzzOptions, io: Io): P
         `${shrunk.runs} runs in ${((performance.now() - shrinkStarted) / 1000).toFixed(1)}s)\n  reproduce: ${runCommand(shrunkPath)}\n`,
     );
   });
-  if (failures.length > LISTED_MAX) io.stdout.write(`\n... and ${failures.length - LISTED_MAX} more failing seeds, their scenarios in ${outDir}\n`);
+  if (failures.length > listed) io.stdout.write(`\n... and ${failures.length - listed} more failing seeds, their scenarios in ${outDir}\n`);
   return EXIT_FAILED;
 }
 
