@@ -1,0 +1,27 @@
+import type { MachineContext } from './define.ts';
+import type { Column } from './storage.ts';
+
+/**
+ * Fills the runtime's reused context object from one instance's columns; it runs once per step
+ * that calls a machine function, so it is on the hot path.
+ *
+ * The plain loop stores through a property name that changes with every field, and reads
+ * columns of several typed-array kinds from one site: both sites turn megamorphic. The
+ * generated loader has one store and one load per field, each monomorphic. Names are embedded
+ * with JSON.stringify, so no field name can inject code; the columns are passed as arguments.
+ */
+export type ContextLoader = (ctx: MachineContext, instance: number) => void;
+
+export function contextLoader(names: readonly string[], columns: readonly Column[], codegen: boolean): ContextLoader {
+  if (!codegen || names.length === 0) {
+    return (ctx, instance) => {
+      for (let f = 0; f < names.length; f++) ctx[names[f]] = columns[f][instance];
+    };
+  }
+  const params = columns.map((_, f) => `c${f}`);
+  const body = names.map((name, f) => `ctx[${JSON.stringify(name)}] = c${f}[i];`).join('\n');
+  const factory = new Function(...params, `return function loadContext(ctx, i) {\n${body}\n};`) as (
+    ...columns: Column[]
+  ) => ContextLoader;
+  return factory(...columns);
+}

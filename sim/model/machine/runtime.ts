@@ -1,0 +1,399 @@
+import { assert } from '../../engine/assert.ts';
+import { OP_CANCEL, OP_EFFECT, OP_SCHEDULE, OP_UPDATE, type Candidate, type CompiledMachine, type Plan, type StateValue } from './compiled.ts';
+import type { MachineContext, MachineEvent } from './define.ts';
+import { contextLoader, type ContextLoader } from './context-loader.ts';
+import { STORAGE, fitsStorage, type Column } from './storage.ts';
+
+/**
+ * Executes one compiled machine (compile.ts) for many instances (nodes) in struct-of-arrays
+ * form: a state code per instance, one typed-array column per context field, and a timer handle
+ * per (instance, timer slot). A step does what xstate 5.33's `macrostep` does for the same event:
+ * select the first candidate whose guard holds (the state's transitions, then its ancestors'),
+ * run its plan (exit actions deepest first, transition actions, entry actions outermost first),
+ * take eventless `always` transitions until none is enabled, then carry out the timer schedules
+ * and cancels deferred during the step, in the order the step made them (xstate defers them to
+ * the end of the macrostep, `actorScope.defer`).
+ *
+ * The host does the outside work: it schedules and cancels timers and carries out effects.
+ * Two ways to run timers on a Simulation, both exact:
+ * - cancelling: `scheduleTimer` returns `sim.scheduleAfter(delayMs, kind, instance, timerCode)`,
+ *   `cancelTimer` calls `sim.cancel`, and the handler calls `fireTimer(instance, timerCode)`.
+ *   A cancelled timer never fires.
+ * - lazy: `cancelTimer` does nothing; `scheduleTimer` returns a fresh token (> 0) and schedules an
+ *   event that carries it, and the handler passes it back, `fireTimer(instance, timerCode, token)`.
+ *   A stale timer still fires and is recognised because its token no longer matches the slot.
+ * bench/machine.ts measures both.
+ *
+ * Guards, updates, delays and effects receive ONE reused context object filled from the current
+ * instance's columns: they must not keep it. An effect must not call back into the runtime
+ * synchronously (send, fireTimer, init, set): it schedules an event instead, as a message on
+ * a network would. That keeps a step atomic, as an xstate actor's macrostep is.
+ */
+export interface RuntimeHost {
+  /** Schedules timer `timerCode` of `instance` in `delayMs`; returns its handle, > 0. */
+  scheduleTimer(instance: number, timerCode: number, delayMs: number): number;
+  /** Cancels a pending timer by its handle. */
+  cancelTimer(handle: number): void;
+  /** Carries out effect `effectCode`; `ctx` is the reused context object, valid during the call. */
+  effect(instance: number, effectCode: number, ctx: Readonly<MachineContext>, event: MachineEvent): void;
+}
+
+export interface RuntimeOptions {
+  /**
+   * Load the context with generated code (`new Function`), one monomorphic store per field,
+   * instead of a loop over the field names. On by default (bench/machine.ts measures both); off
+   * where `new Function` is not allowed (a strict Content-Security-Policy).
+   */
+  codegen?: boolean;
+}
+
+/** The event xstate hands to entry actions of the initial state (`createInitEvent`). */
+export const INIT_EVENT: MachineEvent = Object.freeze({ type: 'xstate.init' });
+
+export interface PendingTimer {
+  timerCode: number;
+  handle: number;
+}
+
+export class CompiledRuntime {
+  /** State code per instance. */
+  readonly states: Uint8Array | Uint16Array;
+  /** One column per context field, in `machine.fields` order. */
+  readonly columns: readonly Column[];
+  /** Timer handle per (instance, slot), 0 when the slot holds no pending timer. */
+  readonly timerHandles: Float64Array;
+  /** Bytes of state per instance held by this runtime (state code, context, timer handles). */
+  readonly bytesPerInstance: number;
+  /** Transitions taken (event, timer and eventless), not counting initialisation. */
+  transitions = 0;
+
+  private readonly ctx: MachineContext;
+  private readonly load: ContextLoader;
+  private readonly fieldIndexByName: Map<string, number>;
+  private readonly fieldNames: readonly string[];
+  private readonly integerField: Uint8Array;
+  private readonly slotCount: number;
+  private readonly timerCount: number;
+  /** [state * slotCount + slot] = the timer code that may occupy the slot in that state, or -1. */
+  private readonly slotTimer: Int16Array;
+  // Timer operations deferred to the end of the step, in order.
+  private readonly deferredKind: Uint8Array;
+  private readonly deferredTimer: Int32Array;
+  private readonly deferredDelayMs: Float64Array;
+  private deferredCount = 0;
+  private busy = false;
+  private contextLoaded = false;
+
+  constructor(
+    readonly machine: CompiledMachine,
+    readonly instanceCount: number,
+    private readonly host: RuntimeHost,
+    options: RuntimeOptions = {},
+  ) {
+    assert(Number.isInteger(instanceCount) && instanceCount >= 1, `instanceCount must be a positive integer, got ${instanceCount}`);
+    const stateCount = machine.stateNames.length;
+    this.states = stateCount <= 0x100 ? new Uint8Array(instanceCount) : new Uint16Array(instanceCount);
+    this.columns = machine.fields.map((field) => STORAGE[field.type].create(instanceCount));
+    this.slotCount = machine.timerSlotCount;
+    this.timerCount = machine.timerIds.length;
+    this.timerHandles = new Float64Array(instanceCount * this.slotCount);
+    this.bytesPerInstance =
+      this.states.BYTES_PER_ELEMENT +
+      machine.fields.reduce((sum, field) => sum + STORAGE[field.type].bytes, 0) +
+      this.slotCount * Float64Array.BYTES_PER_ELEMENT;
+
+    this.fieldNames = machine.fields.map((field) => field.name);
+    this.fieldIndexByName = new Map(this.fieldNames.map((name, index) => [name, index]));
+    this.integerField = Uint8Array.from(machine.fields.map((field) => (STORAGE[field.type].integer ? 1 : 0)));
+    const ctx: MachineContext = {};
+    for (const field of machine.fields) ctx[field.name] = field.initial;
+    this.ctx = ctx;
+    this.load = contextLoader(this.fieldNames, this.columns, options.codegen ?? true);
+
+    this.slotTimer = new Int16Array(stateCount * this.slotCount).fill(-1);
+    for (let state = 0; state < stateCount; state++) {
+      for (let timer = 0; timer < this.timerCount; timer++) {
+        if (machine.timerOwnerActive[state * this.timerCount + timer] === 0) continue;
+        const at = state * this.slotCount + machine.timerSlot[timer];
+        assert(this.slotTimer[at] === -1, `timers ${timer} and ${this.slotTimer[at]} share a slot in state ${machine.stateNames[state]}`);
+        this.slotTimer[at] = timer;
+      }
+    }
+    const deferredMax = machine.maxTimerOpsPerStep + 2 * this.slotCount;
+    this.deferredKind = new Uint8Array(deferredMax);
+    this.deferredTimer = new Int32Array(deferredMax);
+    this.deferredDelayMs = new Float64Array(deferredMax);
+  }
+
+  /**
+   * Starts an instance: fills its context (the machine's initial context, then `overrides`),
+   * enters the root and the initial states running their entry actions, takes eventless
+   * transitions, and schedules the timers. Re-initialising an instance cancels its timers first.
+   */
+  init(instance: number, overrides?: Readonly<Partial<MachineContext>>): void {
+    this.checkInstance(instance);
+    assert(!this.busy, 'init() called from inside a step (an effect must not call back into the runtime)');
+    const fields = this.machine.fields;
+    for (let f = 0; f < fields.length; f++) this.columns[f][instance] = fields[f].initial;
+    if (overrides !== undefined) {
+      for (const name of Object.keys(overrides)) this.writeField(instance, name, overrides[name], 'init override');
+    }
+    this.begin();
+    try {
+      for (let slot = 0; slot < this.slotCount; slot++) {
+        const at = instance * this.slotCount + slot;
+        const handle = this.timerHandles[at];
+        if (handle !== 0) {
+          this.timerHandles[at] = 0;
+          this.host.cancelTimer(handle);
+        }
+      }
+      this.states[instance] = this.machine.initialState;
+      this.runPlan(instance, this.machine.initialPlan, INIT_EVENT);
+      this.settle(instance, INIT_EVENT);
+      this.flushTimers(instance);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Sends an external event; false when no transition was selected (xstate ignores it). */
+  send(instance: number, event: MachineEvent): boolean {
+    return this.sendCode(instance, this.machine.eventCode(event.type), event);
+  }
+
+  /**
+   * Sends an event by its code (`machine.eventCode(type)`, -1 for a type the machine does not
+   * know: xstate ignores it but still evaluates `always`). The hot path for hosts.
+   */
+  sendCode(instance: number, eventCode: number, event: MachineEvent): boolean {
+    this.checkInstance(instance);
+    assert(eventCode < this.machine.externalEventCount, `event code ${eventCode} is not an external event (timers fire through fireTimer)`);
+    return this.dispatch(instance, eventCode, event);
+  }
+
+  /**
+   * Fires a due `after` timer. Returns false, doing nothing, when the timer is not current: the
+   * slot holds no timer, or (with `handle`) another one, or (without) the timer's state is not
+   * active. A lazy host must pass the handle it returned from scheduleTimer.
+   */
+  fireTimer(instance: number, timerCode: number, handle?: number): boolean {
+    this.checkInstance(instance);
+    assert(timerCode >= 0 && timerCode < this.timerCount, `unknown timer code ${timerCode}`);
+    const at = instance * this.slotCount + this.machine.timerSlot[timerCode];
+    const current = this.timerHandles[at];
+    if (current === 0) return false;
+    if (handle !== undefined) {
+      if (current !== handle) return false;
+    } else if (this.machine.timerOwnerActive[this.states[instance] * this.timerCount + timerCode] === 0) {
+      return false;
+    }
+    this.timerHandles[at] = 0;
+    this.dispatch(instance, this.machine.externalEventCount + timerCode, this.machine.timerEvents[timerCode]);
+    return true;
+  }
+
+  stateCode(instance: number): number {
+    return this.states[instance];
+  }
+
+  stateName(instance: number): string {
+    return this.machine.stateNames[this.states[instance]];
+  }
+
+  /** The state value xstate's snapshot would report. */
+  stateValue(instance: number): StateValue {
+    return this.machine.stateValues[this.states[instance]];
+  }
+
+  /** A fresh copy of an instance's context (for tests, the UI and snapshots). */
+  context(instance: number): MachineContext {
+    this.checkInstance(instance);
+    const out: MachineContext = {};
+    for (let f = 0; f < this.fieldNames.length; f++) out[this.fieldNames[f]] = this.columns[f][instance];
+    return out;
+  }
+
+  get(instance: number, field: string): number {
+    const f = this.fieldIndexByName.get(field);
+    assert(f !== undefined, `unknown context field '${field}' of machine ${this.machine.id}`);
+    return this.columns[f][instance];
+  }
+
+  /** Writes one context field (restores, operator actions); throws if the column cannot hold it. */
+  set(instance: number, field: string, value: number): void {
+    this.checkInstance(instance);
+    assert(!this.busy, 'set() called from inside a step (an effect must not call back into the runtime)');
+    this.writeField(instance, field, value, 'set');
+  }
+
+  /** The instance's pending timers, by slot. */
+  pendingTimers(instance: number): PendingTimer[] {
+    const out: PendingTimer[] = [];
+    const state = this.states[instance];
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const handle = this.timerHandles[instance * this.slotCount + slot];
+      if (handle === 0) continue;
+      const timerCode = this.slotTimer[state * this.slotCount + slot];
+      assert(timerCode >= 0, `instance ${instance} has a pending timer in slot ${slot} that state ${this.stateName(instance)} cannot own`);
+      out.push({ timerCode, handle });
+    }
+    return out;
+  }
+
+  private checkInstance(instance: number): void {
+    assert(Number.isInteger(instance) && instance >= 0 && instance < this.instanceCount, `instance ${instance} out of range [0, ${this.instanceCount})`);
+  }
+
+  private begin(): void {
+    assert(!this.busy, 'a runtime step started inside another (an effect must not call back into the runtime synchronously: schedule an event)');
+    this.busy = true;
+    this.contextLoaded = false;
+    this.deferredCount = 0;
+  }
+
+  private dispatch(instance: number, eventCode: number, event: MachineEvent): boolean {
+    this.begin();
+    try {
+      let taken = false;
+      if (eventCode >= 0) {
+        const candidates = this.machine.table[this.states[instance] * this.machine.eventCount + eventCode];
+        if (candidates !== undefined) {
+          const chosen = this.select(instance, candidates, event);
+          if (chosen !== null) {
+            this.transitions++;
+            this.runPlan(instance, chosen.plan, event);
+            taken = true;
+          }
+        }
+      }
+      this.settle(instance, event);
+      this.flushTimers(instance);
+      return taken;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private select(instance: number, candidates: readonly Candidate[], event: MachineEvent): Candidate | null {
+    for (let c = 0; c < candidates.length; c++) {
+      const candidate = candidates[c];
+      const guard = candidate.guard;
+      if (guard === null) return candidate;
+      if (!this.contextLoaded) this.loadContext(instance);
+      if (guard(this.ctx, event)) return candidate;
+    }
+    return null;
+  }
+
+  /** Eventless transitions, as xstate's macrostep loop takes them, bounded. */
+  private settle(instance: number, event: MachineEvent): void {
+    const always = this.machine.always;
+    for (let iteration = 0; ; iteration++) {
+      const candidates = always[this.states[instance]];
+      if (candidates === undefined) return;
+      const chosen = this.select(instance, candidates, event);
+      if (chosen === null) return;
+      if (iteration >= this.machine.maxAlwaysIterations) {
+        throw new Error(
+          `machine ${this.machine.id}, instance ${instance}: more than ${this.machine.maxAlwaysIterations} eventless ` +
+            `(always) transitions in one step, last ${chosen.plan.description}; xstate would loop forever`,
+        );
+      }
+      this.transitions++;
+      this.runPlan(instance, chosen.plan, event);
+      // xstate selects eventless transitions again only when the snapshot object changed.
+      if (!chosen.plan.changesSnapshot) return;
+    }
+  }
+
+  private runPlan(instance: number, plan: Plan, event: MachineEvent): void {
+    if (plan.needsContext && !this.contextLoaded) this.loadContext(instance);
+    const ops = plan.ops;
+    const machine = this.machine;
+    const ctx = this.ctx;
+    for (let k = 0; k < ops.length; k += 2) {
+      const arg = ops[k + 1];
+      switch (ops[k]) {
+        case OP_UPDATE:
+          this.applyUpdate(instance, machine.updates[arg](ctx, event), machine.updateNames[arg]);
+          break;
+        case OP_EFFECT:
+          this.host.effect(instance, arg, ctx, event);
+          break;
+        case OP_SCHEDULE: {
+          let delayMs = machine.timerDelayMs[arg];
+          if (delayMs !== delayMs) delayMs = machine.timerDelayFns[arg]!(ctx, event);
+          this.defer(OP_SCHEDULE, arg, delayMs);
+          break;
+        }
+        case OP_CANCEL:
+          this.defer(OP_CANCEL, arg, 0);
+          break;
+        default:
+          assert(false, `unknown plan op ${ops[k]}`);
+      }
+    }
+    this.states[instance] = plan.target;
+  }
+
+  private defer(kind: number, timerCode: number, delayMs: number): void {
+    const n = this.deferredCount;
+    assert(n < this.deferredKind.length, `more than ${this.deferredKind.length} timer operations in one step`);
+    this.deferredKind[n] = kind;
+    this.deferredTimer[n] = timerCode;
+    this.deferredDelayMs[n] = delayMs;
+    this.deferredCount = n + 1;
+  }
+
+  /** Carries out the step's timer operations in order, as xstate runs its deferred actions. */
+  private flushTimers(instance: number): void {
+    const slotBase = instance * this.slotCount;
+    const timerSlot = this.machine.timerSlot;
+    for (let k = 0; k < this.deferredCount; k++) {
+      const timerCode = this.deferredTimer[k];
+      const at = slotBase + timerSlot[timerCode];
+      const current = this.timerHandles[at];
+      if (this.deferredKind[k] === OP_CANCEL) {
+        if (current !== 0) {
+          this.timerHandles[at] = 0;
+          this.host.cancelTimer(current);
+        }
+        continue;
+      }
+      const delayMs = this.deferredDelayMs[k];
+      assert(delayMs >= 0 && delayMs !== Infinity, `timer ${this.machine.timerIds[timerCode]}: delay must be a finite number of ms >= 0, got ${delayMs}`);
+      // Invariant: a state's exit cancels its timers before a sibling's entry reuses the slot.
+      assert(current === 0, `timer ${this.machine.timerIds[timerCode]} of instance ${instance} scheduled over a pending timer`);
+      const handle = this.host.scheduleTimer(instance, timerCode, delayMs);
+      assert(handle > 0, `scheduleTimer must return a handle > 0, got ${handle}`);
+      this.timerHandles[at] = handle;
+    }
+    this.deferredCount = 0;
+  }
+
+  private loadContext(instance: number): void {
+    this.load(this.ctx, instance);
+    this.contextLoaded = true;
+  }
+
+  private applyUpdate(instance: number, partial: Partial<MachineContext>, updateName: string): void {
+    assert(typeof partial === 'object' && partial !== null, `update '${updateName}' must return an object of fields to change`);
+    for (const name in partial) {
+      const value = partial[name];
+      this.writeField(instance, name, value, `update '${updateName}'`);
+      this.ctx[name] = value as number;
+    }
+  }
+
+  private writeField(instance: number, name: string, value: unknown, by: string): void {
+    const f = this.fieldIndexByName.get(name);
+    assert(f !== undefined, `${by} writes '${name}', which is not a context field of machine ${this.machine.id}`);
+    assert(typeof value === 'number', `${by} writes ${typeof value} to '${name}'; context fields are numbers`);
+    if (this.integerField[f] === 1) {
+      const type = this.machine.fields[f].type;
+      assert(fitsStorage(type, value), `${by} writes ${value} to '${name}', which a ${type} column cannot hold`);
+    }
+    this.columns[f][instance] = value;
+  }
+}
