@@ -19,7 +19,9 @@ export type MainOutcome = ExitCode | 'serving';
 // Commands are imported when they run, so that `--version`, `--help` and `validate` do not load
 // the model (xstate, the compiled machines), which takes most of a second. The defaults the help
 // text shows are therefore repeated here; a test keeps them equal to the commands' own.
-export const HELP_DEFAULTS = { checkSeeds: 10, port: 8080, host: '127.0.0.1', fuzzOut: 'fuzz-failures', shrinkRuns: 100 } as const;
+export const HELP_DEFAULTS = { checkSeeds: 10, port: 8080, host: '127.0.0.1' } as const;
+/** The same for `fuzz` (test/cli/fuzz.test.ts keeps them equal to sim/cli/commands/fuzz.ts). */
+export const FUZZ_HELP_DEFAULTS = { out: 'fuzz-failures', shrinkRuns: 100 } as const;
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
@@ -107,8 +109,8 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .requiredOption('--seeds <n>', 'seeds to run, one fault schedule each')
     .option('--seed-base <s>', "first seed (default: the scenario's seed)")
     .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
-    .option('--out <dir>', `where failing seeds' scenarios go (default ${HELP_DEFAULTS.fuzzOut})`)
-    .option('--shrink-runs <n>', `runs spent shrinking each kind of failure (default ${HELP_DEFAULTS.shrinkRuns}; 0: no shrinking)`)
+    .option('--out <dir>', `where failing seeds' scenarios go (default ${FUZZ_HELP_DEFAULTS.out})`)
+    .option('--shrink-runs <n>', `runs spent shrinking each kind of failure (default ${FUZZ_HELP_DEFAULTS.shrinkRuns}; 0: no shrinking)`)
     .option('-f, --force', 'overwrite scenarios of an earlier fuzz in --out')
     .addHelpText('after', `\nExamples:\n  fleetsim fuzz scenarios/power-loss-storm.yaml --seeds 1000 --workers 2\n  fleetsim fuzz s.yaml --seeds 50 --seed-base 7000 --out /tmp/fuzz --force${EXIT_HELP}`)
     .action(async (file: string, options: FuzzOptions) => {

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Io } from '../../sim/cli/io.ts';
-import { main } from '../../sim/cli/main.ts';
+import { DEFAULT_FUZZ_OUT, DEFAULT_SHRINK_RUNS } from '../../sim/cli/commands/fuzz.ts';
+import { FUZZ_HELP_DEFAULTS, main } from '../../sim/cli/main.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fleetsim-fuzz-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -51,6 +52,14 @@ const ghost = join(tmp, 'ghost.yaml');
 writeFileSync(ghost, GHOST);
 
 describe('fleetsim fuzz', () => {
+  it('its help shows the defaults the command uses', async () => {
+    expect(FUZZ_HELP_DEFAULTS).toEqual({ out: DEFAULT_FUZZ_OUT, shrinkRuns: DEFAULT_SHRINK_RUNS });
+    const help = await cli('fuzz', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain(`(default ${DEFAULT_FUZZ_OUT})`);
+    expect(help.stdout).toContain('--seeds <n>');
+  });
+
   it('exits 0 when no seed fails', async () => {
     const result = await cli('fuzz', ghost, '--seeds', '1', '--seed-base', '1', '--workers', '1', '--out', join(tmp, 'none'));
     expect(result.code).toBe(0);
