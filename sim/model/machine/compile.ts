@@ -99,6 +99,11 @@ class Compiler {
     this.collect(root);
     const fields = this.contextFields();
     this.collectTimers();
+    // Every entry and exit list is checked, including those of states no transition exits.
+    for (const node of this.nodes) {
+      this.actions(node.entry, `${stateWhere(node)}, entry`, node, []);
+      this.actions(node.exit, `${stateWhere(node)}, exit`, node, []);
+    }
     for (const node of this.nodes) {
       if (node.type === 'atomic') {
         this.stateCodes.set(node, this.atomics.length);
