@@ -1,6 +1,7 @@
 import { assert } from '../engine/assert.ts';
 import type { World } from '../model/world/world.ts';
 import type { PartitionLayout } from './partition.ts';
+import { ZONE_CLIENT_ENDPOINT_BASE } from '../model/world/etcd-setup.ts';
 
 /**
  * The network faults in force, composed. The Network holds one partition and one loss
@@ -10,10 +11,10 @@ import type { PartitionLayout } from './partition.ts';
  * differences to the Network (etcd traffic) and to the World (nodes <-> update server, a node's
  * own lock traffic).
  *
- * Zone clients are network endpoints 1000 + zone index (sim/model/world/etcd-setup.ts); checked
- * against the Network's zones when the first partition is applied.
+ * Zone clients are network endpoints ZONE_CLIENT_ENDPOINT_BASE + zone index
+ * (sim/model/world/etcd-setup.ts); checked against the Network's zones when the first partition
+ * is applied.
  */
-const ZONE_CLIENT_ENDPOINT_BASE = 1000;
 const ACTIVE_FAULTS_MAX = 100_000;
 
 export class NetworkFaults {

@@ -17,6 +17,7 @@ describe('defaults', () => {
       groups: [],
       boot: { shutdown: { min: 2000, max: 2000 }, boot: { min: 1000, max: 5000 }, markGoodAfter: 45_000 },
       coldStart: false,
+      version: '3760.2.0',
       updateCheck: { first: 420_000, interval: 2_700_000, fuzz: 300_000, backoffMax: 14_400_000 },
     });
     expect(s.etcd).toEqual({ members: 0, placement: 'dedicated', heartbeat: 100, electionTimeout: { min: 1000, max: 2000 } });

@@ -27,7 +27,7 @@ export interface EtcdSetup {
 }
 
 /** Endpoints: members 0..m-1, zone clients from 1000 on. */
-const ZONE_CLIENT_ENDPOINT_BASE = 1000;
+export const ZONE_CLIENT_ENDPOINT_BASE = 1000;
 
 export function setUpEtcd(scenario: Scenario, sim: Simulation, trace: Trace, seed: number, zoneNames: readonly string[], nodeZone: Uint16Array): EtcdSetup | null {
   const members = scenario.etcd.members;

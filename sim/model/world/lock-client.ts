@@ -45,7 +45,11 @@ export class LockClient {
   }
 
   release(node: number): void {
-    this.lock.release(node, this.group, (result) => this.answer(node, result.ok ? 'LOCK_RELEASED' : 'RELEASE_FAILED'));
+    // `not-holder`: an earlier release committed but its answer was lost; locksmithd's
+    // unlockIfHeld counts that as released (otherwise the node would retry forever).
+    this.lock.release(node, this.group, (result) =>
+      this.answer(node, result.ok || result.outcome === 'not-holder' ? 'LOCK_RELEASED' : 'RELEASE_FAILED'),
+    );
   }
 
   /** The node stopped (shutdown, crash): it no longer waits; its skipped polls so far count. */
@@ -89,10 +93,15 @@ export class LockClient {
     this.lock.acquire(node, this.group, (result) => {
       if (result.ok) {
         this.answer(node, 'LOCK_GRANTED');
-      } else {
-        // Another node won the slot (or etcd did not answer): back to waiting, this poll being
-        // one more failure of its schedule.
+      } else if (result.outcome === 'full' || result.outcome === 'conflict') {
+        // Another node won the slot: back to waiting, this poll being one more failure of its
+        // schedule.
         this.waiters.add(node, pollMs, failuresBefore + 1);
+      } else {
+        // etcd did not answer: the write may have committed (a lost reply), so this node may
+        // hold the slot. Only a retry can tell (it gets `already-held`), and no release would
+        // ever wake a waiter that holds the slot itself: hand the machine back its own backoff.
+        this.answer(node, 'LOCK_DENIED');
       }
       this.watch();
     });

@@ -1,0 +1,90 @@
+/**
+ * The reboot managers' lock client (sim/model/world/lock-client.ts), against a scripted lock.
+ * Regressions from `fleetsim fuzz` under message loss: a waiting node's poll may commit while its
+ * reply is lost (`unavailable`), so the node may hold the slot itself and no release would ever
+ * wake it: the machine must get its own backoff back (LOCK_DENIED), and its retry then sees
+ * `already-held`. A release whose earlier attempt committed with a lost reply gets `not-holder`:
+ * that is released (locksmithd's unlockIfHeld).
+ */
+import { describe, expect, it } from 'vitest';
+import { Simulation } from '../../../sim/engine/simulation.ts';
+import type { LockCallback, LockOutcome, RebootLock } from '../../../sim/model/etcd/locks/types.ts';
+import { LockClient, type LockAnswer } from '../../../sim/model/world/lock-client.ts';
+
+/** A lock whose answers are scripted per call; waitForSlot notifies when `free()` is called. */
+class ScriptedLock implements RebootLock {
+  readonly max = 1;
+  readonly kind = 'locksmith' as const;
+  acquireOutcomes: LockOutcome[] = [];
+  releaseOutcomes: LockOutcome[] = [];
+  skipped = 0;
+  private waiter: ((nowMs: number) => void) | null = null;
+  constructor(private readonly sim: Simulation) {}
+  acquire(_node: number, _group: string, cb: LockCallback): void {
+    const outcome = this.acquireOutcomes.shift() ?? 'full';
+    this.sim.callAfter(2, () => cb({ ok: outcome === 'acquired' || outcome === 'already-held', outcome, holders: 1 }));
+  }
+  release(_node: number, _group: string, cb: LockCallback): void {
+    const outcome = this.releaseOutcomes.shift() ?? 'released';
+    this.sim.callAfter(2, () => cb({ ok: outcome === 'released', outcome, holders: 0 }));
+  }
+  holders(): readonly number[] {
+    return [];
+  }
+  unlock(): void {}
+  waitForSlot(_group: string, notify: (nowMs: number) => void): () => void {
+    this.waiter = notify;
+    return () => (this.waiter = null);
+  }
+  free(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.(this.sim.now);
+  }
+  recordSkippedPolls(count: number): void {
+    this.skipped += count;
+  }
+}
+
+function setUp() {
+  const sim = new Simulation();
+  const lock = new ScriptedLock(sim);
+  const answers: Array<[number, LockAnswer, number]> = [];
+  const client = new LockClient(sim, lock, 4, 'default', true, (node, answer) => answers.push([node, answer, sim.now]));
+  return { sim, lock, client, answers };
+}
+
+describe('LockClient', () => {
+  it('a node that finds the lock full waits without an answer, then polls at its next scheduled time', () => {
+    const { sim, lock, client, answers } = setUp();
+    lock.acquireOutcomes = ['full', 'acquired'];
+    client.acquire(0);
+    sim.runUntil(60_000);
+    expect(answers).toEqual([]);
+    expect(client.waiting).toBe(1);
+    lock.free();
+    sim.runToEnd();
+    // First poll failed at 0; locksmithd retries at 5 s, 15 s, 35 s, 75 s: the next after 60 s.
+    expect(answers).toEqual([[0, 'LOCK_GRANTED', 75_002]]);
+    expect(lock.skipped).toBe(3);
+  });
+
+  it('a scheduled poll that gets no answer from etcd hands the machine its own backoff (fuzz regression)', () => {
+    const { sim, lock, client, answers } = setUp();
+    lock.acquireOutcomes = ['full', 'unavailable'];
+    client.acquire(0);
+    sim.runUntil(1_000);
+    lock.free();
+    sim.runToEnd();
+    expect(answers).toEqual([[0, 'LOCK_DENIED', 5_002]]);
+    expect(client.waiting).toBe(0);
+  });
+
+  it('a release answered not-holder (an earlier release committed, its reply lost) counts as released', () => {
+    const { sim, lock, client, answers } = setUp();
+    lock.releaseOutcomes = ['not-holder'];
+    client.release(1);
+    sim.runToEnd();
+    expect(answers).toEqual([[1, 'LOCK_RELEASED', 2]]);
+  });
+});
