@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: every benchmark, printed, and the figures written to
+ * bench/results/bench-<time>.json so that commits can be compared. Benchmarks are not tests:
+ * nothing here asserts on time.
+ *
+ *   npm run bench                  engine, node machines, etcd, reference fleets (1k, 10k, 100k)
+ *   npm run bench -- --huge        also the 1M-node fleet
+ *   npm run bench -- --only fleet  one part (engine | machine | etcd | fleet)
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { arch, cpus, platform } from 'node:os';
+import { benchEngine, printEngine } from './engine.ts';
+import { benchEtcd, printEtcd } from './etcd.ts';
+import { benchFleet, printFleet } from './fleet.ts';
+import { benchMachine } from './machine.ts';
+
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+const want = (part: string) => only === null || only === part;
+const results: Record<string, unknown> = {
+  when: new Date().toISOString(),
+  node: process.version,
+  platform: `${platform()} ${arch()}`,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+};
+
+if (want('engine')) {
+  const engine = benchEngine();
+  printEngine(engine);
+  results.engine = engine;
+}
+if (want('machine')) {
+  results.machine = benchMachine();
+}
+if (want('etcd')) {
+  const etcd = benchEtcd();
+  printEtcd(etcd);
+  results.etcd = etcd;
+}
+if (want('fleet')) {
+  const fleet = benchFleet(args.includes('--huge'));
+  printFleet(fleet);
+  results.fleet = fleet;
+}
+
+const dir = join(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+let path = join(dir, `bench-${(results.when as string).replace(/[:.]/g, '-')}.json`);
+for (let i = 1; existsSync(path); i++) path = path.replace(/(-\d+)?\.json$/, `-${i}.json`);
+writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`figures written to ${path}`);
