@@ -63,9 +63,10 @@ export class LockWaiters {
     assert(failures >= 1, 'a waiter has failed at least once');
     this.lastPollMs[node] = lastPollMs;
     this.failures[node] = failures;
-    // Walk the doubling delays until the cap: from there polls are PERIOD_MS apart.
-    let t = lastPollMs;
-    let f = failures;
+    // Walk the doubling delays to the first future poll after which every delay is the cap:
+    // from that poll on, polls are PERIOD_MS apart (the failed poll at lastPollMs is not one).
+    let t = lastPollMs + locksmithRetryDelayMs(failures);
+    let f = failures + 1;
     for (let i = 0; i < 64 && locksmithRetryDelayMs(f) < PERIOD_MS; i++) t += locksmithRetryDelayMs(f++);
     this.steadyFromMs[node] = t;
     this.where[node] = 1;

@@ -50,8 +50,15 @@ describe('LockWaiters', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
+  });
+
+  it('never names the failed poll itself: a waiter at the cap polls a full period later (fuzz counterexample)', () => {
+    const w = new LockWaiters(2);
+    w.add(0, 14, 7);
+    w.add(1, 0, 1);
+    expect(w.earliest(14)).toEqual({ node: 1, pollMs: 5_000, skippedPolls: 0 });
   });
 
   it('keeps working as waiters come and go', () => {
