@@ -134,7 +134,7 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .option('--port <port>', `port (default ${HELP_DEFAULTS.port})`)
     .option('--host <host>', `address to listen on (default ${HELP_DEFAULTS.host})`)
     .option('--scenario <file>', 'scenario to open')
-    .addHelpText('after', '\nExit code 2 while the web UI is not built yet, or on bad input.')
+    .addHelpText('after', '\nRuns until interrupted; exit code 2 on bad input (a bad port, an invalid scenario).')
     .action(async (options: ServeOptions) => {
       const { serveCommand } = await import('./commands/serve.ts');
       setOutcome(await serveCommand(options, io));
@@ -142,7 +142,7 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
 
   program
     .command('start')
-    .description('what `npm start` runs: the web UI on scenarios/default.yaml, or a headless run of it until the UI exists')
+    .description('what `npm start` runs: the web UI on scenarios/default.yaml (the client is built first when needed)')
     .action(async () => {
       const { startCommand } = await import('./commands/start.ts');
       setOutcome(await startCommand(io));

@@ -11,7 +11,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webServerAvailable } from '../../sim/cli/commands/serve.ts';
 import { INVARIANTS_CHECK } from '../../sim/cli/check-results.ts';
 import { SWEEP_METRICS } from '../../sim/cli/sweep-stats.ts';
 import type { Report } from '../../sim/report/report.ts';
@@ -38,7 +37,6 @@ beforeAll(async () => {
   add('runStdout', ['run', `${F}/small.yaml`, '--json', '-']);
   add('runOtherSeed', ['run', `${F}/small.yaml`, '--seed', '4', '--duration', '3h', '--json', '-', '--quiet']);
   add('runViolated', ['run', `${F}/violated.yaml`]);
-  if (!webServerAvailable()) add('start', ['start']);
   await Promise.all(tasks);
 }, 120_000);
 
@@ -174,12 +172,3 @@ describe('fleetsim sweep', () => {
 
 });
 
-describe('fleetsim start', () => {
-  it.skipIf(webServerAvailable())('start runs scenarios/default.yaml headless until the web UI exists', () => {
-    expect(r.start.stderr).toContain('running scenarios/default.yaml headless');
-    expect(r.start.stdout).toMatch(/^default: seed 1, 2d simulated/m);
-    // The exit code agrees with the summary, whatever today's model makes of the scenario.
-    const failed = /^FAIL\s/m.test(r.start.stdout);
-    expect(r.start.code).toBe(failed ? 1 : 0);
-  });
-});

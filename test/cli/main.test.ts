@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CHECK_SEEDS } from '../../sim/cli/commands/check.ts';
-import { DEFAULT_HOST, DEFAULT_PORT, webServerAvailable } from '../../sim/cli/commands/serve.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../sim/cli/commands/serve.ts';
 import { HELP_DEFAULTS, main } from '../../sim/cli/main.ts';
 import type { Io } from '../../sim/cli/io.ts';
 import { REPO_ROOT } from './spawn-cli.ts';
@@ -120,12 +120,6 @@ describe('main: bad input exits 2 before anything runs', () => {
     expect(path.code).toBe(2);
     expect(path.stderr).toContain('maxConcurent');
     expect((await cli('sweep', `${F}/sweep.yaml`, '--seeds', '2', '--set', 'novalue')).stderr).toContain('PATH=VALUE');
-  });
-
-  it.skipIf(webServerAvailable())('serve: says the web UI is not built yet and exits 2 until web/server/index.ts exists', async () => {
-    const result = await cli('serve');
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('the web UI is not built yet');
   });
 
   it('serve: a bad port', async () => {

@@ -1,12 +1,9 @@
-// `fleetsim serve`: the web UI (web/server, another part of the project). Until that server
-// exists this says so and exits 2; once web/server/index.ts exports
-// `startServer({port, host, scenarioPath})`, serve loads it on demand, so the CLI (and CI,
-// which never serves) does not pay for express and ws.
+// `fleetsim serve`: the web UI (web/server). web/server/index.ts exports
+// `startServer({port, host, scenarioPath})`; serve loads it on demand, so the other commands
+// (and CI runs of them) do not pay for express, ws and vite.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseIntegerOption } from '../args.ts';
-import { badInput, EXIT_BAD_INPUT, type ExitCode } from '../exit.ts';
+import { badInput, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
 import { loadScenario } from '../load.ts';
 
@@ -26,20 +23,11 @@ export interface StartServerOptions {
   scenarioPath: string | null;
 }
 
-/** True once the web server's entry exists. */
-export function webServerAvailable(): boolean {
-  return existsSync(fileURLToPath(WEB_SERVER_MODULE));
-}
-
 /** 'serving': the server holds the process open; the caller must not exit. */
 export async function serveCommand(options: ServeOptions, io: Io): Promise<ExitCode | 'serving'> {
   const port = options.port === undefined ? DEFAULT_PORT : parseIntegerOption('--port', options.port, 0, 65_535);
   const host = options.host ?? DEFAULT_HOST;
   if (options.scenario !== undefined) loadScenario(options.scenario);
-  if (!webServerAvailable()) {
-    io.stderr.write('fleetsim serve: the web UI is not built yet (web/server/index.ts does not exist); use `fleetsim run FILE` meanwhile\n');
-    return EXIT_BAD_INPUT;
-  }
   const module = (await import(WEB_SERVER_MODULE.href)) as { startServer?: unknown };
   if (typeof module.startServer !== 'function') {
     throw badInput('fleetsim serve: web/server/index.ts does not export startServer({port, host, scenarioPath})');
