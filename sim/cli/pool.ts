@@ -6,6 +6,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { JobResult, RunJob } from './job.ts';
 import type { JobMessage } from './job-worker.ts';
+import { styleOf, type Io } from './io.ts';
+import { formatBatchProgress, ProgressLine } from './progress.ts';
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
@@ -57,4 +59,21 @@ export async function runJobs(jobs: readonly RunJob[], workerCount: number, onPr
     if (r === undefined) throw new Error(`runJobs: job ${i} has no result`);
     return r;
   });
+}
+
+/**
+ * runJobs with the batch progress line on a terminal (runs done / total, ETA): what check, sweep
+ * and fuzz all show while their runs go.
+ */
+export async function runJobsWithProgress(jobs: readonly RunJob[], workerCount: number, io: Io): Promise<JobResult[]> {
+  const progress = new ProgressLine(io.stderr, io.stderr.isTTY === true);
+  const ascii = !styleOf(io, io.stderr).fancy;
+  const started = io.nowMs();
+  progress.update(formatBatchProgress(0, jobs.length, 0, ascii), 0, true);
+  const results = await runJobs(jobs, workerCount, (done, total) => {
+    const wallMs = io.nowMs() - started;
+    progress.update(formatBatchProgress(done, total, wallMs, ascii), wallMs, done === total);
+  });
+  progress.clear();
+  return results;
 }

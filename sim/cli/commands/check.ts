@@ -11,8 +11,7 @@ import { styleOf, type Io } from '../io.ts';
 import type { RunJob } from '../job.ts';
 import { toJUnitXml } from '../junit.ts';
 import { loadAllScenarios } from '../load.ts';
-import { defaultWorkers, runJobs } from '../pool.ts';
-import { formatBatchProgress, ProgressLine } from '../progress.ts';
+import { defaultWorkers, runJobsWithProgress } from '../pool.ts';
 
 export interface CheckOptions {
   seeds?: string;
@@ -40,15 +39,7 @@ export async function checkCommand(paths: readonly string[], options: CheckOptio
   const jobs: RunJob[] = scenarios.flatMap((s, i) => seedsPer[i].map((seed) => ({ file: s.path, text: s.text, overrides: {}, seed })));
   if (jobs.length > MAX_RUNS) throw badInput(`check: ${scenarios.length} scenarios x ${seedCount} seeds = ${jobs.length} runs, more than the limit of ${MAX_RUNS}`);
 
-  const progress = new ProgressLine(io.stderr, io.stderr.isTTY === true);
-  const ascii = !styleOf(io, io.stderr).fancy;
-  const started = io.nowMs();
-  progress.update(formatBatchProgress(0, jobs.length, 0, ascii), 0, true);
-  const results = await runJobs(jobs, workers, (done, total) => {
-    const wallMs = io.nowMs() - started;
-    progress.update(formatBatchProgress(done, total, wallMs, ascii), wallMs, done === total);
-  });
-  progress.clear();
+  const results = await runJobsWithProgress(jobs, workers, io);
 
   const verdicts: ScenarioVerdict[] = [];
   const wallSeconds: number[] = [];

@@ -23,8 +23,7 @@ import { writeOutput } from '../files.ts';
 import { styleOf, type Io } from '../io.ts';
 import { describeCrash, type JobResult, type RunJob } from '../job.ts';
 import { loadScenario } from '../load.ts';
-import { defaultWorkers, runJobs } from '../pool.ts';
-import { formatBatchProgress, ProgressLine } from '../progress.ts';
+import { defaultWorkers, runJobsWithProgress } from '../pool.ts';
 import { shellQuote } from '../repro.ts';
 
 export interface FuzzOptions {
@@ -80,15 +79,8 @@ export async function fuzzCommand(file: string, options: FuzzOptions, io: Io): P
   });
 
   if (scenario.fuzz === null) io.stderr.write(`fuzz: ${file} has no fuzz section; using the default mix over a ${formatDuration(DEFAULT_FUZZ.safety)} safety phase\n`);
-  const progress = new ProgressLine(io.stderr, io.stderr.isTTY === true);
-  const ascii = !styleOf(io, io.stderr).fancy;
   const started = io.nowMs();
-  progress.update(formatBatchProgress(0, jobs.length, 0, ascii), 0, true);
-  const results = await runJobs(jobs, workers, (done, total) => {
-    const wallMs = io.nowMs() - started;
-    progress.update(formatBatchProgress(done, total, wallMs, ascii), wallMs, done === total);
-  });
-  progress.clear();
+  const results = await runJobsWithProgress(jobs, workers, io);
   const runWallMs = io.nowMs() - started;
 
   const failures: { failure: FuzzFailure; job: RunJob }[] = [];

@@ -10,8 +10,7 @@ import { assertWritable, writeOutput } from '../files.ts';
 import { styleOf, type Io } from '../io.ts';
 import type { RunJob } from '../job.ts';
 import { loadScenario, tryLoadScenario } from '../load.ts';
-import { defaultWorkers, runJobs } from '../pool.ts';
-import { formatBatchProgress, ProgressLine } from '../progress.ts';
+import { defaultWorkers, runJobsWithProgress } from '../pool.ts';
 import { reproCommand } from '../repro.ts';
 import { formatSweepTable, sweepCsv, sweepStats } from '../sweep-stats.ts';
 
@@ -57,15 +56,7 @@ export async function sweepCommand(file: string, options: SweepOptions, io: Io):
   const jobs: RunJob[] = combinations.flatMap((c) => seeds.map((seed) => ({ file, text: base.text, overrides: c.overrides, seed })));
   if (jobs.length > MAX_RUNS) throw new CliError([`sweep: ${combinations.length} combinations x ${seedCount} seeds = ${jobs.length} runs, more than the limit of ${MAX_RUNS}`]);
 
-  const progress = new ProgressLine(io.stderr, io.stderr.isTTY === true);
-  const ascii = !styleOf(io, io.stderr).fancy;
-  const started = io.nowMs();
-  progress.update(formatBatchProgress(0, jobs.length, 0, ascii), 0, true);
-  const results = await runJobs(jobs, workers, (done, total) => {
-    const wallMs = io.nowMs() - started;
-    progress.update(formatBatchProgress(done, total, wallMs, ascii), wallMs, done === total);
-  });
-  progress.clear();
+  const results = await runJobsWithProgress(jobs, workers, io);
 
   const reportsPer: Report[][] = [];
   const crashes: string[] = [];
