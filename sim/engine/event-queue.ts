@@ -1,4 +1,4 @@
-import { assert } from './assert.ts';
+import { assert, fail } from './assert.ts';
 
 /**
  * A priority queue of events keyed by (time in ms, sequence number), on typed arrays.
@@ -49,7 +49,7 @@ export class EventQueue {
 
   constructor(initialCapacity = 1024, capacityMax = SLOT_COUNT_MAX - 1) {
     assert(initialCapacity >= 1, 'queue capacity must be positive');
-    assert(capacityMax <= SLOT_COUNT_MAX - 1, `queue capacity is limited to ${SLOT_COUNT_MAX - 1}`);
+    if (!(capacityMax <= SLOT_COUNT_MAX - 1)) fail(`queue capacity is limited to ${SLOT_COUNT_MAX - 1}`);
     this.capacityMax = capacityMax;
     const capacity = Math.min(initialCapacity, capacityMax);
     this.heapTime = new Float64Array(capacity);

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { assert } from './assert.ts';
+import { assert, fail } from './assert.ts';
 import { hashString32, mix32 } from './hash.ts';
 
 /**
@@ -27,7 +27,7 @@ export class RandomStream {
 
   /** Uniform in [min, max). */
   uniform(min: number, max: number): number {
-    assert(max >= min, `uniform: max ${max} < min ${min}`);
+    if (!(max >= min)) fail(`uniform: max ${max} < min ${min}`);
     return min + (max - min) * this.prng();
   }
 
@@ -38,19 +38,19 @@ export class RandomStream {
 
   /** Integer uniform in [min, max], both inclusive. */
   int(min: number, max: number): number {
-    assert(Number.isInteger(min) && Number.isInteger(max) && max >= min, `int: bad bounds [${min}, ${max}]`);
+    if (!(Number.isInteger(min) && Number.isInteger(max) && max >= min)) fail(`int: bad bounds [${min}, ${max}]`);
     return min + Math.floor((max - min + 1) * this.prng());
   }
 
   /** True with the given probability. */
   chance(probability: number): boolean {
-    assert(probability >= 0 && probability <= 1, `chance: probability ${probability} outside [0, 1]`);
+    if (!(probability >= 0 && probability <= 1)) fail(`chance: probability ${probability} outside [0, 1]`);
     return this.prng() < probability;
   }
 
   /** Exponentially distributed with the given mean. */
   exponential(mean: number): number {
-    assert(mean > 0, `exponential: mean must be > 0, got ${mean}`);
+    if (!(mean > 0)) fail(`exponential: mean must be > 0, got ${mean}`);
     return -mean * Math.log(1 - this.prng());
   }
 

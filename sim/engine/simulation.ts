@@ -1,4 +1,4 @@
-import { assert } from './assert.ts';
+import { assert, fail } from './assert.ts';
 import { EventQueue, type EventHandle } from './event-queue.ts';
 
 /**
@@ -87,7 +87,7 @@ export class Simulation {
 
   /** Registers a handler for a kind of numeric event; returns the kind to schedule with. */
   register(name: string, handler: EventHandler): EventKind {
-    assert(!this.handlerNames.includes(name), `event kind "${name}" is registered twice`);
+    if (this.handlerNames.includes(name)) fail(`event kind "${name}" is registered twice`);
     this.handlers.push(handler);
     this.handlerNames.push(name);
     return this.handlers.length - 1;
@@ -116,14 +116,14 @@ export class Simulation {
 
   /** Schedules a closure; for rare events only (each costs an allocation). */
   callAt(timeMs: number, fn: () => void): EventHandle {
-    assert(timeMs >= this.currentTime, `cannot schedule in the past: ${timeMs} < now ${this.currentTime}`);
+    if (!(timeMs >= this.currentTime)) fail(`cannot schedule in the past: ${timeMs} < now ${this.currentTime}`);
     const index = this.freeCallbacks.length > 0 ? this.freeCallbacks.pop()! : this.callbacks.length;
     this.callbacks[index] = fn;
     return this.queue.push(timeMs, KIND_CALLBACK, index, 0);
   }
 
   callAfter(delayMs: number, fn: () => void): EventHandle {
-    assert(delayMs >= 0, `delay must be >= 0, got ${delayMs}`);
+    if (!(delayMs >= 0)) fail(`delay must be >= 0, got ${delayMs}`);
     return this.callAt(this.currentTime + delayMs, fn);
   }
 
@@ -164,7 +164,7 @@ export class Simulation {
    * between two events, when pause() is called (from a handler or a subscriber).
    */
   runUntil(timeMs: number): RunOutcome {
-    assert(timeMs >= this.currentTime, `cannot run back in time: ${timeMs} < now ${this.currentTime}`);
+    if (!(timeMs >= this.currentTime)) fail(`cannot run back in time: ${timeMs} < now ${this.currentTime}`);
     this.pauseRequested = false;
     const queue = this.queue;
     while (queue.peekTime() <= timeMs) {
@@ -176,7 +176,7 @@ export class Simulation {
   }
 
   runFor(spanMs: number): RunOutcome {
-    assert(spanMs >= 0, `span must be >= 0, got ${spanMs}`);
+    if (!(spanMs >= 0)) fail(`span must be >= 0, got ${spanMs}`);
     return this.runUntil(this.currentTime + spanMs);
   }
 
@@ -203,7 +203,7 @@ export class Simulation {
     const fn = this.callbacks[index];
     this.callbacks[index] = undefined;
     this.freeCallbacks.push(index);
-    assert(fn !== undefined, `callback event ${index} has no closure`);
+    if (!(fn !== undefined)) fail(`callback event ${index} has no closure`);
     fn();
   };
 }

@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import { DAY_MINUTES, localMinuteOfWeek, MINUTE_MS, WEEK_MINUTES, zoneOffsetMs } from './local-time.ts';
 
 /**
@@ -20,8 +20,8 @@ export class WeeklySchedule {
     readonly timeZone: string,
   ) {
     for (const i of intervals) {
-      assert(i.startMinute >= 0 && i.startMinute < WEEK_MINUTES, `interval start ${i.startMinute} outside the week`);
-      assert(i.lengthMinutes > 0 && i.lengthMinutes <= WEEK_MINUTES, `interval length ${i.lengthMinutes} outside (0, 1w]`);
+      if (!(i.startMinute >= 0 && i.startMinute < WEEK_MINUTES)) fail(`interval start ${i.startMinute} outside the week`);
+      if (!(i.lengthMinutes > 0 && i.lengthMinutes <= WEEK_MINUTES)) fail(`interval length ${i.lengthMinutes} outside (0, 1w]`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { assert, unreachable } from '../../engine/assert.ts';
+import { assert, unreachable, fail } from '../../engine/assert.ts';
 import type { Range } from '../../engine/random.ts';
 import type { EventHandle } from '../../engine/event-queue.ts';
 import type { EventKind, Simulation } from '../../engine/simulation.ts';
@@ -132,8 +132,8 @@ export class EtcdCluster {
     options: EtcdClusterOptions,
   ) {
     const n = options.memberCount;
-    assert(options.endpoints.length === n, `etcd: ${options.endpoints.length} endpoints for ${n} members`);
-    assert(options.zones.length === n, `etcd: ${options.zones.length} zones for ${n} members`);
+    if (!(options.endpoints.length === n)) fail(`etcd: ${options.endpoints.length} endpoints for ${n} members`);
+    if (!(options.zones.length === n)) fail(`etcd: ${options.zones.length} zones for ${n} members`);
     this.name = options.name ?? 'etcd';
     this.fidelity = options.fidelity;
     this.config = {
@@ -278,8 +278,8 @@ export class EtcdCluster {
     const m = this.members[member];
     if (m.state === null) return; // a dead process: the client times out
     this.quiescence.thaw(this.sim.now);
-    assert(this.waiters.size < WAITERS_MAX, `etcd: more than ${WAITERS_MAX} requests waiting`);
-    assert(!this.waiters.has(wire.requestId), `etcd: request ${wire.requestId} received twice`);
+    if (!(this.waiters.size < WAITERS_MAX)) fail(`etcd: more than ${WAITERS_MAX} requests waiting`);
+    if (this.waiters.has(wire.requestId)) fail(`etcd: request ${wire.requestId} received twice`);
     this.waiters.set(wire.requestId, { wire, member, index: 0 });
     const nowMs = this.sim.now;
     if (wire.op.op === 'get') this.stepMember(m, { type: 'readIndex', nowMs, requestId: wire.requestId });
@@ -364,7 +364,7 @@ export class EtcdCluster {
   }
 
   private stepMember(m: MemberSlot, input: Input): void {
-    assert(m.state !== null, `etcd: stepping member ${m.id} while it is down`);
+    if (!(m.state !== null)) fail(`etcd: stepping member ${m.id} while it is down`);
     const { effects } = step(m.state, input);
     this.carryOut(m, effects);
   }
@@ -398,7 +398,7 @@ export class EtcdCluster {
           this.answer(effect.requestId, { ok: false, reason: effect.reason, definite: true, leaderHint: effect.lead });
           break;
         case 'readReady': {
-          assert(this.store.appliedIndex >= effect.index, `etcd: read at ${effect.index} before apply (${this.store.appliedIndex})`);
+          if (!(this.store.appliedIndex >= effect.index)) fail(`etcd: read at ${effect.index} before apply (${this.store.appliedIndex})`);
           const waiter = this.waiters.get(effect.requestId);
           if (waiter !== undefined && waiter.wire.op.op === 'get') {
             this.answer(effect.requestId, { ok: true, kind: 'read', revision: this.store.revision, kv: this.store.get(waiter.wire.op.key) });
@@ -417,9 +417,9 @@ export class EtcdCluster {
       const entry = log[index - 1];
       if (index < this.committedTerms.length) {
         // State Machine Safety (§5.4.3): every member commits the same entry at an index.
-        assert(this.committedTerms[index] === entry.term, `member ${m.id} committed term ${entry.term} at ${index}, another member term ${this.committedTerms[index]}`);
+        if (!(this.committedTerms[index] === entry.term)) fail(`member ${m.id} committed term ${entry.term} at ${index}, another member term ${this.committedTerms[index]}`);
       } else {
-        assert(index === this.committedTerms.length, `etcd: commit skipped from ${this.committedTerms.length - 1} to ${index}`);
+        if (!(index === this.committedTerms.length)) fail(`etcd: commit skipped from ${this.committedTerms.length - 1} to ${index}`);
         this.committedTerms.push(entry.term);
         const data = entry.data as { requestId: number; op: WriteOp } | null;
         const result = this.store.apply(index, data === null ? null : data.op, nowMs);
@@ -433,7 +433,7 @@ export class EtcdCluster {
       const data = log[waiter.index - 1].data as { requestId: number } | null;
       if (data !== null && data.requestId === requestId) {
         const result = this.results.get(waiter.index);
-        assert(result !== undefined && result !== null, `etcd: no result for request ${requestId} at ${waiter.index}`);
+        if (!(result !== undefined && result !== null)) fail(`etcd: no result for request ${requestId} at ${waiter.index}`);
         this.results.delete(waiter.index);
         this.answer(requestId, { ok: true, kind: 'write', result });
       } else {

@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import type { EventHandle } from '../../engine/event-queue.ts';
 import type { EtcdCluster, KvAnswer, KvRequestWire, KvResponseWire } from './cluster.ts';
 import type { CasExpect, KeyValue } from './store.ts';
@@ -96,7 +96,7 @@ export class KvClient {
     this.backoffInitialMs = options.backoffInitialMs ?? 50;
     this.backoffMaxMs = options.backoffMaxMs ?? 1000;
     assert(this.requestTimeoutMs > 0, 'kv: requestTimeoutMs must be > 0');
-    assert(this.maxAttempts >= 1 && this.maxAttempts <= 100, `kv: maxAttempts ${this.maxAttempts} outside [1, 100]`);
+    if (!(this.maxAttempts >= 1 && this.maxAttempts <= 100)) fail(`kv: maxAttempts ${this.maxAttempts} outside [1, 100]`);
     if (this.endpoint >= 0) {
       cluster.network.attach(this.endpoint, options.zone ?? 'default', (_from, message) => this.onResponse(message as KvResponseWire));
     }
@@ -124,7 +124,7 @@ export class KvClient {
   }
 
   request(request: KvRequest, callback: (result: KvResult) => void): void {
-    assert(this.pending.size < PENDING_MAX, `kv: more than ${PENDING_MAX} requests pending`);
+    if (!(this.pending.size < PENDING_MAX)) fail(`kv: more than ${PENDING_MAX} requests pending`);
     const id = this.nextPendingId++;
     this.pending.set(id, { request, callback, attempts: 0, redirects: 0, attemptId: 0, timeout: 0 });
     this.attempt(id);

@@ -1,4 +1,4 @@
-import { assert, unreachable } from '../../engine/assert.ts';
+import { assert, unreachable, fail } from '../../engine/assert.ts';
 
 /**
  * The replicated state machine: etcd's MVCC key space reduced to what the reboot locks need
@@ -83,7 +83,7 @@ export class KvStore {
 
   /** Applies the committed entry at `index` (null data: a leader's empty entry). */
   apply(index: number, data: WriteOp | null, nowMs: number): WriteResult | null {
-    assert(index === this.applied + 1, `store: applying ${index} after ${this.applied}`);
+    if (!(index === this.applied + 1)) fail(`store: applying ${index} after ${this.applied}`);
     this.applied = index;
     if (data === null) return null;
     switch (data.op) {

@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import type { DelayFn, MachineEvent, UpdateFn } from './define.ts';
 import {
   OP_CANCEL,
@@ -180,7 +180,7 @@ class Compiler {
 
   private code(atomic: XNode): number {
     const code = this.stateCodes.get(atomic);
-    assert(code !== undefined, `state ${atomic.id} has no code`);
+    if (!(code !== undefined)) fail(`state ${atomic.id} has no code`);
     return code;
   }
 
@@ -242,7 +242,7 @@ class Compiler {
       for (const delayed of node.after) {
         if (this.timerCodes.has(delayed.eventType)) continue; // several guarded transitions on one key
         const where = `${stateWhere(node)}, after '${String(delayed.delay)}'`;
-        assert(delayed.eventType === afterEventType(delayed.delay as number | string, node.id), `unexpected after event ${delayed.eventType}`);
+        if (!(delayed.eventType === afterEventType(delayed.delay as number | string, node.id))) fail(`unexpected after event ${delayed.eventType}`);
         const delay = this.implementations.delay(delayed.delay, where);
         const slot = parentBase + index++;
         if (slot >= TIMER_SLOTS_MAX) this.fail(where, `more than ${TIMER_SLOTS_MAX} timers can be pending together`);
@@ -339,7 +339,7 @@ class Compiler {
       const resolved = this.implementations.action(action, where);
       if (resolved.kind === 'effect') {
         const code = this.effectCodes.get(resolved.name);
-        assert(code !== undefined, `effect ${resolved.name} has no code`);
+        if (!(code !== undefined)) fail(`effect ${resolved.name} has no code`);
         ops.push(OP_EFFECT, code);
       } else {
         let index = this.updateIndex.get(resolved.name);

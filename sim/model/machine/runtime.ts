@@ -1,4 +1,4 @@
-import { AssertionError, assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import { OP_CANCEL, OP_EFFECT, OP_SCHEDULE, OP_UPDATE, type Candidate, type CompiledMachine, type Plan, type StateValue } from './compiled.ts';
 import type { MachineContext, MachineEvent } from './define.ts';
 import { contextLoader, type ContextLoader } from './context-loader.ts';
@@ -47,13 +47,6 @@ export interface RuntimeOptions {
   codegen?: boolean;
 }
 
-/**
- * Hot-path checks build their message only when they fail: `assert(cond, \`...${x}\`)` would
- * build a string on every call (measured: a few % of a step, and garbage).
- */
-function fail(message: string): never {
-  throw new AssertionError(message);
-}
 
 function writerName(writer: string, updateName: string): string {
   return writer === 'update' ? `update '${updateName}'` : writer;
@@ -102,7 +95,7 @@ export class CompiledRuntime {
     private readonly host: RuntimeHost,
     options: RuntimeOptions = {},
   ) {
-    assert(Number.isInteger(instanceCount) && instanceCount >= 1, `instanceCount must be a positive integer, got ${instanceCount}`);
+    if (!(Number.isInteger(instanceCount) && instanceCount >= 1)) fail(`instanceCount must be a positive integer, got ${instanceCount}`);
     const stateCount = machine.stateNames.length;
     this.states = stateCount <= 0x100 ? new Uint8Array(instanceCount) : new Uint16Array(instanceCount);
     this.columns = machine.fields.map((field) => STORAGE[field.type].create(instanceCount));
@@ -127,7 +120,7 @@ export class CompiledRuntime {
       for (let timer = 0; timer < this.timerCount; timer++) {
         if (machine.timerOwnerActive[state * this.timerCount + timer] === 0) continue;
         const at = state * this.slotCount + machine.timerSlot[timer];
-        assert(this.slotTimer[at] === -1, `timers ${timer} and ${this.slotTimer[at]} share a slot in state ${machine.stateNames[state]}`);
+        if (!(this.slotTimer[at] === -1)) fail(`timers ${timer} and ${this.slotTimer[at]} share a slot in state ${machine.stateNames[state]}`);
         this.slotTimer[at] = timer;
       }
     }
@@ -228,7 +221,7 @@ export class CompiledRuntime {
 
   get(instance: number, field: string): number {
     const f = this.fieldIndexByName.get(field);
-    assert(f !== undefined, `unknown context field '${field}' of machine ${this.machine.id}`);
+    if (!(f !== undefined)) fail(`unknown context field '${field}' of machine ${this.machine.id}`);
     return this.columns[f][instance];
   }
 
@@ -247,7 +240,7 @@ export class CompiledRuntime {
       const handle = this.timerHandles[instance * this.slotCount + slot];
       if (handle === 0) continue;
       const timerCode = this.slotTimer[state * this.slotCount + slot];
-      assert(timerCode >= 0, `instance ${instance} has a pending timer in slot ${slot} that state ${this.stateName(instance)} cannot own`);
+      if (!(timerCode >= 0)) fail(`instance ${instance} has a pending timer in slot ${slot} that state ${this.stateName(instance)} cannot own`);
       out.push({ timerCode, handle });
     }
     return out;
@@ -343,7 +336,7 @@ export class CompiledRuntime {
           this.defer(OP_CANCEL, arg, 0);
           break;
         default:
-          assert(false, `unknown plan op ${ops[k]}`);
+          if (!(false)) fail(`unknown plan op ${ops[k]}`);
       }
     }
     this.states[instance] = plan.target;

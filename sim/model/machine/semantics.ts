@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import type { XNode, XTransition } from './xstate-node.ts';
 
 /**
@@ -34,9 +34,9 @@ export function activeChain(atomic: XNode): XNode[] {
 export function initialAtomic(node: XNode): XNode {
   let current = node;
   for (let depth = 0; current.type === 'compound'; depth++) {
-    assert(depth < 64, `initial states of ${node.id} nest too deep`);
+    if (!(depth < 64)) fail(`initial states of ${node.id} nest too deep`);
     const next = current.initial.target[0];
-    assert(next !== undefined, `compound state ${current.id} has no initial state`);
+    if (!(next !== undefined)) fail(`compound state ${current.id} has no initial state`);
     current = next;
   }
   return current;
@@ -77,7 +77,7 @@ export function exitSet(t: XTransition, active: readonly XNode[]): XNode[] {
 function addDescendantsToEnter(node: XNode, enter: Set<XNode>): void {
   if (node.type !== 'compound') return;
   const initial = node.initial.target[0];
-  assert(initial !== undefined, `compound state ${node.id} has no initial state`);
+  if (!(initial !== undefined)) fail(`compound state ${node.id} has no initial state`);
   enter.add(initial);
   addDescendantsToEnter(initial, enter);
 }
@@ -106,7 +106,7 @@ export function resultingAtomic(active: readonly XNode[], exits: readonly XNode[
   for (const node of exits) configuration.delete(node);
   for (const node of enters) configuration.add(node);
   const atomics = [...configuration].filter((node) => node.type === 'atomic');
-  assert(atomics.length === 1, `a transition must end in one atomic state, got ${atomics.map((n) => n.id).join(', ')}`);
+  if (!(atomics.length === 1)) fail(`a transition must end in one atomic state, got ${atomics.map((n) => n.id).join(', ')}`);
   const atomic = atomics[0];
   // The configuration of a machine without parallel states is exactly one chain.
   const chain = activeChain(atomic);

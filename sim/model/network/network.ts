@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import type { Range } from '../../engine/random.ts';
 import type { EventKind, Simulation } from '../../engine/simulation.ts';
 import { LinkRandom, PURPOSE_LATENCY, PURPOSE_LOSS } from './link-random.ts';
@@ -102,8 +102,8 @@ export class Network {
 
   /** Adds an endpoint in a zone; `deliver` receives its messages. */
   attach(id: number, zone: string, deliver: DeliverFn): void {
-    assert(Number.isInteger(id) && id >= 0 && id < ENDPOINT_ID_LIMIT, `endpoint id ${id} outside [0, 2^20)`);
-    assert(!this.zones.has(id), `endpoint ${id} is attached twice`);
+    if (!(Number.isInteger(id) && id >= 0 && id < ENDPOINT_ID_LIMIT)) fail(`endpoint id ${id} outside [0, 2^20)`);
+    if (this.zones.has(id)) fail(`endpoint ${id} is attached twice`);
     this.zones.set(id, zone);
     this.handlers.set(id, deliver);
     this.inFlightCount.set(id, 0);
@@ -111,7 +111,7 @@ export class Network {
 
   zoneOf(id: number): string {
     const zone = this.zones.get(id);
-    assert(zone !== undefined, `unknown endpoint ${id}`);
+    if (!(zone !== undefined)) fail(`unknown endpoint ${id}`);
     return zone;
   }
 
@@ -139,8 +139,8 @@ export class Network {
    * after zero latency (still an event, so the sender's step finishes first).
    */
   send(from: number, to: number, message: unknown): boolean {
-    assert(this.handlers.has(from), `send from unknown endpoint ${from}`);
-    assert(this.handlers.has(to), `send to unknown endpoint ${to}`);
+    if (!(this.handlers.has(from))) fail(`send from unknown endpoint ${from}`);
+    if (!(this.handlers.has(to))) fail(`send to unknown endpoint ${to}`);
     this.counters.sent++;
     const link = this.link(from, to);
     const sequence = link.sequence++;
@@ -215,8 +215,8 @@ export class Network {
       sideOf = new Map<number, number>();
       for (let index = 0; index < sides.length; index++) {
         for (const id of sides[index]) {
-          assert(this.zones.has(id), `partition names unknown endpoint ${id}`);
-          assert(!sideOf.has(id), `endpoint ${id} is on two sides of a partition`);
+          if (!(this.zones.has(id))) fail(`partition names unknown endpoint ${id}`);
+          if (sideOf.has(id)) fail(`endpoint ${id} is on two sides of a partition`);
           sideOf.set(id, index);
         }
       }
@@ -232,7 +232,7 @@ export class Network {
 
   /** Adds extra latency (a spike); returns an id for removeSpike. */
   addSpike(extraMs: number, endpoints: readonly number[] | null = null): number {
-    assert(extraMs >= 0 && Number.isFinite(extraMs), `spike extraMs must be finite and >= 0, got ${extraMs}`);
+    if (!(extraMs >= 0 && Number.isFinite(extraMs))) fail(`spike extraMs must be finite and >= 0, got ${extraMs}`);
     this.change();
     const id = this.nextSpikeId++;
     this.spikes.set(id, { extraMs, endpoints: endpoints === null ? null : new Set(endpoints) });
@@ -241,7 +241,7 @@ export class Network {
   }
 
   removeSpike(id: number): void {
-    assert(this.spikes.has(id), `no latency spike ${id}`);
+    if (!(this.spikes.has(id))) fail(`no latency spike ${id}`);
     this.change();
     this.spikes.delete(id);
     this.changed();
@@ -259,7 +259,7 @@ export class Network {
    * be) delivered at `lastDeliveryMs`; `delivered` of them have arrived.
    */
   skipMessages(from: number, to: number, count: number, delivered: number, lastDeliveryMs: number): void {
-    assert(count >= 0 && delivered >= 0 && delivered <= count, `skipMessages: bad counts ${count}, ${delivered}`);
+    if (!(count >= 0 && delivered >= 0 && delivered <= count)) fail(`skipMessages: bad counts ${count}, ${delivered}`);
     const link = this.link(from, to);
     link.sequence += count;
     if (count > 0) link.lastDeliveryMs = Math.max(link.lastDeliveryMs, lastDeliveryMs);
@@ -269,12 +269,12 @@ export class Network {
 
   /** Puts back in flight a message the caller skipped but which the full run would still carry. */
   injectInFlight(from: number, to: number, message: unknown, deliveryMs: number): void {
-    assert(deliveryMs >= this.sim.now, `injectInFlight: delivery ${deliveryMs} is in the past`);
+    if (!(deliveryMs >= this.sim.now)) fail(`injectInFlight: delivery ${deliveryMs} is in the past`);
     this.enqueue(from, to, message, deliveryMs);
   }
 
   private enqueue(from: number, to: number, message: unknown, deliveryMs: number): void {
-    assert(this.inFlightTotal < this.inFlightMax, `network: more than ${this.inFlightMax} messages in flight`);
+    if (!(this.inFlightTotal < this.inFlightMax)) fail(`network: more than ${this.inFlightMax} messages in flight`);
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotFrom.length;
     this.slotFrom[slot] = from;
     this.slotTo[slot] = to;
@@ -321,7 +321,7 @@ export class Network {
 
 function checkConfig(config: NetworkConfig): void {
   for (const [name, range] of [['latencyMs', config.latencyMs], ['interZoneLatencyMs', config.interZoneLatencyMs]] as const) {
-    assert(range.min >= 0 && range.max >= range.min && Number.isFinite(range.max), `network ${name}: bad range [${range.min}, ${range.max}]`);
+    if (!(range.min >= 0 && range.max >= range.min && Number.isFinite(range.max))) fail(`network ${name}: bad range [${range.min}, ${range.max}]`);
   }
-  assert(config.lossProbability >= 0 && config.lossProbability <= 1, `network loss ${config.lossProbability} outside [0, 1]`);
+  if (!(config.lossProbability >= 0 && config.lossProbability <= 1)) fail(`network loss ${config.lossProbability} outside [0, 1]`);
 }

@@ -1,5 +1,5 @@
 import { setup } from 'xstate';
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import { delay, effect, guard } from '../machine/define.ts';
 import {
   SLOT_A,
@@ -204,7 +204,7 @@ export function bootReportOf(bootKind: number): number {
 }
 
 function assertDurationMs(value: number, what: string): void {
-  assert(value >= 0 && value !== Infinity, `${what} must be finite and >= 0, got ${value}`);
+  if (!(value >= 0 && value !== Infinity)) fail(`${what} must be finite and >= 0, got ${value}`);
 }
 
 const guards = {
@@ -242,8 +242,8 @@ const actions = {
   }),
   installToInactive: update<Ctx, Ev>((ctx, e) => {
     const { version, bad } = e as PostInstallEvent;
-    assert(Number.isInteger(version) && version >= 0, `POST_INSTALL.version must be a version index, got ${version}`);
-    assert(bad === 0 || bad === 1, `POST_INSTALL.bad must be 0 or 1, got ${bad}`);
+    if (!(Number.isInteger(version) && version >= 0)) fail(`POST_INSTALL.version must be a version index, got ${version}`);
+    if (!(bad === 0 || bad === 1)) fail(`POST_INSTALL.bad must be 0 or 1, got ${bad}`);
     const inactive = otherSlot(ctx.bootedSlot);
     const table = afterPostInstall(gptTableOf(ctx), ctx.bootedSlot);
     return {
@@ -289,7 +289,7 @@ export function createBootMachine(overrides: Partial<BootContext> = {}) {
   const context: BootContext = { ...BOOT_DEFAULTS, ...overrides };
   const table = gptTableOf(context);
   assert(selectBootSlot(table) !== SLOT_NONE, 'the initial partition table must have a bootable partition');
-  assert(context.bootedSlot === SLOT_A || context.bootedSlot === SLOT_B, `bootedSlot must be 0 or 1, got ${context.bootedSlot}`);
+  if (!(context.bootedSlot === SLOT_A || context.bootedSlot === SLOT_B)) fail(`bootedSlot must be 0 or 1, got ${context.bootedSlot}`);
   assert(table[context.bootedSlot].successful === 1, 'the initially booted partition must be marked good');
   for (const key of ['drainMs', 'shutdownMs', 'bootMs', 'markGoodAfterMs', 'watchdogMs'] as const) {
     assertDurationMs(context[key], key);

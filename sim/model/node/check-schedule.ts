@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 
 /**
  * When update_engine checks for updates next (update_check_scheduler.cc).
@@ -52,16 +52,16 @@ const BACKOFF_DOUBLINGS_MAX = 40;
 // message only when an assertion fails.
 function assertSchedule(schedule: CheckSchedule): void {
   if (schedule.firstMs >= 0 && schedule.intervalMs > 0 && schedule.fuzzMs >= 0 && schedule.backoffMaxMs > 0) return;
-  assert(schedule.firstMs >= 0, `check schedule firstMs must be >= 0, got ${schedule.firstMs}`);
-  assert(schedule.intervalMs > 0, `check schedule intervalMs must be > 0, got ${schedule.intervalMs}`);
-  assert(schedule.fuzzMs >= 0, `check schedule fuzzMs must be >= 0, got ${schedule.fuzzMs}`);
-  assert(schedule.backoffMaxMs > 0, `check schedule backoffMaxMs must be > 0, got ${schedule.backoffMaxMs}`);
+  if (!(schedule.firstMs >= 0)) fail(`check schedule firstMs must be >= 0, got ${schedule.firstMs}`);
+  if (!(schedule.intervalMs > 0)) fail(`check schedule intervalMs must be > 0, got ${schedule.intervalMs}`);
+  if (!(schedule.fuzzMs >= 0)) fail(`check schedule fuzzMs must be >= 0, got ${schedule.fuzzMs}`);
+  if (!(schedule.backoffMaxMs > 0)) fail(`check schedule backoffMaxMs must be > 0, got ${schedule.backoffMaxMs}`);
 }
 
 function assertUniform(u: number): void {
   if (u >= 0 && u <= 1) return;
-  assert(u >= 0, `uniform draw must be >= 0, got ${u}`);
-  assert(u <= 1, `uniform draw must be <= 1, got ${u}`);
+  if (!(u >= 0)) fail(`uniform draw must be >= 0, got ${u}`);
+  if (!(u <= 1)) fail(`uniform draw must be <= 1, got ${u}`);
 }
 
 /** Delay from update_engine's start to its first check. */
@@ -79,8 +79,8 @@ export function checkIntervalMs(schedule: CheckSchedule, failures: number, u: nu
   assertSchedule(schedule);
   assertUniform(u);
   if (!(Number.isInteger(failures) && failures >= 0)) {
-    assert(Number.isInteger(failures), `failures must be an integer, got ${failures}`);
-    assert(failures >= 0, `failures must be >= 0, got ${failures}`);
+    if (!(Number.isInteger(failures))) fail(`failures must be an integer, got ${failures}`);
+    if (!(failures >= 0)) fail(`failures must be >= 0, got ${failures}`);
   }
   if (failures === 0) {
     return Math.max(CHECK_GAP_MIN_MS, schedule.intervalMs + (2 * u - 1) * schedule.fuzzMs);

@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 
 /**
  * The GPT attributes of the two USR partitions (USR-A, USR-B) and the rules that read and write
@@ -42,9 +42,9 @@ export const POSTINSTALL_OLD_PRIORITY = 1;
 export const POSTINSTALL_TRIES = 1;
 
 export function assertPartition(p: GptPartition, what: string): void {
-  assert(Number.isInteger(p.priority) && p.priority >= 0 && p.priority <= PRIORITY_MAX, `${what}: priority out of range: ${p.priority}`);
-  assert(Number.isInteger(p.tries) && p.tries >= 0 && p.tries <= TRIES_MAX, `${what}: tries out of range: ${p.tries}`);
-  assert(p.successful === 0 || p.successful === 1, `${what}: successful must be 0 or 1, got ${p.successful}`);
+  if (!(Number.isInteger(p.priority) && p.priority >= 0 && p.priority <= PRIORITY_MAX)) fail(`${what}: priority out of range: ${p.priority}`);
+  if (!(Number.isInteger(p.tries) && p.tries >= 0 && p.tries <= TRIES_MAX)) fail(`${what}: tries out of range: ${p.tries}`);
+  if (!(p.successful === 0 || p.successful === 1)) fail(`${what}: successful must be 0 or 1, got ${p.successful}`);
 }
 
 /** True when gptprio may select this partition (gptprio.c: tries_left || successful, priority > 0). */
@@ -90,7 +90,7 @@ export function markedGood(p: GptPartition): GptPartition {
  * it starts an update: update_attempter.cc, UpdateBootFlags).
  */
 export function afterPostInstall(table: GptTable, bootedSlot: number): GptTable {
-  assert(bootedSlot === SLOT_A || bootedSlot === SLOT_B, `postinstall needs a booted slot, got ${bootedSlot}`);
+  if (!(bootedSlot === SLOT_A || bootedSlot === SLOT_B)) fail(`postinstall needs a booted slot, got ${bootedSlot}`);
   const booted = table[bootedSlot];
   assertPartition(booted, 'booted partition');
   assert(booted.successful === 1, 'postinstall requires the booted partition to be marked good');
@@ -101,6 +101,6 @@ export function afterPostInstall(table: GptTable, bootedSlot: number): GptTable 
 
 /** The other slot of the pair. */
 export function otherSlot(slot: number): number {
-  assert(slot === SLOT_A || slot === SLOT_B, `slot must be 0 or 1, got ${slot}`);
+  if (!(slot === SLOT_A || slot === SLOT_B)) fail(`slot must be 0 or 1, got ${slot}`);
   return 1 - slot;
 }

@@ -1,5 +1,5 @@
 import { setup } from 'xstate';
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import { delay, effect, guard } from '../machine/define.ts';
 import { typedUpdate as update } from './typed-update.ts';
 
@@ -113,7 +113,7 @@ type Ctx = RebootManagerContext;
 type Ev = RebootManagerEvent;
 
 function assertWaitMs(waitMs: number, what: string): void {
-  assert(waitMs >= 0 && waitMs !== Infinity, `${what} must be finite and >= 0, got ${waitMs}`);
+  if (!(waitMs >= 0 && waitMs !== Infinity)) fail(`${what} must be finite and >= 0, got ${waitMs}`);
 }
 
 const guards = {
@@ -162,9 +162,9 @@ export function createRebootManagerMachine(overrides: Partial<RebootManagerConte
     Number.isInteger(context.strategy) && context.strategy >= REBOOT_STRATEGY.REBOOT && context.strategy <= REBOOT_STRATEGY.FLEET_LOCK,
     `strategy must be 0..3, got ${context.strategy}`,
   );
-  assert(context.backoffInitialMs > 0, `backoffInitialMs must be > 0, got ${context.backoffInitialMs}`);
+  if (!(context.backoffInitialMs > 0)) fail(`backoffInitialMs must be > 0, got ${context.backoffInitialMs}`);
   assert(context.backoffMaxMs >= context.backoffInitialMs, 'backoffMaxMs must be >= backoffInitialMs');
-  assert(context.holdsLock === 0 || context.holdsLock === 1, `holdsLock must be 0 or 1, got ${context.holdsLock}`);
+  if (!(context.holdsLock === 0 || context.holdsLock === 1)) fail(`holdsLock must be 0 or 1, got ${context.holdsLock}`);
   return setup({
     types: { context: {} as RebootManagerContext, events: {} as RebootManagerEvent },
     guards,

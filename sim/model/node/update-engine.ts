@@ -1,5 +1,5 @@
 import { setup } from 'xstate';
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import { delay, effect, guard } from '../machine/define.ts';
 import { typedUpdate as update } from './typed-update.ts';
 import { checkIntervalMs, firstCheckMs, warmStartCheckMs, type CheckSchedule } from './check-schedule.ts';
@@ -170,7 +170,7 @@ function scheduleOf(ctx: Ctx): CheckSchedule {
 }
 
 function assertElided(elidedMs: number): void {
-  assert(elidedMs >= 0 && elidedMs !== Infinity, `elidedMs must be finite and >= 0, got ${elidedMs}`);
+  if (!(elidedMs >= 0 && elidedMs !== Infinity)) fail(`elidedMs must be finite and >= 0, got ${elidedMs}`);
 }
 
 // The implementations, shared by every machine built from createUpdateEngineMachine so that the
@@ -184,7 +184,7 @@ const guards = {
 const actions = {
   start: update<Ctx, Ev>((ctx, e) => {
     const { u, warm, bootResult } = e as UpdateEngineStartEvent;
-    assert(warm === 0 || warm === 1, `START.warm must be 0 or 1, got ${warm}`);
+    if (!(warm === 0 || warm === 1)) fail(`START.warm must be 0 or 1, got ${warm}`);
     assert(
       bootResult === BOOT_REPORT.NONE || bootResult === BOOT_REPORT.SUCCESS_REBOOT || bootResult === BOOT_REPORT.ROLLBACK,
       `START.bootResult must be 0, 2 or 44, got ${bootResult}`,
@@ -207,19 +207,19 @@ const actions = {
   }),
   serverError: update<Ctx, Ev>((ctx, e) => {
     const { result, u, elidedMs } = e as CheckResponseEvent;
-    assert(result === CHECK_RESULT.SERVER_ERROR, `CHECK_RESPONSE.result must be 0, 1 or 2, got ${result}`);
+    if (!(result === CHECK_RESULT.SERVER_ERROR)) fail(`CHECK_RESPONSE.result must be 0, 1 or 2, got ${result}`);
     assertElided(elidedMs);
     const failures = ctx.failures + 1;
     return { failures, nextCheckMs: elidedMs + checkIntervalMs(scheduleOf(ctx), failures, u) };
   }),
   acceptUpdate: update<Ctx, Ev>((_ctx, e) => {
     const { version } = e as CheckResponseEvent;
-    assert(Number.isInteger(version) && version >= 0, `an offered update needs a version index, got ${version}`);
+    if (!(Number.isInteger(version) && version >= 0)) fail(`an offered update needs a version index, got ${version}`);
     return { failures: 0, offeredVersion: version };
   }),
   downloadDone: update<Ctx, Ev>((_ctx, e) => {
     const { verifyOk } = e as DownloadDoneEvent;
-    assert(verifyOk === 0 || verifyOk === 1, `DOWNLOAD_DONE.verifyOk must be 0 or 1, got ${verifyOk}`);
+    if (!(verifyOk === 0 || verifyOk === 1)) fail(`DOWNLOAD_DONE.verifyOk must be 0 or 1, got ${verifyOk}`);
     return { verifyOk };
   }),
   downloadFailed: update<Ctx, Ev>(() => ({ errorCode: ERROR_CODE.DOWNLOAD_TRANSFER })),
@@ -268,8 +268,8 @@ const stop = { STOP: { target: 'OFF' } } as const;
 /** The machine with an initial context: defaults, then `overrides` (the scenario's values). */
 export function createUpdateEngineMachine(overrides: Partial<UpdateEngineContext> = {}) {
   const context: UpdateEngineContext = { ...UPDATE_ENGINE_DEFAULTS, ...overrides };
-  assert(context.verifyMs >= 0, `verifyMs must be >= 0, got ${context.verifyMs}`);
-  assert(context.finalizeMs >= 0, `finalizeMs must be >= 0, got ${context.finalizeMs}`);
+  if (!(context.verifyMs >= 0)) fail(`verifyMs must be >= 0, got ${context.verifyMs}`);
+  if (!(context.finalizeMs >= 0)) fail(`finalizeMs must be >= 0, got ${context.finalizeMs}`);
   scheduleOf(context); // shape only; the schedule functions assert the values when they run
   return setup({
     types: { context: {} as UpdateEngineContext, events: {} as UpdateEngineEvent },

@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import type { GroupUpdateStats } from './policy.ts';
 
 /**
@@ -39,7 +39,7 @@ export class GroupLedger {
   /** Records a grant to `node` at `nowMs`. */
   grant(node: number, nowMs: number): void {
     assert(nowMs >= this.lastNowMs, 'ledger time went backwards');
-    assert(!this.entryOfNode.has(node), `node ${node} already has an update in progress`);
+    if (this.entryOfNode.has(node)) fail(`node ${node} already has an update in progress`);
     if (this.grantCount === this.grantTimes.length) this.grantTimes = grow(this.grantTimes);
     this.grantTimes[this.grantCount++] = nowMs;
     if (this.entryCount === this.entryNode.length) {

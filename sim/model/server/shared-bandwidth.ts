@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 
 /**
  * Downloads sharing the update server's egress by processor sharing: with n transfers in
@@ -50,7 +50,7 @@ export class SharedBandwidth {
   }
 
   start(id: number, sizeBytes: number, nowMs: number): void {
-    assert(!this.positionOf.has(id), `transfer ${id} is already running`);
+    if (this.positionOf.has(id)) fail(`transfer ${id} is already running`);
     assert(sizeBytes > 0, 'a transfer must have a positive size');
     this.advance(nowMs);
     if (this.size === this.heapFinish.length) this.grow();

@@ -1,5 +1,5 @@
 import { createActor, type Actor } from 'xstate';
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import type { Simulation } from '../../engine/simulation.ts';
 import type { Trace } from '../../engine/trace.ts';
 import type { Policy, PolicyPatch, PolicySection } from '../../scenario/policy.ts';
@@ -176,7 +176,7 @@ export class UpdateServer {
   // ---- downloads --------------------------------------------------------------------------
 
   startDownload(node: number, version: number, nowMs: number): void {
-    assert(this.downloadVersion[node] === -1, `node ${node} is already downloading`);
+    if (!(this.downloadVersion[node] === -1)) fail(`node ${node} is already downloading`);
     if (this.outageDepth > 0) {
       this.o.sim.callAt(nowMs, () => this.o.listener.downloadFailed(node));
       return;
@@ -443,7 +443,7 @@ export class UpdateServer {
 
   private groupByName(name: string): GroupState {
     const group = this.groups.find((g) => g.info.name === name);
-    assert(group !== undefined, `unknown group "${name}"`);
+    if (!(group !== undefined)) fail(`unknown group "${name}"`);
     return group;
   }
 

@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 
 /**
  * OS versions as small integers (nodes store an index, not a string), ordered like Flatcar
@@ -31,12 +31,12 @@ export class VersionTable {
 
   indexOf(name: string): number {
     const index = this.byName.get(name);
-    assert(index !== undefined, `unknown version "${name}"`);
+    if (!(index !== undefined)) fail(`unknown version "${name}"`);
     return index;
   }
 
   name(index: number): string {
-    assert(index >= 0 && index < this.names.length, `no version with index ${index}`);
+    if (!(index >= 0 && index < this.names.length)) fail(`no version with index ${index}`);
     return this.names[index];
   }
 

@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import type { RandomColumn } from '../../engine/random.ts';
 import { checkIntervalMs, type CheckSchedule } from '../node/check-schedule.ts';
 import type { RequestCounter } from '../server/request-counter.ts';
@@ -66,7 +66,7 @@ export class CheckElision {
    * draw for the last interval and the time of the skipped checks before it.
    */
   answer(node: number, nowMs: number, changeMs: number, kind: number): ElidedAnswer {
-    assert(this.sleepKind[node] === SLEEP_NONE, `node ${node} answered while asleep`);
+    if (!(this.sleepKind[node] === SLEEP_NONE)) fail(`node ${node} answered while asleep`);
     const anchorRng = this.rng.snapshot(node);
     let t = nowMs;
     let u = this.rng.next(node);
@@ -77,7 +77,7 @@ export class CheckElision {
       this.requests.add(t);
       u = this.rng.next(node);
       d = checkIntervalMs(this.schedule, 0, u);
-      assert(++skipped < SKIPPED_CHECKS_MAX, `node ${node} skipped too many checks`);
+      if (!(++skipped < SKIPPED_CHECKS_MAX)) fail(`node ${node} skipped too many checks`);
     }
     if (skipped > 0) {
       this.skippedChecks += skipped;
@@ -109,7 +109,7 @@ export class CheckElision {
     while (t + d < nowMs) {
       t += d;
       d = checkIntervalMs(this.schedule, 0, this.rng.next(node));
-      assert(++guard < SKIPPED_CHECKS_MAX, `node ${node}: runaway replay`);
+      if (!(++guard < SKIPPED_CHECKS_MAX)) fail(`node ${node}: runaway replay`);
     }
     const first = t + d;
     if (first >= nextReal) return -1;
@@ -121,7 +121,7 @@ export class CheckElision {
       this.requests.remove(s);
       this.skippedChecks--;
       s += checkIntervalMs(this.schedule, 0, this.rng.next(node));
-      assert(++guard < SKIPPED_CHECKS_MAX, `node ${node}: runaway replay`);
+      if (!(++guard < SKIPPED_CHECKS_MAX)) fail(`node ${node}: runaway replay`);
     }
     this.rng.restore(node, resume);
     return first - nowMs;

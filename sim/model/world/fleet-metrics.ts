@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 
 /**
  * Fleet-wide measurements for the report, updated by the world as nodes change: versions,
@@ -37,7 +37,7 @@ export class FleetMetrics {
   // ---- versions and rollout ---------------------------------------------------------------
 
   versionChanged(from: number, to: number): void {
-    assert(this.versionCounts[from] > 0, `no node on version ${from} to move`);
+    if (!(this.versionCounts[from] > 0)) fail(`no node on version ${from} to move`);
     this.versionCounts[from]--;
     this.versionCounts[to] = (this.versionCounts[to] ?? 0) + 1;
   }

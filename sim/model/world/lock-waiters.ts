@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import { LOCKSMITH_RETRY_MAX_MS, locksmithRetryDelayMs, pollAtOrAfter } from '../etcd/locks/backoff.ts';
 
 /**
@@ -59,7 +59,7 @@ export class LockWaiters {
 
   /** `node`'s poll at `lastPollMs` failed, its `failures`-th failure in a row. */
   add(node: number, lastPollMs: number, failures: number): void {
-    assert(this.where[node] === 0, `node ${node} is already waiting`);
+    if (!(this.where[node] === 0)) fail(`node ${node} is already waiting`);
     assert(failures >= 1, 'a waiter has failed at least once');
     this.lastPollMs[node] = lastPollMs;
     this.failures[node] = failures;
@@ -79,7 +79,7 @@ export class LockWaiters {
    * made strictly between its last real poll and `nowMs`.
    */
   remove(node: number, nowMs: number): number {
-    assert(this.where[node] !== 0, `node ${node} is not waiting`);
+    if (!(this.where[node] !== 0)) fail(`node ${node} is not waiting`);
     if (this.where[node] === 1) {
       const i = this.ramp.indexOf(node);
       this.ramp.splice(i, 1);

@@ -1,4 +1,4 @@
-import { assert } from '../../engine/assert.ts';
+import { assert, fail } from '../../engine/assert.ts';
 import type { RandomColumn, RandomStream, RandomStreams } from '../../engine/random.ts';
 import type { Simulation } from '../../engine/simulation.ts';
 import type { Trace } from '../../engine/trace.ts';
@@ -177,7 +177,7 @@ export class World {
     if (this.etcd !== null && scenario.etcd.placement === 'fleet') {
       // Members live on the first nodes of the fleet (spread over its zones): their own
       // updates and reboots take them out of the cluster.
-      assert(scenario.etcd.members <= n, `etcd.placement fleet needs at least ${scenario.etcd.members} nodes`);
+      if (!(scenario.etcd.members <= n)) fail(`etcd.placement fleet needs at least ${scenario.etcd.members} nodes`);
       for (let m = 0; m < scenario.etcd.members; m++) {
         this.memberNode.push(m);
         this.memberOfNode.set(m, m);
@@ -276,7 +276,7 @@ export class World {
   setServerReachable(nodes: readonly number[], reachable: boolean): void {
     const groups = new Set<number>();
     for (const node of nodes) {
-      assert(node >= 0 && node < this.nodeCount, `node ${node} does not exist`);
+      if (!(node >= 0 && node < this.nodeCount)) fail(`node ${node} does not exist`);
       if (this.serverReachable[node] === (reachable ? 1 : 0)) continue;
       this.serverReachable[node] = reachable ? 1 : 0;
       groups.add(this.nodeGroup[node]);
@@ -293,7 +293,7 @@ export class World {
    * checks are not elided: any of them could be lost and start a backoff.
    */
   setServerLoss(probability: number): void {
-    assert(probability >= 0 && probability <= 1, `server loss ${probability} outside [0, 1]`);
+    if (!(probability >= 0 && probability <= 1)) fail(`server loss ${probability} outside [0, 1]`);
     const was = this.serverLossProbability;
     this.serverLossProbability = probability;
     if (was === 0 && probability > 0) for (let group = 0; group < this.groupNames.length; group++) this.groupMayHaveUpdate(group);
@@ -301,7 +301,7 @@ export class World {
 
   /** A partition isolates a node's own etcd traffic (its lock calls fail as `unavailable`). */
   setLockReachable(node: number, reachable: boolean): void {
-    assert(node >= 0 && node < this.nodeCount, `node ${node} does not exist`);
+    if (!(node >= 0 && node < this.nodeCount)) fail(`node ${node} does not exist`);
     this.lockReachable[node] = reachable ? 1 : 0;
   }
 
@@ -402,7 +402,7 @@ export class World {
       postInstall: (node, c) => {
         const version = (c as UpdateEngineContext).offeredVersion;
         const release = this.releasesByVersion.get(version);
-        assert(release !== undefined, `no release for version index ${version}`);
+        if (!(release !== undefined)) fail(`no release for version index ${version}`);
         const hardware = this.nodeHardware[node] < 0 ? null : this.hardwareNames[this.nodeHardware[node]];
         const bad = this.miscRandom.chance(node, bootFailureProbabilityFor(release, hardware)) ? 1 : 0;
         this.post(BOOT, node, { type: 'POST_INSTALL', version, bad });
@@ -499,7 +499,7 @@ export class World {
   private booted(node: number, ctx: BootContext): void {
     const now = this.sim.now;
     const version = bootedVersionOf(ctx);
-    assert(version >= 0, `node ${node} booted an empty partition`);
+    if (!(version >= 0)) fail(`node ${node} booted an empty partition`);
     const previous = this.nodeVersion[node];
     if (version !== previous) this.setVersion(node, previous, version);
     if (ctx.bootKind === BOOT_KIND.ROLLBACK) {
@@ -683,7 +683,7 @@ function bind(names: readonly string[], handlers: Record<string, EffectHandler>,
   for (const name of Object.keys(handlers)) assert(names.includes(name), `${machine} has no effect "${name}"`);
   return names.map((name) => {
     const handler = handlers[name];
-    assert(handler !== undefined, `the world does not implement ${machine}'s effect "${name}"`);
+    if (!(handler !== undefined)) fail(`the world does not implement ${machine}'s effect "${name}"`);
     return handler;
   });
 }

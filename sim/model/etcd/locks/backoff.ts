@@ -1,4 +1,4 @@
-import { assert } from '../../../engine/assert.ts';
+import { assert, fail } from '../../../engine/assert.ts';
 
 /**
  * locksmithd's lock retry schedule (DESIGN.md section 1): after the n-th consecutive failure
@@ -9,7 +9,7 @@ export const LOCKSMITH_RETRY_INITIAL_MS = 5_000;
 export const LOCKSMITH_RETRY_MAX_MS = 300_000;
 
 export function locksmithRetryDelayMs(failures: number): number {
-  assert(Number.isInteger(failures) && failures >= 1, `failures must be an integer >= 1, got ${failures}`);
+  if (!(Number.isInteger(failures) && failures >= 1)) fail(`failures must be an integer >= 1, got ${failures}`);
   // 2^7 * 5 s already exceeds 5 min; clamp the exponent so the power stays small.
   return Math.min(LOCKSMITH_RETRY_INITIAL_MS * 2 ** Math.min(failures - 1, 16), LOCKSMITH_RETRY_MAX_MS);
 }

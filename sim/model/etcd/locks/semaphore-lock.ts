@@ -1,4 +1,4 @@
-import { assert } from '../../../engine/assert.ts';
+import { assert, fail } from '../../../engine/assert.ts';
 import type { EventHandle } from '../../../engine/event-queue.ts';
 import type { EtcdCluster } from '../cluster.ts';
 import type { KvClient, KvResult } from '../kv.ts';
@@ -77,7 +77,7 @@ export class SemaphoreLock<S> implements RebootLock {
     private readonly policy: SemaphorePolicy<S>,
     private readonly options: SemaphoreLockOptions,
   ) {
-    assert(Number.isInteger(options.max) && options.max >= 1, `lock max must be an integer >= 1, got ${options.max}`);
+    if (!(Number.isInteger(options.max) && options.max >= 1)) fail(`lock max must be an integer >= 1, got ${options.max}`);
     this.max = options.max;
     this.kind = policy.kind;
     cluster.store.observe((key, kv, nowMs) => this.onWrite(key, kv, nowMs));
@@ -125,7 +125,7 @@ export class SemaphoreLock<S> implements RebootLock {
       waiters = new Map();
       this.waiters.set(group, waiters);
     }
-    assert(waiters.size < WAITERS_PER_GROUP_MAX, `lock: more than ${WAITERS_PER_GROUP_MAX} waiters in group ${group}`);
+    if (!(waiters.size < WAITERS_PER_GROUP_MAX)) fail(`lock: more than ${WAITERS_PER_GROUP_MAX} waiters in group ${group}`);
     const id = this.nextWaiterId++;
     waiters.set(id, notify);
     this.keyOf(group);
@@ -137,7 +137,7 @@ export class SemaphoreLock<S> implements RebootLock {
   }
 
   recordSkippedPolls(count: number): void {
-    assert(Number.isInteger(count) && count >= 0, `skipped polls must be an integer >= 0, got ${count}`);
+    if (!(Number.isInteger(count) && count >= 0)) fail(`skipped polls must be an integer >= 0, got ${count}`);
     this.cluster.metrics.requests += count;
   }
 
@@ -185,7 +185,7 @@ export class SemaphoreLock<S> implements RebootLock {
     if (group === undefined) return;
     const semaphore = this.policy.parse(kv?.value ?? null, this.max);
     const live = this.policy.holders(semaphore, nowMs).length;
-    assert(live <= this.max, `lock ${key}: ${live} holders exceed max ${this.max}`);
+    if (!(live <= this.max)) fail(`lock ${key}: ${live} holders exceed max ${this.max}`);
     const metrics = this.cluster.metrics;
     if (live > metrics.maxLockHolders) metrics.maxLockHolders = live;
     if (live < this.max) this.notifyLater(group);

@@ -1,4 +1,4 @@
-import { assert } from '../../../engine/assert.ts';
+import { assert, fail } from '../../../engine/assert.ts';
 import type { EtcdCluster } from '../cluster.ts';
 import type { KeyValue } from '../store.ts';
 import { SemaphoreLock, type SemaphoreLockOptions, type SemaphorePolicy } from './semaphore-lock.ts';
@@ -16,7 +16,7 @@ export interface TtlSemaphore {
 }
 
 export function ttlPolicy(lockTtlMs: number): SemaphorePolicy<TtlSemaphore> {
-  assert(lockTtlMs > 0, `lockTTL must be > 0 for a TTL lock, got ${lockTtlMs}`);
+  if (!(lockTtlMs > 0)) fail(`lockTTL must be > 0 for a TTL lock, got ${lockTtlMs}`);
   const live = (s: TtlSemaphore, nowMs: number) => s.holders.filter((h) => h.acquiredAtMs + lockTtlMs > nowMs);
   return {
     kind: 'ttl',

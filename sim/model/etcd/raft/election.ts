@@ -1,4 +1,4 @@
-import { assert } from '../../../engine/assert.ts';
+import { assert, fail } from '../../../engine/assert.ts';
 import { isUpToDate, lastIndex, lastTerm } from './log.ts';
 import { voteResult } from './quorum.ts';
 import { dropReads } from './read-index.ts';
@@ -21,7 +21,7 @@ function drawElectionTimeout(s: RaftState): void {
 /** etcd-io/raft raft.reset: a new term forgets the vote; every role change forgets volatile state. */
 function reset(s: RaftState, term: number, nowMs: number, out: Effect[]): void {
   if (s.term !== term) {
-    assert(term > s.term, `member ${s.id}: term may not go back from ${s.term} to ${term}`);
+    if (!(term > s.term)) fail(`member ${s.id}: term may not go back from ${s.term} to ${term}`);
     s.term = term;
     s.votedFor = NONE;
   }

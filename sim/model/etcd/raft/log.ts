@@ -1,4 +1,4 @@
-import { assert } from '../../../engine/assert.ts';
+import { assert, fail } from '../../../engine/assert.ts';
 import type { Entry } from './types.ts';
 
 /**
@@ -12,7 +12,7 @@ export function lastIndex(log: readonly Entry[]): number {
 
 /** Term of entry i; 0 for i = 0; -1 when i is beyond the log (unknown). */
 export function termAt(log: readonly Entry[], index: number): number {
-  assert(index >= 0, `termAt: negative index ${index}`);
+  if (!(index >= 0)) fail(`termAt: negative index ${index}`);
   if (index === 0) return 0;
   if (index > log.length) return -1;
   return log[index - 1].term;
@@ -58,7 +58,7 @@ export function appendAfter(log: Entry[], prevIndex: number, entries: readonly E
   const lastNew = prevIndex + entries.length;
   const conflict = findConflict(log, prevIndex + 1, entries);
   if (conflict === 0) return lastNew;
-  assert(conflict > commit, `entry ${conflict} conflicts with the committed prefix (commit ${commit})`);
+  if (!(conflict > commit)) fail(`entry ${conflict} conflicts with the committed prefix (commit ${commit})`);
   log.length = conflict - 1;
   for (let k = conflict - (prevIndex + 1); k < entries.length; k++) log.push(entries[k]);
   return lastNew;
@@ -78,6 +78,6 @@ export function findConflictByTerm(log: readonly Entry[], index: number, term: n
 
 /** Entries (from, to], copied (at most `limit`). */
 export function slice(log: readonly Entry[], fromIndex: number, toIndex: number, limit: number): Entry[] {
-  assert(fromIndex >= 0 && toIndex <= log.length && fromIndex <= toIndex, `slice (${fromIndex}, ${toIndex}] outside the log`);
+  if (!(fromIndex >= 0 && toIndex <= log.length && fromIndex <= toIndex)) fail(`slice (${fromIndex}, ${toIndex}] outside the log`);
   return log.slice(fromIndex, Math.min(toIndex, fromIndex + limit));
 }

@@ -1,8 +1,8 @@
-import { assert } from '../../../engine/assert.ts';
+import { assert, fail } from '../../../engine/assert.ts';
 
 /** Majority arithmetic (etcd-io/raft quorum/majority.go). */
 export function quorumSize(memberCount: number): number {
-  assert(memberCount >= 1, `a cluster needs at least one member, got ${memberCount}`);
+  if (!(memberCount >= 1)) fail(`a cluster needs at least one member, got ${memberCount}`);
   return Math.floor(memberCount / 2) + 1;
 }
 

@@ -1,4 +1,4 @@
-import { assert, unreachable } from '../../../engine/assert.ts';
+import { assert, unreachable, fail } from '../../../engine/assert.ts';
 import { mix32, hashString32 } from '../../../engine/hash.ts';
 import { becomeFollower, campaign, handleVote, handleVoteResp } from './election.ts';
 import { lastIndex } from './log.ts';
@@ -34,11 +34,11 @@ export interface StepResult {
 }
 
 export function validateConfig(config: RaftConfig): void {
-  assert(Number.isInteger(config.memberCount) && config.memberCount >= 1 && config.memberCount <= 7, `Raft supports 1-7 members, got ${config.memberCount}`);
-  assert(config.heartbeatIntervalMs > 0, `heartbeat interval must be > 0, got ${config.heartbeatIntervalMs}`);
+  if (!(Number.isInteger(config.memberCount) && config.memberCount >= 1 && config.memberCount <= 7)) fail(`Raft supports 1-7 members, got ${config.memberCount}`);
+  if (!(config.heartbeatIntervalMs > 0)) fail(`heartbeat interval must be > 0, got ${config.heartbeatIntervalMs}`);
   const et = config.electionTimeoutMs;
-  assert(et.min > 0 && et.max >= et.min, `bad election timeout range [${et.min}, ${et.max}]`);
-  assert(config.heartbeatIntervalMs < et.min, `the heartbeat (${config.heartbeatIntervalMs} ms) must be shorter than the election timeout (${et.min} ms)`);
+  if (!(et.min > 0 && et.max >= et.min)) fail(`bad election timeout range [${et.min}, ${et.max}]`);
+  if (!(config.heartbeatIntervalMs < et.min)) fail(`the heartbeat (${config.heartbeatIntervalMs} ms) must be shorter than the election timeout (${et.min} ms)`);
   assert(config.maxEntriesPerAppend >= 1, 'maxEntriesPerAppend must be >= 1');
 }
 
@@ -59,7 +59,7 @@ export function startMember(
   nowMs: number,
 ): StepResult {
   validateConfig(config);
-  assert(id >= 0 && id < config.memberCount, `member id ${id} outside [0, ${config.memberCount})`);
+  if (!(id >= 0 && id < config.memberCount)) fail(`member id ${id} outside [0, ${config.memberCount})`);
   const s: RaftState = {
     id,
     config,
@@ -126,7 +126,7 @@ export function step(s: RaftState, input: Input): StepResult {
 
 /** etcd-io/raft Step: the term rules common to every role, then the role's own step. */
 function stepMessage(s: RaftState, m: Message, nowMs: number, out: Effect[]): void {
-  assert(m.to === s.id, `member ${s.id} got a message for ${m.to}`);
+  if (!(m.to === s.id)) fail(`member ${s.id} got a message for ${m.to}`);
   if (m.term > s.term) {
     if (m.type === 'vote' && inLease(s, nowMs)) {
       // Heard from a live leader less than an election timeout ago: a disruptive candidate
@@ -218,7 +218,7 @@ function stepLeader(s: RaftState, m: Message, nowMs: number, out: Effect[]): voi
     case 'app':
     case 'heartbeat':
       // Election Safety (§5.2): at most one leader per term.
-      assert(false, `two leaders in term ${s.term}: members ${s.id} and ${m.from}`);
+      if (!(false)) fail(`two leaders in term ${s.term}: members ${s.id} and ${m.from}`);
       return;
     default:
       return;
@@ -265,9 +265,9 @@ function stepTimeout(s: RaftState, timer: 'election' | 'heartbeat' | 'checkQuoru
 
 /** Invariants after every step (etcd-io/raft asserts the same ones in its tests). */
 function checkInvariants(s: RaftState): void {
-  assert(s.commit >= 0 && s.commit <= lastIndex(s.log), `member ${s.id}: commit ${s.commit} outside [0, ${lastIndex(s.log)}]`);
-  assert(s.role !== 'leader' || s.lead === s.id, `member ${s.id}: a leader must know itself as leader`);
-  assert(s.role !== 'candidate' || s.votedFor === s.id, `member ${s.id}: a candidate votes for itself`);
+  if (!(s.commit >= 0 && s.commit <= lastIndex(s.log))) fail(`member ${s.id}: commit ${s.commit} outside [0, ${lastIndex(s.log)}]`);
+  if (!(s.role !== 'leader' || s.lead === s.id)) fail(`member ${s.id}: a leader must know itself as leader`);
+  if (!(s.role !== 'candidate' || s.votedFor === s.id)) fail(`member ${s.id}: a candidate votes for itself`);
   if (s.role === 'leader') {
     for (const pr of s.progress) assert(pr.match < pr.next, `member ${s.id}: progress match ${pr.match} >= next ${pr.next}`);
   }

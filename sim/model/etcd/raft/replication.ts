@@ -1,4 +1,4 @@
-import { assert } from '../../../engine/assert.ts';
+import { assert, fail } from '../../../engine/assert.ts';
 import { appendAfter, findConflictByTerm, lastIndex, matchTerm, slice, termAt } from './log.ts';
 import { committedIndex } from './quorum.ts';
 import type { Effect, MsgApp, MsgAppResp, MsgHeartbeat, Progress, RaftState } from './types.ts';
@@ -16,7 +16,7 @@ export function newProgress(nextIndex: number): Progress {
 /** Advances the commit index (never backwards) and reports the newly committed range. */
 export function commitTo(s: RaftState, index: number, out: Effect[]): void {
   if (index <= s.commit) return;
-  assert(index <= lastIndex(s.log), `member ${s.id}: commit ${index} beyond last index ${lastIndex(s.log)}`);
+  if (!(index <= lastIndex(s.log))) fail(`member ${s.id}: commit ${index} beyond last index ${lastIndex(s.log)}`);
   out.push({ type: 'commit', fromIndex: s.commit, toIndex: index });
   s.commit = index;
 }
@@ -80,7 +80,7 @@ export function maybeCommit(s: RaftState, out: Effect[]): boolean {
 
 /** Leader: appends a client proposal to its own log and replicates it. */
 export function appendProposal(s: RaftState, data: unknown, out: Effect[]): number {
-  assert(s.role === 'leader', `member ${s.id}: only a leader appends proposals`);
+  if (!(s.role === 'leader')) fail(`member ${s.id}: only a leader appends proposals`);
   s.log.push({ term: s.term, data });
   const index = lastIndex(s.log);
   const self = s.progress[s.id];

@@ -1,5 +1,5 @@
 import { setup, transition, type SnapshotFrom } from 'xstate';
-import { assert } from '../../../engine/assert.ts';
+import { assert, fail } from '../../../engine/assert.ts';
 import type { Role } from './types.ts';
 
 /**
@@ -75,7 +75,7 @@ const table = buildTable();
 /** The role after `event` in `role`; an event the machine does not accept there is a bug. */
 export function roleAfter(role: Role, event: RoleEvent): Role {
   const next = table.get(`${role}/${event}`);
-  assert(next !== undefined, `invalid Raft role transition: ${event} in ${role}`);
+  if (!(next !== undefined)) fail(`invalid Raft role transition: ${event} in ${role}`);
   return next;
 }
 
