@@ -3,7 +3,7 @@
  * interpreter (test/model/machine/differential.ts): after every command of random sequences
  * (events with payloads inside their documented ranges, timer firings, clock advances), the same
  * state, full context, effects in the same order and pending timers, with the storage types the
- * world uses (nodeMachines[*].fields).
+ * world uses (nodeMachines[*].fields). 660 sequences times FLEETSIM_DIFF_SCALE (default 3).
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
@@ -14,6 +14,9 @@ import { REBOOT_STRATEGY, createRebootManagerMachine } from '../../../sim/model/
 import { assertCompiledMatchesXstate } from '../machine/differential.ts';
 
 const HOUR_MS = 3_600_000;
+// 3 x 660 = 1,980 sequences by default (about 6 s); `FLEETSIM_DIFF_SCALE=30 npx vitest run
+// test/model/node/compiled.differential.test.ts` runs ten times more.
+const SCALE = Math.max(1, Number(process.env.FLEETSIM_DIFF_SCALE ?? 3) || 3);
 
 // A uniform draw as the world makes it, on a grid so that both sides see plain numbers.
 const u = fc.integer({ min: 0, max: 999 }).map((n) => n / 1000);
@@ -38,6 +41,7 @@ const updateEngineEvents = [
   event('DOWNLOAD_FAILED', {}),
   event('PING_RESPONSE', { u, elidedMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: HOUR_MS })) }),
   event('ERROR_REPORTED', { u }),
+  event('RESCHEDULE_CHECK', { delayMs: fc.integer({ min: 0, max: 10 * HOUR_MS }) }),
 ];
 
 const bootEvents = [
@@ -62,7 +66,7 @@ describe('node machines: compiled runtime matches xstate (differential)', () => 
   it('update_engine (update_attempter.h statuses, update_check_scheduler.cc intervals) behaves as under xstate', () => {
     const d = nodeMachines.updateEngine;
     assertCompiledMatchesXstate(d.machine, updateEngineEvents, {
-      numRuns: 150,
+      numRuns: 150 * SCALE,
       maxAdvanceMs: HOUR_MS,
       compileOptions: { fields: d.fields },
     });
@@ -71,7 +75,7 @@ describe('node machines: compiled runtime matches xstate (differential)', () => 
   it('power and boot (gptprio, setgoodroot, watchdog rollback) behaves as under xstate', () => {
     const d = nodeMachines.boot;
     assertCompiledMatchesXstate(d.machine, bootEvents, {
-      numRuns: 150,
+      numRuns: 150 * SCALE,
       maxAdvanceMs: 200_000,
       compileOptions: { fields: d.fields },
     });
@@ -80,7 +84,7 @@ describe('node machines: compiled runtime matches xstate (differential)', () => 
   it('the reboot manager behaves as under xstate for every strategy (reboot, off, etcd-lock, fleet-lock)', () => {
     for (const strategy of Object.values(REBOOT_STRATEGY)) {
       assertCompiledMatchesXstate(createRebootManagerMachine({ strategy }), rebootManagerEvents, {
-        numRuns: 50,
+        numRuns: 50 * SCALE,
         maxAdvanceMs: HOUR_MS,
         compileOptions: { fields: nodeMachines.rebootManager.fields },
       });
@@ -89,13 +93,13 @@ describe('node machines: compiled runtime matches xstate (differential)', () => 
 
   it('lazy timers (stale on firing, never cancelled) give the same node runs', () => {
     assertCompiledMatchesXstate(nodeMachines.updateEngine.machine, updateEngineEvents, {
-      numRuns: 80,
+      numRuns: 80 * SCALE,
       maxAdvanceMs: HOUR_MS,
       timers: 'lazy',
       compileOptions: { fields: nodeMachines.updateEngine.fields },
     });
     assertCompiledMatchesXstate(nodeMachines.boot.machine, bootEvents, {
-      numRuns: 80,
+      numRuns: 80 * SCALE,
       maxAdvanceMs: 200_000,
       timers: 'lazy',
       compileOptions: { fields: nodeMachines.boot.fields },
