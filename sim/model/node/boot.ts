@@ -21,8 +21,9 @@ import { typedUpdate as update } from './typed-update.ts';
  * attributes. The partition rules live in gptprio.ts; this machine sequences them in time.
  *
  * States:
- * - down (initial): powered off or crashed. The run starts here: a cold start powers every node
- *   on (POWER_ON); a warm start (nodes up a while at t=0) jumps to running.good (START_WARM).
+ * - off (initial): before the run starts. A cold start powers every node on (POWER_ON); a warm
+ *   start (nodes up a while at t=0) jumps to running.good (START_WARM).
+ * - down: powered off or crashed; only POWER_ON brings it back (a real boot).
  * - booting: firmware + GRUB + kernel, bootMs. At its end GRUB's gptprio.next picks a partition
  *   (coreos/grub gptprio.c) and spends a try on it, then:
  *   -> running.fresh (effect `booted`) when the partition's release works on this hardware,
@@ -42,9 +43,9 @@ import { typedUpdate as update } from './typed-update.ts';
  * Events (numeric fields):
  * - REBOOT {drainMs, shutdownMs, bootMs} in running.*: -> draining, or straight to shuttingDown
  *   when drainMs is 0. The durations are drawn by the world per reboot.
- * - CRASH {} in any state but down: -> down (effect `wentDown`). Covers power loss.
+ * - CRASH {} in any state but off and down: -> down (effect `wentDown`). Covers power loss.
  * - POWER_ON {bootMs} in down: -> booting.
- * - START_WARM {} in down: the node has been up a while when the run starts -> running.good
+ * - START_WARM {} in off: the node has been up a while when the run starts -> running.good
  *   (effect `startedWarm`), without a boot.
  * - POST_INSTALL {version, bad} in running.*: update_engine postinstall wrote `version` to the
  *   inactive partition; `bad` 1 when that release fails on this node's hardware (drawn by the
@@ -86,6 +87,7 @@ import { typedUpdate as update } from './typed-update.ts';
 export const BOOT_KIND = Object.freeze({ NORMAL: 0, TRIAL: 1, ROLLBACK: 2 });
 
 export const BOOT_STATE = Object.freeze({
+  OFF: 'off',
   DOWN: 'down',
   BOOTING: 'booting',
   HUNG: 'hung',
@@ -301,13 +303,21 @@ export function createBootMachine(overrides: Partial<BootContext> = {}) {
     delays,
   }).createMachine({
     id: 'boot',
-    initial: 'down',
+    initial: 'off',
     context,
     states: {
-      down: {
+      // Before the run starts: powered on cold (POWER_ON) or found up a while (START_WARM). Only
+      // here may a warm start happen: after a crash the node must really boot (the differential
+      // test found START_WARM after a crash landing on an untried partition as if it were good).
+      off: {
         on: {
           POWER_ON: { target: 'booting', actions: 'powerOnDuration' },
           START_WARM: { target: '#boot.running.good', actions: 'startedWarm' },
+        },
+      },
+      down: {
+        on: {
+          POWER_ON: { target: 'booting', actions: 'powerOnDuration' },
         },
       },
       booting: {

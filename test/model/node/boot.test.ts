@@ -45,9 +45,9 @@ function ctx(h: MachineHarness): BootContext {
 }
 
 describe('power and boot (GRUB gptprio, flatcar-setgoodroot)', () => {
-  it('starts down; a warm start is running.good on USR-A without booting', () => {
+  it('starts off; a warm start is running.good on USR-A without booting', () => {
     const h = node();
-    expect(h.state).toBe(BOOT_STATE.DOWN);
+    expect(h.state).toBe(BOOT_STATE.OFF);
     h.send({ type: 'START_WARM' });
     expect(h.state).toBe(BOOT_STATE.RUNNING_GOOD);
     expect(h.names()).toEqual(['startedWarm']);
@@ -217,8 +217,22 @@ describe('power and boot (GRUB gptprio, flatcar-setgoodroot)', () => {
     const h = node();
     h.send(reboot);
     h.send({ type: 'POST_INSTALL', version: 1, bad: 0 });
-    expect(h.state).toBe(BOOT_STATE.DOWN);
+    expect(h.state).toBe(BOOT_STATE.OFF);
     expect(ctx(h).bVersion).toBe(-1);
+  });
+
+  it('after a crash only a real boot brings the node back: no warm start onto an untried partition (differential-test finding)', () => {
+    const h = node();
+    h.send({ type: 'START_WARM' });
+    h.send({ type: 'POST_INSTALL', version: 1, bad: 0 });
+    h.send({ type: 'CRASH' });
+    expect(h.state).toBe(BOOT_STATE.DOWN);
+    h.send({ type: 'START_WARM' });
+    expect(h.state).toBe(BOOT_STATE.DOWN);
+    h.send({ type: 'POWER_ON', bootMs: SECOND_MS });
+    h.runUntil(h.sim.now + SECOND_MS);
+    expect(h.state).toBe(BOOT_STATE.RUNNING_FRESH);
+    expect(ctx(h).bootedSlot).toBe(1);
   });
 
   it('rejects an initial partition table with nothing to boot', () => {
