@@ -6,6 +6,8 @@ import type { Trace } from '../../engine/trace.ts';
 import type { Network } from '../network/network.ts';
 import { EtcdMetrics, type EtcdReport } from './metrics.ts';
 import { Quiescence } from './quiescence.ts';
+import { FastRequests } from './fast-requests.ts';
+import { bcastAppend } from './raft/replication.ts';
 import { lastIndex } from './raft/log.ts';
 import { quorumSize } from './raft/quorum.ts';
 import { memberRngSeed, persistentOf, startMember, step } from './raft/raft.ts';
@@ -51,6 +53,12 @@ export interface EtcdClusterOptions {
   readonly metricsFromFirstLeader?: boolean;
   /** Prefix of event kinds and random streams; default "etcd". */
   readonly name?: string;
+  /**
+   * Under fidelity `fast`: serve client requests that reach the leader of a quiescent cluster
+   * in closed form (fast-requests.ts), one event each instead of the Raft exchange. Default
+   * false (Raft studies and the quiescence comparisons keep every message).
+   */
+  readonly fastRequests?: boolean;
 }
 
 /** A client request as it travels to a member (kv.ts builds them). */
@@ -118,6 +126,8 @@ export class EtcdCluster {
   private readonly commitHooks: CommitHook[] = [];
   private readonly roleHooks: ((member: number, from: Role, to: Role, term: number) => void)[] = [];
   private readonly quiescence: Quiescence;
+  /** The healthy-cluster request shortcut; null unless enabled (fast fidelity only). */
+  readonly fast: FastRequests | null;
   readonly lessor: Lessor;
   private leaderNow = -1;
   private liveMajority = true;
@@ -147,6 +157,7 @@ export class EtcdCluster {
     this.metricsOn = !(options.metricsFromFirstLeader ?? true);
     this.timerKind = sim.register(`${this.name}.timer`, (target) => this.onTimer(target));
     this.quiescence = new Quiescence(this);
+    this.fast = options.fastRequests === true && this.fidelity === 'fast' ? new FastRequests(this) : null;
     this.lessor = new Lessor(this);
     for (let id = 0; id < n; id++) {
       const endpoint = options.endpoints[id];
@@ -277,6 +288,7 @@ export class EtcdCluster {
   receiveRequest(member: number, wire: KvRequestWire): void {
     const m = this.members[member];
     if (m.state === null) return; // a dead process: the client times out
+    if (this.fast !== null && this.fast.serve(member, wire)) return;
     this.quiescence.thaw(this.sim.now);
     if (!(this.waiters.size < WAITERS_MAX)) fail(`etcd: more than ${WAITERS_MAX} requests waiting`);
     if (this.waiters.has(wire.requestId)) fail(`etcd: request ${wire.requestId} received twice`);
@@ -302,7 +314,58 @@ export class EtcdCluster {
     return this.waiters.size;
   }
 
-  // --- internals shared with quiescence.ts ---
+  // --- internals shared with quiescence.ts and fast-requests.ts ---
+
+  /** After a thaw: fast requests still on their way continue through Raft. */
+  afterThaw(): void {
+    this.fast?.materialize();
+  }
+
+  /** A fast write whose entry is at `index` of the leader's log now waits like a proposal. */
+  adoptProposal(leader: number, wire: KvRequestWire, index: number): void {
+    if (this.waiters.has(wire.requestId)) fail(`etcd: request ${wire.requestId} adopted twice`);
+    this.waiters.set(wire.requestId, { wire, member: leader, index });
+  }
+
+  /** The leader sends every follower what it lacks (etcd-io/raft bcastAppend). */
+  replicateNow(leader: number): void {
+    const m = this.members[leader];
+    assert(m.state !== null && m.state.role === 'leader', 'etcd: replicateNow needs the leader');
+    const out: Effect[] = [];
+    bcastAppend(m.state, out);
+    this.carryOut(m, out);
+  }
+
+  /** A fast read starts its ReadIndex round now. */
+  adoptRead(leader: number, wire: KvRequestWire): void {
+    if (this.waiters.has(wire.requestId)) fail(`etcd: request ${wire.requestId} adopted twice`);
+    this.waiters.set(wire.requestId, { wire, member: leader, index: 0 });
+    this.stepMember(this.members[leader], { type: 'readIndex', nowMs: this.sim.now, requestId: wire.requestId });
+  }
+
+  /**
+   * A fast write commits on every member at once: the State Machine Safety record, the store
+   * and the commit hooks, as onCommitted does for an entry committed through Raft.
+   */
+  applyFastCommit(leader: number, index: number, entry: Entry, op: WriteOp, nowMs: number): WriteResult {
+    if (index !== this.committedTerms.length) fail(`etcd: fast commit at ${index}, next index is ${this.committedTerms.length}`);
+    this.committedTerms.push(entry.term);
+    const result = this.store.apply(index, op, nowMs);
+    assert(result !== null, 'etcd: a client write applied without a result');
+    for (const hook of this.commitHooks) hook(leader, index, entry, nowMs);
+    for (const m of this.members) {
+      if (m.id === leader) continue;
+      for (const hook of this.commitHooks) hook(m.id, index, entry, nowMs);
+    }
+    return result;
+  }
+
+  /** Answers a request received by `member` (over the network, or directly). */
+  respond(member: number, wire: KvRequestWire, answer: KvAnswer): void {
+    const response: KvResponseWire = { type: 'kvResponse', requestId: wire.requestId, member, answer };
+    if (wire.clientEndpoint < 0) this.sim.callAfter(0, () => wire.reply(response));
+    else this.network.send(this.members[member].endpoint, wire.clientEndpoint, response);
+  }
 
   setTimer(m: MemberSlot, timer: TimerKind, atMs: number): void {
     const k = TIMER_KINDS.indexOf(timer);
@@ -506,12 +569,7 @@ export class EtcdCluster {
     const waiter = this.waiters.get(requestId);
     if (waiter === undefined) return;
     this.waiters.delete(requestId);
-    const response: KvResponseWire = { type: 'kvResponse', requestId, member: waiter.member, answer };
-    if (waiter.wire.clientEndpoint < 0) {
-      this.sim.callAfter(0, () => waiter.wire.reply(response));
-    } else {
-      this.network.send(this.members[waiter.member].endpoint, waiter.wire.clientEndpoint, response);
-    }
+    this.respond(waiter.member, waiter.wire, answer);
   }
 
   private replyDirect(waiter: Waiter, answer: KvAnswer): void {

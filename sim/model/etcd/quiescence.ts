@@ -173,6 +173,7 @@ export class Quiescence {
       if (checks > 0) leader.quorumCheckMs = frozen.checkQuorumMs + (checks - 1) * period;
       c.setTimer(leaderSlot, 'checkQuorum', frozen.checkQuorumMs + checks * period);
     }
+    c.afterThaw();
   }
 }
 

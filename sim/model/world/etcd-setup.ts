@@ -42,6 +42,8 @@ export function setUpEtcd(scenario: Scenario, sim: Simulation, trace: Trace, see
     heartbeatIntervalMs: scenario.etcd.heartbeat,
     electionTimeoutMs: scenario.etcd.electionTimeout,
     fidelity: scenario.fidelity,
+    // Lock requests to a healthy cluster in closed form (sim/model/etcd/fast-requests.ts).
+    fastRequests: scenario.fidelity === 'fast',
   });
   const zoneClients = zoneNames.map((zone, z) => new KvClient(cluster, { endpoint: ZONE_CLIENT_ENDPOINT_BASE + z, zone }));
   const options = {

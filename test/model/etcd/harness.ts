@@ -16,6 +16,8 @@ export interface HarnessOptions {
   loss?: number;
   maxEvents?: number;
   metricsFromFirstLeader?: boolean;
+  /** Serve requests to a quiescent cluster in closed form (sim/model/etcd/fast-requests.ts). */
+  fastRequests?: boolean;
 }
 
 export interface Harness {
@@ -44,6 +46,7 @@ export function makeCluster(options: HarnessOptions = {}): Harness {
     electionTimeoutMs: options.electionTimeoutMs ?? { min: 150, max: 300 },
     fidelity: options.fidelity ?? 'fast',
     metricsFromFirstLeader: options.metricsFromFirstLeader,
+    fastRequests: options.fastRequests,
   });
   return { sim, net, trace, cluster, events };
 }

@@ -269,7 +269,7 @@ function checkInvariants(s: RaftState): void {
   if (!(s.role !== 'leader' || s.lead === s.id)) fail(`member ${s.id}: a leader must know itself as leader`);
   if (!(s.role !== 'candidate' || s.votedFor === s.id)) fail(`member ${s.id}: a candidate votes for itself`);
   if (s.role === 'leader') {
-    for (const pr of s.progress) assert(pr.match < pr.next, `member ${s.id}: progress match ${pr.match} >= next ${pr.next}`);
+    for (const pr of s.progress) if (!(pr.match < pr.next)) fail(`member ${s.id}: progress match ${pr.match} >= next ${pr.next}`);
   }
 }
 
