@@ -1,5 +1,6 @@
 import { assert, fail } from '../../engine/assert.ts';
 import { LOCKSMITH_RETRY_MAX_MS, locksmithRetryDelayMs, pollAtOrAfter } from '../etcd/locks/backoff.ts';
+import { NodeHeap } from './node-heap.ts';
 
 /**
  * Nodes waiting for a full reboot semaphore, without an event per failed poll (DESIGN.md
@@ -12,7 +13,11 @@ import { LOCKSMITH_RETRY_MAX_MS, locksmithRetryDelayMs, pollAtOrAfter } from '..
  * waiter whose delay has reached the 5-minute cap polls at phase + k * 5 min, so waiters at the
  * cap sit in 1-ms buckets of their phase with a bitmap of non-empty buckets, and the first poll
  * after R is the first phase after R mod 5 min, circularly. Waiters still doubling their delay
- * (the first ~5 minutes of a wait) are few and scanned.
+ * (the first ~5 minutes of a wait: thousands at once when a large fleet finishes its downloads)
+ * sit in a heap keyed by their next poll at or after the last query; a query pops those whose
+ * key fell behind and moves them on (at most ~7 times each before they reach the cap).
+ * Queries come in simulated-time order (a key stays the first poll at or after any later query
+ * up to the key itself).
  */
 const PERIOD_MS = LOCKSMITH_RETRY_MAX_MS;
 const BUCKETS = PERIOD_MS; // one per ms
@@ -30,7 +35,8 @@ export class LockWaiters {
   /** Time from which this waiter polls every PERIOD_MS (its delay has reached the cap). */
   private readonly steadyFromMs: Float64Array;
   private readonly where: Uint8Array; // 0 none, 1 ramp, 2 steady
-  private readonly ramp: number[] = [];
+  private readonly ramp: NodeHeap;
+  private lastQueryMs = -Infinity;
   // Steady waiters: doubly linked lists per 1-ms phase bucket, and a bitmap of non-empty buckets.
   private readonly bucketHead = new Int32Array(BUCKETS).fill(-1);
   private readonly next: Int32Array;
@@ -47,6 +53,7 @@ export class LockWaiters {
     this.next = new Int32Array(nodeCount).fill(-1);
     this.prev = new Int32Array(nodeCount).fill(-1);
     this.phaseMs = new Float64Array(nodeCount);
+    this.ramp = new NodeHeap(nodeCount);
   }
 
   get size(): number {
@@ -70,7 +77,7 @@ export class LockWaiters {
     for (let i = 0; i < 64 && locksmithRetryDelayMs(f) < PERIOD_MS; i++) t += locksmithRetryDelayMs(f++);
     this.steadyFromMs[node] = t;
     this.where[node] = 1;
-    this.ramp.push(node);
+    this.ramp.push(node, lastPollMs + locksmithRetryDelayMs(failures));
     this.count++;
   }
 
@@ -81,8 +88,7 @@ export class LockWaiters {
   remove(node: number, nowMs: number): number {
     if (!(this.where[node] !== 0)) fail(`node ${node} is not waiting`);
     if (this.where[node] === 1) {
-      const i = this.ramp.indexOf(node);
-      this.ramp.splice(i, 1);
+      this.ramp.remove(node);
     } else {
       this.unlinkSteady(node);
     }
@@ -95,23 +101,19 @@ export class LockWaiters {
 
   /** The waiter whose next scheduled poll at or after `atMs` comes first (ties: lower node id). */
   earliest(atMs: number): NextPoll | null {
+    if (atMs < this.lastQueryMs) fail(`waiters queried at ${atMs} after ${this.lastQueryMs}`);
+    this.lastQueryMs = atMs;
     if (this.count === 0) return null;
-    let best = -1;
-    let bestMs = Infinity;
-    // Waiters that reached the cap move to the phase buckets.
-    for (let i = this.ramp.length - 1; i >= 0; i--) {
-      const node = this.ramp[i];
-      if (this.steadyFromMs[node] <= atMs) {
-        this.ramp.splice(i, 1);
-        this.linkSteady(node);
-        continue;
-      }
-      const poll = pollAtOrAfter(this.lastPollMs[node], this.failures[node], atMs).pollMs;
-      if (poll < bestMs || (poll === bestMs && node < best)) {
-        best = node;
-        bestMs = poll;
-      }
+    const ramp = this.ramp;
+    // Ramp waiters whose next poll fell behind `atMs` move on; those that reached the cap move
+    // to the phase buckets.
+    for (let node = ramp.peek(); node >= 0 && ramp.keyOf(node) < atMs; node = ramp.peek()) {
+      ramp.remove(node);
+      if (this.steadyFromMs[node] <= atMs) this.linkSteady(node);
+      else ramp.push(node, pollAtOrAfter(this.lastPollMs[node], this.failures[node], atMs).pollMs);
     }
+    let best = ramp.peek();
+    let bestMs = best < 0 ? Infinity : ramp.keyOf(best);
     const steady = this.earliestSteady(atMs);
     if (steady !== null && (steady.pollMs < bestMs || (steady.pollMs === bestMs && steady.node < best))) {
       best = steady.node;
