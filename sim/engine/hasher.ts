@@ -76,7 +76,14 @@ export class Hasher64 {
           for (const item of v) this.value(item);
         } else {
           const record = v as Record<string, unknown>;
-          const keys = Object.keys(record).sort();
+          const keys = Object.keys(record);
+          // Most objects are written with their keys in order already: sort only when not.
+          for (let i = 1; i < keys.length; i++) {
+            if (keys[i - 1] > keys[i]) {
+              keys.sort();
+              break;
+            }
+          }
           this.word(TAG_OBJECT);
           this.word(keys.length);
           for (const key of keys) {

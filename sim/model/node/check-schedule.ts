@@ -72,6 +72,14 @@ export function firstCheckMs(schedule: CheckSchedule, u: number): number {
 }
 
 /**
+ * Delay to the next check after a successful response, from the schedule's fields (checked by
+ * the caller: checkIntervalMs, or the elision loop once for the whole schedule).
+ */
+export function regularIntervalMs(intervalMs: number, fuzzMs: number, u: number): number {
+  return Math.max(CHECK_GAP_MIN_MS, intervalMs + (2 * u - 1) * fuzzMs);
+}
+
+/**
  * Delay to the next check after a response: `failures` is the number of consecutive server errors
  * (HTTP 5xx or no answer) including this one; 0 after a success.
  */
@@ -82,9 +90,7 @@ export function checkIntervalMs(schedule: CheckSchedule, failures: number, u: nu
     if (!(Number.isInteger(failures))) fail(`failures must be an integer, got ${failures}`);
     if (!(failures >= 0)) fail(`failures must be >= 0, got ${failures}`);
   }
-  if (failures === 0) {
-    return Math.max(CHECK_GAP_MIN_MS, schedule.intervalMs + (2 * u - 1) * schedule.fuzzMs);
-  }
+  if (failures === 0) return regularIntervalMs(schedule.intervalMs, schedule.fuzzMs, u);
   // A cap below the regular interval would make errors check more often than successes; the cap
   // only ever limits the growth.
   const capMs = Math.max(schedule.backoffMaxMs, schedule.intervalMs);

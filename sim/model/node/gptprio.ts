@@ -31,6 +31,8 @@ export type GptTable = readonly [GptPartition, GptPartition];
 export const SLOT_A = 0;
 export const SLOT_B = 1;
 export const SLOT_NONE = -1;
+/** Names for assertion messages (built once, not per boot). */
+const SLOT_NAMES = ['slot 0', 'slot 1'];
 
 /** GPT attribute field widths (4 bits each for priority and tries, 1 bit for successful). */
 export const PRIORITY_MAX = 15;
@@ -61,7 +63,7 @@ export function selectBootSlot(table: GptTable): number {
   let foundPriority = 0;
   for (let slot = 0; slot < table.length; slot++) {
     const p = table[slot];
-    assertPartition(p, `slot ${slot}`);
+    assertPartition(p, SLOT_NAMES[slot]);
     if ((p.tries > 0 || p.successful === 1) && p.priority > foundPriority) {
       found = slot;
       foundPriority = p.priority;

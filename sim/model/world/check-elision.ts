@@ -1,6 +1,6 @@
 import { assert, fail } from '../../engine/assert.ts';
 import type { RandomColumn } from '../../engine/random.ts';
-import { checkIntervalMs, type CheckSchedule } from '../node/check-schedule.ts';
+import { checkIntervalMs, regularIntervalMs, type CheckSchedule } from '../node/check-schedule.ts';
 import type { RequestCounter } from '../server/request-counter.ts';
 
 /**
@@ -38,6 +38,10 @@ export class CheckElision {
   private readonly anchorRng: Uint32Array;
   /** Time of the real check (or ping) armed after the skipped ones. */
   private readonly nextRealMs: Float64Array;
+  /** Time of the last skipped check: settling after it changes nothing. */
+  private readonly lastSkippedMs: Float64Array;
+  private readonly intervalMs: number;
+  private readonly fuzzMs: number;
   private readonly sleepers: number[][];
   skippedChecks = 0;
 
@@ -53,6 +57,11 @@ export class CheckElision {
     this.anchorMs = new Float64Array(nodeCount);
     this.anchorRng = new Uint32Array(nodeCount);
     this.nextRealMs = new Float64Array(nodeCount);
+    this.lastSkippedMs = new Float64Array(nodeCount);
+    // Validates the schedule once; the loops below use its two fields directly.
+    checkIntervalMs(schedule, 0, 0.5);
+    this.intervalMs = schedule.intervalMs;
+    this.fuzzMs = schedule.fuzzMs;
     this.sleepers = Array.from({ length: groupCount }, () => []);
   }
 
@@ -67,16 +76,20 @@ export class CheckElision {
    */
   answer(node: number, nowMs: number, changeMs: number, kind: number): ElidedAnswer {
     if (!(this.sleepKind[node] === SLEEP_NONE)) fail(`node ${node} answered while asleep`);
-    const anchorRng = this.rng.snapshot(node);
+    const rng = this.rng;
+    const requests = this.requests;
+    const intervalMs = this.intervalMs;
+    const fuzzMs = this.fuzzMs;
+    const anchorRng = rng.snapshot(node);
     let t = nowMs;
-    let u = this.rng.next(node);
-    let d = checkIntervalMs(this.schedule, 0, u);
+    let u = rng.next(node);
+    let d = regularIntervalMs(intervalMs, fuzzMs, u);
     let skipped = 0;
     while (t + d < changeMs) {
       t += d;
-      this.requests.add(t);
-      u = this.rng.next(node);
-      d = checkIntervalMs(this.schedule, 0, u);
+      requests.add(t);
+      u = rng.next(node);
+      d = regularIntervalMs(intervalMs, fuzzMs, u);
       if (!(++skipped < SKIPPED_CHECKS_MAX)) fail(`node ${node} skipped too many checks`);
     }
     if (skipped > 0) {
@@ -84,6 +97,7 @@ export class CheckElision {
       this.sleepKind[node] = kind;
       this.anchorMs[node] = nowMs;
       this.anchorRng[node] = anchorRng;
+      this.lastSkippedMs[node] = t;
       this.nextRealMs[node] = t + d;
       if (kind === SLEEP_CHECK) this.sleepers[this.nodeGroup[node]].push(node);
     }
@@ -102,13 +116,16 @@ export class CheckElision {
     this.sleepKind[node] = SLEEP_NONE;
     const nextReal = this.nextRealMs[node];
     if (nowMs >= nextReal) return -1;
+    // Every skipped check lies before now (the run's end, most often): the full run has made
+    // them all and drawn the fuzz of the interval to nextReal, which is where the stream stands.
+    if (this.lastSkippedMs[node] < nowMs) return -1;
     this.rng.restore(node, this.anchorRng[node]);
     let t = this.anchorMs[node];
-    let d = checkIntervalMs(this.schedule, 0, this.rng.next(node));
+    let d = regularIntervalMs(this.intervalMs, this.fuzzMs, this.rng.next(node));
     let guard = 0;
     while (t + d < nowMs) {
       t += d;
-      d = checkIntervalMs(this.schedule, 0, this.rng.next(node));
+      d = regularIntervalMs(this.intervalMs, this.fuzzMs, this.rng.next(node));
       if (!(++guard < SKIPPED_CHECKS_MAX)) fail(`node ${node}: runaway replay`);
     }
     const first = t + d;
@@ -120,7 +137,7 @@ export class CheckElision {
     while (s < nextReal) {
       this.requests.remove(s);
       this.skippedChecks--;
-      s += checkIntervalMs(this.schedule, 0, this.rng.next(node));
+      s += regularIntervalMs(this.intervalMs, this.fuzzMs, this.rng.next(node));
       if (!(++guard < SKIPPED_CHECKS_MAX)) fail(`node ${node}: runaway replay`);
     }
     this.rng.restore(node, resume);

@@ -40,6 +40,8 @@ const BOOT = 1;
 const RM = 2;
 const MACHINE_NAMES = ['updateEngine', 'boot', 'rebootManager'];
 const OUTBOX_DRAIN_MAX = 50_000_000;
+/** Fills delivered outbox slots so that they keep no event alive. */
+const NO_EVENT: MachineEvent = Object.freeze({ type: '' });
 
 export interface WorldOptions {
   scenario: Scenario;
@@ -122,6 +124,8 @@ export class World {
   private readonly outNode: number[] = [];
   private readonly outEvent: MachineEvent[] = [];
   private outHead = 0;
+  /** Entries in use (the arrays keep their length between drains: no shrinking and regrowing). */
+  private outTail = 0;
   private delivering = false;
 
   constructor(options: WorldOptions) {
@@ -319,9 +323,16 @@ export class World {
   // ---- the outbox -------------------------------------------------------------------------
 
   private post(machine: number, node: number, event: MachineEvent): void {
-    this.outMachine.push(machine);
-    this.outNode.push(node);
-    this.outEvent.push(event);
+    const i = this.outTail++;
+    if (i === this.outMachine.length) {
+      this.outMachine.push(machine);
+      this.outNode.push(node);
+      this.outEvent.push(event);
+    } else {
+      this.outMachine[i] = machine;
+      this.outNode[i] = node;
+      this.outEvent[i] = event;
+    }
     if (!this.delivering) this.drain();
   }
 
@@ -329,15 +340,15 @@ export class World {
     this.delivering = true;
     try {
       let delivered = 0;
-      while (this.outHead < this.outMachine.length) {
+      while (this.outHead < this.outTail) {
         const i = this.outHead++;
-        this.deliver(this.outMachine[i], this.outNode[i], this.outEvent[i]);
+        const event = this.outEvent[i];
+        this.outEvent[i] = NO_EVENT;
+        this.deliver(this.outMachine[i], this.outNode[i], event);
         assert(++delivered < OUTBOX_DRAIN_MAX, 'the outbox does not drain: machines answering each other forever?');
       }
-      this.outMachine.length = 0;
-      this.outNode.length = 0;
-      this.outEvent.length = 0;
       this.outHead = 0;
+      this.outTail = 0;
     } finally {
       this.delivering = false;
     }

@@ -18,10 +18,27 @@ export interface LocksmithSemaphore {
 
 const KEY_PREFIX = 'coreos.com/updateengine/rebootlock';
 
+/**
+ * The semaphore's value is read far more often than it changes (every GET, every committed
+ * write, every waiter's check): parse each distinct value once and hand out copies, which the
+ * callers may edit.
+ */
+let cachedValue: string | null = null;
+let cachedSemaphore: LocksmithSemaphore = { semaphore: 0, max: 0, holders: [] };
+
+function parseCached(value: string): LocksmithSemaphore {
+  if (value !== cachedValue) {
+    cachedSemaphore = JSON.parse(value) as LocksmithSemaphore;
+    cachedValue = value;
+  }
+  const s = cachedSemaphore;
+  return { semaphore: s.semaphore, max: s.max, holders: s.holders.slice() };
+}
+
 export const locksmithPolicy: SemaphorePolicy<LocksmithSemaphore> = {
   kind: 'locksmith',
   key: (group) => (group === '' || group === 'default' ? `${KEY_PREFIX}/semaphore` : `${KEY_PREFIX}/groups/${group}/semaphore`),
-  parse: (value, max) => (value === null ? { semaphore: max, max, holders: [] } : (JSON.parse(value) as LocksmithSemaphore)),
+  parse: (value, max) => (value === null ? { semaphore: max, max, holders: [] } : parseCached(value)),
   encode: (s) => JSON.stringify({ semaphore: s.semaphore, max: s.max, holders: s.holders }),
   holders: (s) => s.holders.map(Number),
   lock(s, nodeId) {
