@@ -1,7 +1,7 @@
 import { assert, fail } from '../../engine/assert.ts';
 import { OP_CANCEL, OP_EFFECT, OP_SCHEDULE, OP_UPDATE, type Candidate, type CompiledMachine, type Plan, type StateValue } from './compiled.ts';
 import type { MachineContext, MachineEvent } from './define.ts';
-import { contextLoader, type ContextLoader } from './context-loader.ts';
+import { contextFactory, contextLoader, type ContextFactory, type ContextLoader } from './context-loader.ts';
 import { STORAGE, fitsStorage, type Column } from './storage.ts';
 
 /**
@@ -74,6 +74,7 @@ export class CompiledRuntime {
 
   private readonly ctx: MachineContext;
   private readonly load: ContextLoader;
+  private readonly create: ContextFactory;
   private readonly fieldIndexByName: Map<string, number>;
   private readonly fieldNames: readonly string[];
   private readonly integerField: Uint8Array;
@@ -114,6 +115,7 @@ export class CompiledRuntime {
     for (const field of machine.fields) ctx[field.name] = field.initial;
     this.ctx = ctx;
     this.load = contextLoader(this.fieldNames, this.columns, options.codegen ?? true);
+    this.create = contextFactory(this.fieldNames, this.columns, options.codegen ?? true);
 
     this.slotTimer = new Int16Array(stateCount * this.slotCount).fill(-1);
     for (let state = 0; state < stateCount; state++) {
@@ -214,9 +216,7 @@ export class CompiledRuntime {
   /** A fresh copy of an instance's context (for tests, the UI and snapshots). */
   context(instance: number): MachineContext {
     this.checkInstance(instance);
-    const out: MachineContext = {};
-    for (let f = 0; f < this.fieldNames.length; f++) out[this.fieldNames[f]] = this.columns[f][instance];
-    return out;
+    return this.create(instance);
   }
 
   get(instance: number, field: string): number {

@@ -176,10 +176,19 @@ export function gptTableOf(ctx: BootContext): GptTable {
   ];
 }
 
-function partitionFields(slot: number, p: GptPartition): Partial<BootContext> {
-  return slot === SLOT_A
-    ? { aPriority: p.priority, aTries: p.tries, aSuccessful: p.successful }
-    : { bPriority: p.priority, bTries: p.tries, bSuccessful: p.successful };
+// Updates build their partial contexts as plain literals with the fields in one order: object
+// spreads of partials of different shapes were the slowest part of a boot (megamorphic clones).
+function withPartition(out: Partial<BootContext>, slot: number, p: GptPartition): Partial<BootContext> {
+  if (slot === SLOT_A) {
+    out.aPriority = p.priority;
+    out.aTries = p.tries;
+    out.aSuccessful = p.successful;
+  } else {
+    out.bPriority = p.priority;
+    out.bTries = p.tries;
+    out.bSuccessful = p.successful;
+  }
+  return out;
 }
 
 function badOf(ctx: BootContext, slot: number): number {
@@ -231,16 +240,13 @@ const actions = {
         trialSlot = SLOT_NONE;
       }
     }
-    return { ...partitionFields(slot, afterBootAttempt(table[slot])), bootedSlot: slot, bootKind, trialSlot };
+    return withPartition({ bootedSlot: slot, bootKind, trialSlot }, slot, afterBootAttempt(table[slot]));
   }),
   /** flatcar-setgoodroot (also update_attempter.cc UpdateBootFlags before an install). */
   markBootedGood: update<Ctx, Ev>((ctx) => {
     const slot = ctx.bootedSlot;
     const table = gptTableOf(ctx);
-    return {
-      ...partitionFields(slot, markedGood(table[slot])),
-      trialSlot: ctx.trialSlot === slot ? SLOT_NONE : ctx.trialSlot,
-    };
+    return withPartition({ trialSlot: ctx.trialSlot === slot ? SLOT_NONE : ctx.trialSlot }, slot, markedGood(table[slot]));
   }),
   installToInactive: update<Ctx, Ev>((ctx, e) => {
     const { version, bad } = e as PostInstallEvent;
@@ -248,12 +254,25 @@ const actions = {
     if (!(bad === 0 || bad === 1)) fail(`POST_INSTALL.bad must be 0 or 1, got ${bad}`);
     const inactive = otherSlot(ctx.bootedSlot);
     const table = afterPostInstall(gptTableOf(ctx), ctx.bootedSlot);
-    return {
-      ...partitionFields(SLOT_A, table[SLOT_A]),
-      ...partitionFields(SLOT_B, table[SLOT_B]),
-      ...(inactive === SLOT_A ? { aVersion: version, aBad: bad } : { bVersion: version, bBad: bad }),
+    const a = table[SLOT_A];
+    const b = table[SLOT_B];
+    const out: Partial<BootContext> = {
+      aPriority: a.priority,
+      aTries: a.tries,
+      aSuccessful: a.successful,
+      bPriority: b.priority,
+      bTries: b.tries,
+      bSuccessful: b.successful,
       trialSlot: inactive,
     };
+    if (inactive === SLOT_A) {
+      out.aVersion = version;
+      out.aBad = bad;
+    } else {
+      out.bVersion = version;
+      out.bBad = bad;
+    }
+    return out;
   }),
   rebootDurations: update<Ctx, Ev>((_ctx, e) => {
     const { drainMs, shutdownMs, bootMs } = e as RebootEvent;

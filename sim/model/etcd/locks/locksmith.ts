@@ -20,8 +20,8 @@ const KEY_PREFIX = 'coreos.com/updateengine/rebootlock';
 
 /**
  * The semaphore's value is read far more often than it changes (every GET, every committed
- * write, every waiter's check): parse each distinct value once and hand out copies, which the
- * callers may edit.
+ * write, every waiter's check): parse each distinct value once (the value just encoded, most
+ * often) and hand out copies, which the callers may edit.
  */
 let cachedValue: string | null = null;
 let cachedSemaphore: LocksmithSemaphore = { semaphore: 0, max: 0, holders: [] };
@@ -39,7 +39,13 @@ export const locksmithPolicy: SemaphorePolicy<LocksmithSemaphore> = {
   kind: 'locksmith',
   key: (group) => (group === '' || group === 'default' ? `${KEY_PREFIX}/semaphore` : `${KEY_PREFIX}/groups/${group}/semaphore`),
   parse: (value, max) => (value === null ? { semaphore: max, max, holders: [] } : parseCached(value)),
-  encode: (s) => JSON.stringify({ semaphore: s.semaphore, max: s.max, holders: s.holders }),
+  encode: (s) => {
+    const value = JSON.stringify({ semaphore: s.semaphore, max: s.max, holders: s.holders });
+    // The value written is the one read next: remember it parsed.
+    cachedValue = value;
+    cachedSemaphore = { semaphore: s.semaphore, max: s.max, holders: s.holders.slice() };
+    return value;
+  },
   holders: (s) => s.holders.map(Number),
   lock(s, nodeId) {
     if (s.semaphore <= 0) return 'full';
