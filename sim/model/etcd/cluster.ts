@@ -129,6 +129,9 @@ export class EtcdCluster {
   /** The healthy-cluster request shortcut; null unless enabled (fast fidelity only). */
   readonly fast: FastRequests | null;
   readonly lessor: Lessor;
+  /** KV clients' timeout handlers, by client index (kv.ts). */
+  private readonly clientTimeouts: ((attemptId: number) => void)[] = [];
+  private readonly clientTimeoutKind: EventKind;
   private leaderNow = -1;
   private liveMajority = true;
   private metricsOn: boolean;
@@ -156,6 +159,7 @@ export class EtcdCluster {
     this.metrics = new EtcdMetrics(n);
     this.metricsOn = !(options.metricsFromFirstLeader ?? true);
     this.timerKind = sim.register(`${this.name}.timer`, (target) => this.onTimer(target));
+    this.clientTimeoutKind = sim.register(`${this.name}.client-timeout`, (client, attemptId) => this.clientTimeouts[client](attemptId));
     this.quiescence = new Quiescence(this);
     this.fast = options.fastRequests === true && this.fidelity === 'fast' ? new FastRequests(this) : null;
     this.lessor = new Lessor(this);
@@ -244,6 +248,16 @@ export class EtcdCluster {
 
   nextRequestId(): number {
     return this.nextRequestIdValue++;
+  }
+
+  /** A KV client's timeout handler gets an index; its timeouts are numeric events (no closure). */
+  registerClient(onTimeout: (attemptId: number) => void): number {
+    this.clientTimeouts.push(onTimeout);
+    return this.clientTimeouts.length - 1;
+  }
+
+  scheduleClientTimeout(delayMs: number, client: number, attemptId: number): EventHandle {
+    return this.sim.scheduleAfter(delayMs, this.clientTimeoutKind, client, attemptId);
   }
 
   // --- faults ---

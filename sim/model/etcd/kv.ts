@@ -85,6 +85,10 @@ export class KvClient {
   private readonly maxAttempts: number;
   private readonly backoffInitialMs: number;
   private readonly backoffMaxMs: number;
+  /** This client's number at the cluster (its request timeouts are numeric events). */
+  private readonly clientIndex: number;
+  /** One answer function for every attempt (no closure per request). */
+  private readonly reply = (response: KvResponseWire): void => this.onResponse(response);
 
   constructor(
     private readonly cluster: EtcdCluster,
@@ -97,6 +101,7 @@ export class KvClient {
     this.backoffMaxMs = options.backoffMaxMs ?? 1000;
     assert(this.requestTimeoutMs > 0, 'kv: requestTimeoutMs must be > 0');
     if (!(this.maxAttempts >= 1 && this.maxAttempts <= 100)) fail(`kv: maxAttempts ${this.maxAttempts} outside [1, 100]`);
+    this.clientIndex = cluster.registerClient((attemptId) => this.onTimeout(attemptId));
     if (this.endpoint >= 0) {
       cluster.network.attach(this.endpoint, options.zone ?? 'default', (_from, message) => this.onResponse(message as KvResponseWire));
     }
@@ -141,11 +146,11 @@ export class KvClient {
       requestId: attemptId,
       op: p.request,
       clientEndpoint: this.endpoint,
-      reply: (response) => this.onResponse(response),
+      reply: this.reply,
     };
     this.cluster.metrics.requests++;
     const sim = this.cluster.sim;
-    p.timeout = sim.callAfter(this.requestTimeoutMs, () => this.onTimeout(id, attemptId));
+    p.timeout = this.cluster.scheduleClientTimeout(this.requestTimeoutMs, this.clientIndex, attemptId);
     if (this.endpoint >= 0) this.cluster.network.send(this.endpoint, this.cluster.members[member].endpoint, wire);
     else sim.callAfter(0, () => this.cluster.receiveRequest(member, wire));
   }
@@ -174,7 +179,9 @@ export class KvClient {
     this.retryOrFail(id, answer.reason, answer.definite);
   }
 
-  private onTimeout(id: number, attemptId: number): void {
+  private onTimeout(attemptId: number): void {
+    const id = this.attempts.get(attemptId);
+    if (id === undefined) return;
     const p = this.pending.get(id);
     if (p === undefined || p.attemptId !== attemptId) return;
     this.attempts.delete(attemptId);
