@@ -55,7 +55,7 @@ describe('CheckElision, pings of a node waiting to reboot', () => {
           expect(fastRng.snapshot(0)).toBe(fullRng.snapshot(0));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
   });
 });
