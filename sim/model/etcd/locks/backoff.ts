@@ -10,9 +10,14 @@ export const LOCKSMITH_RETRY_MAX_MS = 300_000;
 
 export function locksmithRetryDelayMs(failures: number): number {
   if (!(Number.isInteger(failures) && failures >= 1)) fail(`failures must be an integer >= 1, got ${failures}`);
-  // 2^7 * 5 s already exceeds 5 min; clamp the exponent so the power stays small.
-  return Math.min(LOCKSMITH_RETRY_INITIAL_MS * 2 ** Math.min(failures - 1, 16), LOCKSMITH_RETRY_MAX_MS);
+  // A table (hot: the lock waiters walk schedules with it): 2^7 * 5 s already exceeds 5 min.
+  return RETRY_DELAYS_MS[failures < RETRY_DELAYS_MS.length ? failures : RETRY_DELAYS_MS.length - 1];
 }
+
+/** Delay after the n-th failure, for n in [1, 17]; index 0 unused. */
+const RETRY_DELAYS_MS: readonly number[] = Array.from({ length: 18 }, (_, n) =>
+  n === 0 ? NaN : Math.min(LOCKSMITH_RETRY_INITIAL_MS * 2 ** Math.min(n - 1, 16), LOCKSMITH_RETRY_MAX_MS),
+);
 
 export interface ScheduledPoll {
   /** Time of the first scheduled poll at or after the asked time. */
