@@ -49,3 +49,44 @@ export function contextFactory(names: readonly string[], columns: readonly Colum
   ) => ContextFactory;
   return factory(...columns);
 }
+
+export type FieldResetter = (instance: number) => void;
+
+/**
+ * Writes every field's initial value into one instance's columns (init). Generated for the same
+ * reason as the loader: one store site per column keeps each store monomorphic (a loop over
+ * columns of seven typed-array kinds took ~40% of a 100k-node world's set-up). The values are
+ * passed as arguments, never printed into the code.
+ */
+export function fieldResetter(initial: readonly number[], columns: readonly Column[], codegen: boolean): FieldResetter {
+  if (!codegen || columns.length === 0) {
+    return (instance) => {
+      for (let f = 0; f < columns.length; f++) columns[f][instance] = initial[f];
+    };
+  }
+  const params = [...columns.map((_, f) => `c${f}`), ...initial.map((_, f) => `v${f}`)];
+  const body = columns.map((_, f) => `c${f}[i] = v${f};`).join('\n');
+  const factory = new Function(...params, `return function resetFields(i) {\n${body}\n};`) as (...args: unknown[]) => FieldResetter;
+  return factory(...columns, ...initial);
+}
+
+export type FieldStore = (field: number, instance: number, value: number) => void;
+
+/**
+ * Stores a value into one field's column, the field chosen by index: a generated switch with a
+ * store site per column, each monomorphic (`columns[f][i] = v` is one megamorphic site over
+ * seven typed-array kinds).
+ */
+export function fieldStore(columns: readonly Column[], codegen: boolean): FieldStore {
+  if (!codegen || columns.length === 0) {
+    return (field, instance, value) => {
+      columns[field][instance] = value;
+    };
+  }
+  const params = columns.map((_, f) => `c${f}`);
+  const cases = columns.map((_, f) => `case ${f}: c${f}[i] = v; return;`).join('\n');
+  const factory = new Function(...params, `return function storeField(f, i, v) {\nswitch (f) {\n${cases}\n}\n};`) as (
+    ...columns: Column[]
+  ) => FieldStore;
+  return factory(...columns);
+}

@@ -1,7 +1,16 @@
 import { assert, fail } from '../../engine/assert.ts';
 import { OP_CANCEL, OP_EFFECT, OP_SCHEDULE, OP_UPDATE, type Candidate, type CompiledMachine, type Plan, type StateValue } from './compiled.ts';
 import type { MachineContext, MachineEvent } from './define.ts';
-import { contextFactory, contextLoader, type ContextFactory, type ContextLoader } from './context-loader.ts';
+import {
+  contextFactory,
+  contextLoader,
+  fieldResetter,
+  fieldStore,
+  type ContextFactory,
+  type ContextLoader,
+  type FieldResetter,
+  type FieldStore,
+} from './context-loader.ts';
 import { STORAGE, fitsStorage, type Column } from './storage.ts';
 
 /**
@@ -75,6 +84,11 @@ export class CompiledRuntime {
   private readonly ctx: MachineContext;
   private readonly load: ContextLoader;
   private readonly create: ContextFactory;
+  private readonly resetFields: FieldResetter;
+  private readonly storeField: FieldStore;
+  /** Per field: the range an integer column holds (NaN for f64 columns, which hold anything). */
+  private readonly fieldMin: Float64Array;
+  private readonly fieldMax: Float64Array;
   private readonly fieldIndexByName: Map<string, number>;
   private readonly fieldNames: readonly string[];
   private readonly integerField: Uint8Array;
@@ -111,11 +125,19 @@ export class CompiledRuntime {
     this.fieldNames = machine.fields.map((field) => field.name);
     this.fieldIndexByName = new Map(this.fieldNames.map((name, index) => [name, index]));
     this.integerField = Uint8Array.from(machine.fields.map((field) => (STORAGE[field.type].integer ? 1 : 0)));
+    this.fieldMin = Float64Array.from(machine.fields.map((field) => STORAGE[field.type].min));
+    this.fieldMax = Float64Array.from(machine.fields.map((field) => STORAGE[field.type].max));
     const ctx: MachineContext = {};
     for (const field of machine.fields) ctx[field.name] = field.initial;
     this.ctx = ctx;
     this.load = contextLoader(this.fieldNames, this.columns, options.codegen ?? true);
     this.create = contextFactory(this.fieldNames, this.columns, options.codegen ?? true);
+    this.resetFields = fieldResetter(
+      machine.fields.map((field) => field.initial),
+      this.columns,
+      options.codegen ?? true,
+    );
+    this.storeField = fieldStore(this.columns, options.codegen ?? true);
 
     this.slotTimer = new Int16Array(stateCount * this.slotCount).fill(-1);
     for (let state = 0; state < stateCount; state++) {
@@ -140,8 +162,7 @@ export class CompiledRuntime {
   init(instance: number, overrides?: Readonly<Partial<MachineContext>>): void {
     this.checkInstance(instance);
     assert(!this.busy, 'init() called from inside a step (an effect must not call back into the runtime)');
-    const fields = this.machine.fields;
-    for (let f = 0; f < fields.length; f++) this.columns[f][instance] = fields[f].initial;
+    this.resetFields(instance);
     if (overrides !== undefined) {
       for (const name of Object.keys(overrides)) this.writeField(instance, name, overrides[name], 'init override');
     }
@@ -395,10 +416,11 @@ export class CompiledRuntime {
     const f = this.fieldIndexByName.get(name);
     if (!(f !== undefined)) fail(`${writerName(writer, updateName)} writes '${name}', which is not a context field of machine ${this.machine.id}`);
     if (!(typeof value === 'number')) fail(`${writerName(writer, updateName)} writes ${typeof value} to '${name}'; context fields are numbers`);
-    if (this.integerField[f] === 1) {
+    // fitsStorage, with the column's range read from arrays (the hot path of every update).
+    if (this.integerField[f] === 1 && !(Number.isInteger(value) && value >= this.fieldMin[f] && value <= this.fieldMax[f])) {
       const type = this.machine.fields[f].type;
       if (!(fitsStorage(type, value))) fail(`${writerName(writer, updateName)} writes ${value} to '${name}', which a ${type} column cannot hold`);
     }
-    this.columns[f][instance] = value;
+    this.storeField(f, instance, value);
   }
 }
