@@ -10,26 +10,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../sim/cli/io.ts';
 import { DEFAULT_FUZZ_OUT, DEFAULT_SHRINK_RUNS } from '../../sim/cli/commands/fuzz.ts';
-import { FUZZ_HELP_DEFAULTS, main } from '../../sim/cli/main.ts';
+import { FUZZ_HELP_DEFAULTS } from '../../sim/cli/main.ts';
+import { cli } from './in-process.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fleetsim-fuzz-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: unknown; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  let clock = 0;
-  const io: Io = {
-    stdout: { isTTY: false, write: (t: string) => (stdout += t) },
-    stderr: { isTTY: false, write: (t: string) => (stderr += t) },
-    env: { NO_COLOR: '1' },
-    nowMs: () => (clock += 10),
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 const GHOST = `
 name: ghost

@@ -9,27 +9,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CHECK_SEEDS } from '../../sim/cli/commands/check.ts';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../sim/cli/commands/serve.ts';
-import { HELP_DEFAULTS, main } from '../../sim/cli/main.ts';
-import type { Io } from '../../sim/cli/io.ts';
+import { HELP_DEFAULTS } from '../../sim/cli/main.ts';
+import { cli } from './in-process.ts';
 import { REPO_ROOT } from './spawn-cli.ts';
 
 const F = join(REPO_ROOT, 'test/cli/fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'fleetsim-main-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: unknown; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  let clock = 0;
-  const io: Io = {
-    stdout: { isTTY: false, write: (t: string) => (stdout += t) },
-    stderr: { isTTY: false, write: (t: string) => (stderr += t) },
-    env: { NO_COLOR: '1' },
-    nowMs: () => (clock += 10),
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('main: help, version, unknown input', () => {
   it('--version prints the package version and exits 0', async () => {
