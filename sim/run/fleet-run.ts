@@ -165,7 +165,9 @@ export class FleetRun {
       },
       rollout: {
         completed: completedAt !== null,
-        halted: rollouts.some((r) => r.state === 'halted' || !r.updatesEnabled),
+        // Halted by the failure ratio, or switched off by the server after timed-out updates (as
+        // Nebraska does); a group whose own policy disables updates is not "halted".
+        halted: rollouts.some((r) => r.state === 'halted' || r.disabledByServer),
         startedAt,
         completedAt,
         duration: completedAt !== null && startedAt !== null ? completedAt - startedAt : null,

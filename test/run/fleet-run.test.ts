@@ -90,4 +90,16 @@ reboot: {strategy: reboot}
       expect(run.world.rebootManager.stateName(node)).toBe('staged');
     }
   });
+
+  it('reports halted when the server switched updates off after a timed-out update, not when the policy disables them', () => {
+    // Safe mode grants one update; with strategy off it never completes (no reboot), times out
+    // after 1 h, and Nebraska switches the group's updates off.
+    const timedOut = runYaml(
+      rollout(50).replace('strategy: reboot', 'strategy: off') + 'policy:\n  default: {safeMode: true, updateTimeout: 1h}\n',
+    ).report;
+    expect(timedOut.rollout.halted).toBe(true);
+    const disabled = runYaml(rollout(50) + 'policy:\n  default: {updatesEnabled: false}\n').report;
+    expect(disabled.rollout.halted).toBe(false);
+    expect(disabled.fleet.updated).toBe(0);
+  });
 });

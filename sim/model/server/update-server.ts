@@ -67,6 +67,8 @@ interface GroupState {
   /** Nodes of the group on each version index. */
   readonly onVersion: Map<number, number>;
   haltedByFailures: boolean;
+  /** The server switched the group's updates off (timed-out updates), not its policy. */
+  disabledByServer: boolean;
 }
 
 interface ChannelState {
@@ -135,6 +137,7 @@ export class UpdateServer {
       if (decision === 'max-timed-out-updates' && group.policy.updatesEnabled) {
         // Nebraska: too many timed-out updates switch the group's updates off.
         group.policy = { ...group.policy, updatesEnabled: false };
+        group.disabledByServer = true;
         this.o.trace.emit(nowMs, 'server.updates-disabled', group.info.name, { reason: decision });
       }
       return NO_UPDATE;
@@ -256,6 +259,8 @@ export class UpdateServer {
         if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
       }
       group.policy = merged;
+      // An operator who sets updatesEnabled takes the decision back from the server.
+      if (patch.updatesEnabled !== undefined) group.disabledByServer = false;
       group.officeHours = merged.officeHours ? WeeklySchedule.officeHours(merged.timezone) : null;
       group.ledger.reconfigure(merged.periodInterval, merged.updateTimeout, nowMs);
       this.o.listener.groupMayHaveUpdate(this.groups.indexOf(group));
@@ -359,12 +364,13 @@ export class UpdateServer {
     return this.channel(this.groups[group].info.channel).target;
   }
 
-  rolloutStates(): Array<{ group: string; state: RolloutState; haltedByFailures: boolean; updatesEnabled: boolean }> {
+  rolloutStates(): Array<{ group: string; state: RolloutState; haltedByFailures: boolean; updatesEnabled: boolean; disabledByServer: boolean }> {
     return this.groups.map((g) => ({
       group: g.info.name,
       state: g.controllerState,
       haltedByFailures: g.haltedByFailures,
       updatesEnabled: g.policy.updatesEnabled,
+      disabledByServer: g.disabledByServer,
     }));
   }
 
@@ -390,6 +396,7 @@ export class UpdateServer {
       controllerState: 'completed',
       onVersion: new Map([[0, info.nodeCount]]),
       haltedByFailures: false,
+      disabledByServer: false,
     };
     const controller = createActor(rolloutControllerMachine);
     (state as { controller: Actor<typeof rolloutControllerMachine> }).controller = controller;
