@@ -12,7 +12,8 @@ import { Simulation } from '../sim/engine/simulation.ts';
 import { Trace } from '../sim/engine/trace.ts';
 import { EtcdCluster, type Fidelity } from '../sim/model/etcd/cluster.ts';
 import { KvClient } from '../sim/model/etcd/kv.ts';
-import { locksmithRetryDelayMs, pollAtOrAfter } from '../sim/model/etcd/locks/backoff.ts';
+import { locksmithRetryDelayMs } from '../sim/model/etcd/locks/backoff.ts';
+import { LockClient } from '../sim/model/world/lock-client.ts';
 import { locksmithLock } from '../sim/model/etcd/locks/locksmith.ts';
 import type { LockResult } from '../sim/model/etcd/locks/types.ts';
 import { Network } from '../sim/model/network/network.ts';
@@ -99,12 +100,18 @@ function waiters(count: number, mode: 'poll' | 'notify'): EtcdFigure {
   lock.acquire(0, '', () => sim.callAfter(3_600_000, () => lock.release(0, '', () => {})));
   let granted = 0;
   const endMs = 5_000 + 2 * 3_600_000;
-  /** Per waiting node (notify mode): its last real poll and failure count, to flush at the end. */
-  const sleeping = new Map<number, { polledAtMs: number; failures: number }>();
+  // notify: the world's own lock client (sim/model/world/lock-client.ts), which keeps waiters
+  // without polling; poll: every locksmithd retry is a GET through Raft.
+  const client =
+    mode === 'notify'
+      ? new LockClient(sim, lock, count + 1, '', true, (_node, answer) => {
+          if (answer === 'LOCK_GRANTED') granted++;
+          else throw new Error(`bench: unexpected ${answer}`);
+        })
+      : null;
   for (let node = 1; node <= count; node++) {
     let failures = 0;
     const attempt = (): void => {
-      sleeping.delete(node);
       const polledAtMs = sim.now;
       lock.acquire(node, '', (r) => {
         if (r.ok) {
@@ -112,25 +119,15 @@ function waiters(count: number, mode: 'poll' | 'notify'): EtcdFigure {
           return; // keeps the slot: the rest wait on
         }
         failures++;
-        if (mode === 'notify' && r.outcome === 'full') {
-          sleeping.set(node, { polledAtMs, failures });
-          lock.waitForSlot('', (nowMs) => {
-            const next = pollAtOrAfter(polledAtMs, failures, nowMs);
-            lock.recordSkippedPolls(next.skippedPolls);
-            failures = next.failures;
-            sim.callAt(next.pollMs, attempt);
-          });
-          return;
-        }
         sim.callAt(Math.max(sim.now, polledAtMs + locksmithRetryDelayMs(failures)), attempt);
       });
     };
-    sim.callAt(6_000 + random.uniform(0, 60_000), attempt);
+    sim.callAt(6_000 + random.uniform(0, 60_000), client === null ? attempt : () => client.acquire(node));
   }
   const started = performance.now();
   sim.runUntil(endMs);
-  // At the horizon, each waiter still asleep reports the polls its schedule made before it.
-  for (const { polledAtMs, failures } of sleeping.values()) lock.recordSkippedPolls(pollAtOrAfter(polledAtMs, failures, endMs).skippedPolls);
+  // At the horizon, waiters still asleep report the polls their schedule made before it.
+  client?.finish();
   const wallMs = performance.now() - started;
   return {
     what: `${count} waiters on a full lock, ${mode}`,
