@@ -141,8 +141,6 @@ export class FleetRun {
     const completedAt = metrics.completedAtMs();
     const startedAt = metrics.startedAtMs;
     const rollouts = world.server.rolloutStates();
-    let down = 0;
-    for (let node = 0; node < nodes; node++) if (world.nodeIsDown(node)) down++;
     const report: Report = {
       fleetsim: REPORT_FORMAT,
       scenario: this.scenario.name,
@@ -160,7 +158,7 @@ export class FleetRun {
         updatedFraction: metrics.updated / nodes,
         rolledBack: metrics.rolledBackNodes,
         failed: metrics.failedNodes,
-        down,
+        down: metrics.currentlyDown,
         versions,
       },
       rollout: {
