@@ -38,7 +38,6 @@ import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
 const UE = 0;
 const BOOT = 1;
 const RM = 2;
-const MACHINE_NAMES = ['updateEngine', 'boot', 'rebootManager'];
 const OUTBOX_DRAIN_MAX = 50_000_000;
 /** Fills delivered outbox slots so that they keep no event alive. */
 const NO_EVENT: MachineEvent = Object.freeze({ type: '' });
@@ -683,9 +682,6 @@ export class World {
     };
   }
 
-  machineName(machine: number): string {
-    return MACHINE_NAMES[machine];
-  }
 }
 
 type EffectHandler = (node: number, ctx: Readonly<MachineContext>, event: MachineEvent) => void;
