@@ -99,6 +99,22 @@ export class RandomStreams {
  * mulberry32; entity i's state starts at a hash of (component seed, i), so a node's draws depend
  * only on its own history.
  */
+/**
+ * mulberry32 split in two, for loops that draw many values from one entity's stream with the
+ * state in a local variable (check elision draws a week of checks per node in one go):
+ * `state = mulberryAdvance(state); u = mulberryUniform(state)` is one `RandomColumn.next`.
+ */
+export function mulberryAdvance(state: number): number {
+  return (state + 0x6d2b79f5) >>> 0;
+}
+
+/** The uniform in [0, 1) that mulberry32 outputs for an advanced state. */
+export function mulberryUniform(s: number): number {
+  let t = Math.imul(s ^ (s >>> 15), s | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 export class RandomColumn {
   private state: Uint32Array;
 
@@ -116,10 +132,7 @@ export class RandomColumn {
 
   /** Uniform in [0, 1) from entity i's stream. */
   next(i: number): number {
-    const s = (this.state[i] = (this.state[i] + 0x6d2b79f5) >>> 0);
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return mulberryUniform((this.state[i] = mulberryAdvance(this.state[i])));
   }
 
   uniform(i: number, min: number, max: number): number {

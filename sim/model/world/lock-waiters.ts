@@ -140,24 +140,29 @@ export class LockWaiters {
     const r = mod(atMs, PERIOD_MS);
     const start = Math.floor(r);
     // The bucket of r may hold phases before r (they poll next period): check it precisely.
-    let best = -1;
-    let bestDelta = Infinity;
-    const consider = (bucket: number): void => {
-      for (let node = this.bucketHead[bucket]; node !== -1; node = this.next[node]) {
-        const delta = mod(this.phaseMs[node] - r, PERIOD_MS);
-        if (delta < bestDelta || (delta === bestDelta && node < best)) {
-          best = node;
-          bestDelta = delta;
-        }
-      }
-    };
-    consider(start);
     // The first non-empty bucket after r's (circularly) holds the nearest later phase; the
-    // bucket of r itself can only win with a phase at or after r, found above.
+    // bucket of r itself can only win with a phase at or after r, found first.
+    this.best = -1;
+    this.bestDelta = Infinity;
+    this.considerBucket(start, r);
     const bucket = this.nextSetBucket((start + 1) % BUCKETS, start);
-    if (bucket >= 0) consider(bucket);
-    if (best < 0) return null;
-    return { node: best, pollMs: atMs + bestDelta, skippedPolls: 0 };
+    if (bucket >= 0) this.considerBucket(bucket, r);
+    if (this.best < 0) return null;
+    return { node: this.best, pollMs: atMs + this.bestDelta, skippedPolls: 0 };
+  }
+
+  // earliestSteady's running best (fields, not a closure: this runs once per lock release).
+  private best = -1;
+  private bestDelta = Infinity;
+
+  private considerBucket(bucket: number, r: number): void {
+    for (let node = this.bucketHead[bucket]; node !== -1; node = this.next[node]) {
+      const delta = mod(this.phaseMs[node] - r, PERIOD_MS);
+      if (delta < this.bestDelta || (delta === this.bestDelta && node < this.best)) {
+        this.best = node;
+        this.bestDelta = delta;
+      }
+    }
   }
 
   /** First set bucket from `from` onwards, wrapping around, before reaching `stop`; -1 if none. */
