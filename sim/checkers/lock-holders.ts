@@ -18,6 +18,7 @@ export const LOCK_HOLDERS = 'lock-holders';
 const LOCKSMITH_PREFIX = 'coreos.com/updateengine/rebootlock/';
 const AIRLOCK_PREFIX = 'com.coreos.airlock/groups/';
 const TTL_PREFIX = 'fleetsim/ttl-lock/groups/';
+const VERDICTS_MAX = 64;
 
 interface Holders {
   ids: string[];
@@ -39,15 +40,26 @@ export function installLockHoldersChecker(run: CheckedRun): void {
     });
     return;
   }
+  // Values recur (every release writes the same free semaphore): the verdict on a value of a
+  // format without time in it is remembered (a bounded cache; TTL values depend on the time).
+  const verdicts = new Map<string, Map<string, Holders | string>>();
   world.etcd.cluster.store.observe((key, kv, nowMs) => {
     if (kv === null || !isSemaphoreKey(key)) return;
-    const holders = parseHolders(key, kv.value, nowMs, ttlMs);
+    let byValue = key.startsWith(TTL_PREFIX) ? undefined : verdicts.get(key);
+    if (byValue === undefined && !key.startsWith(TTL_PREFIX)) verdicts.set(key, (byValue = new Map()));
+    let holders = byValue?.get(kv.value);
+    if (holders === undefined) {
+      holders = parseHolders(key, kv.value, nowMs, ttlMs);
+      if (byValue !== undefined) {
+        if (byValue.size >= VERDICTS_MAX) byValue.clear();
+        byValue.set(kv.value, holders);
+      }
+    }
     if (typeof holders === 'string') {
       violations.record(nowMs, LOCK_HOLDERS, `${key}: ${holders}`);
       return;
     }
-    const distinct = new Set(holders.ids);
-    if (distinct.size !== holders.ids.length) {
+    if (holders.ids.length > 1 && new Set(holders.ids).size !== holders.ids.length) {
       violations.record(nowMs, LOCK_HOLDERS, `${key}: a holder appears twice in [${holders.ids.join(', ')}]`);
     }
     if (holders.ids.length > max) {

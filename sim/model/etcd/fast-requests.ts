@@ -170,9 +170,16 @@ export class FastRequests {
       const back = this.draw(f, leader.id, messagesPerLink);
       this.rtt[count++] = net.latencyOf(from, to, out) + net.latencyOf(to, from, back);
     }
-    const sorted = this.rtt.subarray(0, count).sort();
+    // Insertion sort in place (a handful of followers; subarray().sort() allocated per request).
+    const rtt = this.rtt;
+    for (let i = 1; i < count; i++) {
+      const x = rtt[i];
+      let j = i - 1;
+      for (; j >= 0 && rtt[j] > x; j--) rtt[j + 1] = rtt[j];
+      rtt[j + 1] = x;
+    }
     // The leader holds the entry itself: q-1 followers complete the quorum.
-    return sorted[quorumSize(n) - 2];
+    return rtt[quorumSize(n) - 2];
   }
 
   /** Reserves `count` fast sequence numbers on the link; returns the first. */

@@ -75,11 +75,11 @@ interface Pending {
 }
 
 export class KvClient {
-  private readonly pending = new Map<number, Pending>();
-  /** Attempt id -> the pending request's own id. */
-  private readonly attempts = new Map<number, number>();
+  /** The requests with an attempt in flight, by attempt id (one map lookup per answer). */
+  private readonly attempts = new Map<number, Pending>();
+  /** Requests not yet answered (in flight or waiting to retry). */
+  private pendingCount = 0;
   private leaderGuess = 0;
-  private nextPendingId = 1;
   private readonly endpoint: number;
   private readonly requestTimeoutMs: number;
   private readonly maxAttempts: number;
@@ -109,7 +109,7 @@ export class KvClient {
 
   /** Requests not yet answered. */
   get inFlight(): number {
-    return this.pending.size;
+    return this.pendingCount;
   }
 
   get(key: string, callback: (result: KvResult) => void): void {
@@ -129,17 +129,15 @@ export class KvClient {
   }
 
   request(request: KvRequest, callback: (result: KvResult) => void): void {
-    if (!(this.pending.size < PENDING_MAX)) fail(`kv: more than ${PENDING_MAX} requests pending`);
-    const id = this.nextPendingId++;
-    this.pending.set(id, { request, callback, attempts: 0, redirects: 0, attemptId: 0, timeout: 0 });
-    this.attempt(id);
+    if (!(this.pendingCount < PENDING_MAX)) fail(`kv: more than ${PENDING_MAX} requests pending`);
+    this.pendingCount++;
+    this.attempt({ request, callback, attempts: 0, redirects: 0, attemptId: 0, timeout: 0 });
   }
 
-  private attempt(id: number): void {
-    const p = this.pending.get(id)!;
+  private attempt(p: Pending): void {
     const attemptId = this.cluster.nextRequestId();
     p.attemptId = attemptId;
-    this.attempts.set(attemptId, id);
+    this.attempts.set(attemptId, p);
     const member = this.leaderGuess;
     const wire: KvRequestWire = {
       type: 'kvRequest',
@@ -156,52 +154,48 @@ export class KvClient {
   }
 
   private onResponse(response: KvResponseWire): void {
-    const id = this.attempts.get(response.requestId);
-    if (id === undefined) return; // an attempt that already timed out
+    const p = this.attempts.get(response.requestId);
+    if (p === undefined) return; // an attempt that already timed out
     this.attempts.delete(response.requestId);
-    const p = this.pending.get(id)!;
-    if (p.attemptId !== response.requestId) return;
+    assert(p.attemptId === response.requestId, 'kv: an answer to a request\'s earlier attempt');
     this.cluster.sim.cancel(p.timeout);
     p.attemptId = 0;
     const answer: KvAnswer = response.answer;
     if (answer.ok) {
       this.leaderGuess = response.member;
-      this.finish(id, this.resultOf(p.request, answer));
+      this.finish(p, this.resultOf(p.request, answer));
       return;
     }
     // A member that knows the leader sends us there at once (a redirect, not a retry).
     if (answer.definite && answer.leaderHint >= 0 && answer.leaderHint !== response.member && p.redirects < REDIRECTS_MAX) {
       p.redirects++;
       this.leaderGuess = answer.leaderHint;
-      this.attempt(id);
+      this.attempt(p);
       return;
     }
-    this.retryOrFail(id, answer.reason, answer.definite);
+    this.retryOrFail(p, answer.reason, answer.definite);
   }
 
   private onTimeout(attemptId: number): void {
-    const id = this.attempts.get(attemptId);
-    if (id === undefined) return;
-    const p = this.pending.get(id);
-    if (p === undefined || p.attemptId !== attemptId) return;
+    const p = this.attempts.get(attemptId);
+    if (p === undefined) return;
     this.attempts.delete(attemptId);
     p.attemptId = 0;
-    this.retryOrFail(id, 'timeout', false);
+    this.retryOrFail(p, 'timeout', false);
   }
 
-  private retryOrFail(id: number, reason: string, definite: boolean): void {
-    const p = this.pending.get(id)!;
+  private retryOrFail(p: Pending, reason: string, definite: boolean): void {
     p.attempts++;
     // The member we tried may be down or cut off: try the next one.
     this.leaderGuess = (this.leaderGuess + 1) % this.cluster.members.length;
     const safeToRetry = p.request.op === 'get' || definite;
     if (!safeToRetry || p.attempts >= this.maxAttempts) {
-      this.finish(id, { ok: false, reason, definite });
+      this.finish(p, { ok: false, reason, definite });
       return;
     }
     p.redirects = 0;
     const backoffMs = Math.min(this.backoffInitialMs * 2 ** (p.attempts - 1), this.backoffMaxMs);
-    this.cluster.sim.callAfter(backoffMs, () => this.attempt(id));
+    this.cluster.sim.callAfter(backoffMs, () => this.attempt(p));
   }
 
   private resultOf(request: KvRequest, answer: KvAnswer & { ok: true }): KvResult {
@@ -213,9 +207,8 @@ export class KvClient {
     return { ok: true, succeeded: r.succeeded, kv: r.kv, revision: r.revision, leaseId: r.leaseId };
   }
 
-  private finish(id: number, result: KvResult): void {
-    const p = this.pending.get(id)!;
-    this.pending.delete(id);
+  private finish(p: Pending, result: KvResult): void {
+    this.pendingCount--;
     p.callback(result);
   }
 }

@@ -70,6 +70,7 @@ export class SemaphoreLock<S> implements RebootLock {
   private readonly waiters = new Map<string, Map<number, (nowMs: number) => void>>();
   private readonly expiryTimers = new Map<string, EventHandle>();
   private readonly groupOfKey = new Map<string, string>();
+  private readonly keyOfGroup = new Map<string, string>();
   private nextWaiterId = 1;
 
   constructor(
@@ -175,8 +176,13 @@ export class SemaphoreLock<S> implements RebootLock {
   // --- observation of committed writes ---
 
   private keyOf(group: string): string {
-    const key = this.policy.key(group);
-    if (!this.groupOfKey.has(key)) this.groupOfKey.set(key, group);
+    // Every lock call names its key: build each group's once (a fresh string hashes again).
+    let key = this.keyOfGroup.get(group);
+    if (key === undefined) {
+      key = this.policy.key(group);
+      this.keyOfGroup.set(group, key);
+      if (!this.groupOfKey.has(key)) this.groupOfKey.set(key, group);
+    }
     return key;
   }
 
