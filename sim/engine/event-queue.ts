@@ -1,4 +1,5 @@
 import { assert, fail } from './assert.ts';
+import { asDoubleFields } from './representation.ts';
 
 /**
  * A priority queue of events keyed by (time in ms, sequence number), on typed arrays.
@@ -21,6 +22,21 @@ const SLOT_MASK = SLOT_COUNT_MAX - 1;
 
 /** An event handle: `generation * 2^24 + slot`. Always > 0 for a live event. */
 export type EventHandle = number;
+
+/**
+ * Generations start at 2^8, so that every handle is at least 2^32 and never a small integer: code
+ * that stores handles (timer tables, request records) sees one number representation from the
+ * start. Handles that began as small integers and outgrew them part way through a run cost every
+ * optimized function that had stored one a deoptimization (V8's "overflow", "lost precision").
+ */
+const GENERATION_FIRST = 256;
+
+/**
+ * "No event" for a field that holds handles. Not a small integer, for the reason above: the
+ * field is a double from its first value on. Never pending: cancel and isPending ignore it.
+ */
+export const NO_EVENT: EventHandle = -1.5;
+const GENERATION_LIMIT = 0x1fffffff;
 
 export class EventQueue {
   // Heap, position-indexed.
@@ -59,8 +75,9 @@ export class EventQueue {
     this.slotTarget = new Int32Array(capacity);
     this.slotArg = new Float64Array(capacity);
     this.slotHeapIndex = new Int32Array(capacity).fill(-1);
-    this.slotGeneration = new Uint32Array(capacity).fill(1);
+    this.slotGeneration = new Uint32Array(capacity).fill(GENERATION_FIRST);
     this.freeSlots = new Int32Array(capacity);
+    asDoubleFields(this, 'poppedTime', 'poppedArg');
   }
 
   get size(): number {
@@ -146,9 +163,9 @@ export class EventQueue {
 
   private freeSlot(slot: number): void {
     this.slotHeapIndex[slot] = -1;
-    // Generations wrap far beyond any run's length; 0 is skipped so that handles stay > 0.
-    const next = (this.slotGeneration[slot] + 1) % 0x1fffffff;
-    this.slotGeneration[slot] = next === 0 ? 1 : next;
+    // Generations wrap far beyond any run's length, back to the first (handles stay above 2^32).
+    const next = this.slotGeneration[slot] + 1;
+    this.slotGeneration[slot] = next === GENERATION_LIMIT ? GENERATION_FIRST : next;
     this.freeSlots[this.freeCount++] = slot;
   }
 
@@ -232,7 +249,7 @@ export class EventQueue {
     const where = new Int32Array(capacity).fill(-1);
     where.set(this.slotHeapIndex);
     this.slotHeapIndex = where;
-    const generation = new Uint32Array(capacity).fill(1);
+    const generation = new Uint32Array(capacity).fill(GENERATION_FIRST);
     generation.set(this.slotGeneration);
     this.slotGeneration = generation;
     this.freeSlots = growI32(this.freeSlots, capacity);
@@ -248,6 +265,33 @@ export class QueueFullError extends Error {
     );
   }
 }
+
+/**
+ * Runs every path of the heap once, on a scratch queue, when the module loads. V8 optimizes a
+ * hot function with the type feedback it has collected so far: while a run's heap is small, the
+ * sibling loop of siftDown, the tie breaks and the moves of removeAt have none, and the first
+ * large heap then deoptimizes every function that inlined them (the event loop among them), each
+ * compiled again. Fractional times, ties and cancellations, a few hundred operations: well under
+ * a millisecond, and no state shared with any simulation.
+ */
+function primeHeapPaths(): void {
+  const queue = new EventQueue(4);
+  const handles: EventHandle[] = [];
+  let x = 0.37;
+  for (let round = 0; round < 2; round++) {
+    // Times from a few values, so that ties meet every comparison.
+    for (let i = 0; i < 128; i++) {
+      x = (x * 7.31 + 0.59) % 13;
+      handles.push(queue.push(Math.floor(x) + 0.5, 1, i, x));
+    }
+    for (let i = round; i < handles.length; i += 3) queue.cancel(handles[i]);
+    handles.length = 0;
+    for (let i = 0; i < 32 && queue.pop(); i++) queue.push(queue.poppedTime + Math.floor(x), queue.poppedKind, queue.poppedTarget, queue.poppedArg);
+  }
+  while (queue.pop());
+}
+
+primeHeapPaths();
 
 function less(t1: number, s1: number, t2: number, s2: number): boolean {
   return t1 < t2 || (t1 === t2 && s1 < s2);

@@ -1,4 +1,5 @@
 import { assert, fail } from './assert.ts';
+import { asDoubleFields } from './representation.ts';
 import { EventQueue, type EventHandle } from './event-queue.ts';
 
 /**
@@ -60,6 +61,7 @@ export class Simulation {
     this.queue = new EventQueue(options.initialQueueCapacity ?? 1024, options.maxPendingEvents);
     this.handlers.push(this.runCallback);
     this.handlerNames.push('callback');
+    asDoubleFields(this, 'currentTime');
   }
 
   /** Current simulated time in ms. */

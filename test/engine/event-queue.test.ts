@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EventQueue, QueueFullError } from '../../sim/engine/event-queue.ts';
+import { EventQueue, NO_EVENT, QueueFullError } from '../../sim/engine/event-queue.ts';
 
 function drain(queue: EventQueue): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -41,6 +41,16 @@ describe('EventQueue', () => {
     expect(q.cancel(first)).toBe(false);
     expect(q.isPending(second)).toBe(true);
     expect(q.timeOf(second)).toBe(2);
+  });
+
+  it('hands out handles of at least 2^32 (never small integers), and treats NO_EVENT as never pending', () => {
+    const q = new EventQueue(4);
+    const handles = Array.from({ length: 10 }, (_, i) => q.push(i, 1, i, 0));
+    for (const h of handles) expect(h).toBeGreaterThanOrEqual(2 ** 32);
+    expect(new Set(handles).size).toBe(handles.length);
+    expect(q.isPending(NO_EVENT)).toBe(false);
+    expect(q.cancel(NO_EVENT)).toBe(false);
+    expect(q.size).toBe(10);
   });
 
   it('stops with a clear error when its capacity bound is reached', () => {

@@ -1,5 +1,5 @@
 import { assert, fail } from '../../engine/assert.ts';
-import type { EventHandle } from '../../engine/event-queue.ts';
+import { NO_EVENT, type EventHandle } from '../../engine/event-queue.ts';
 import type { EventKind } from '../../engine/simulation.ts';
 import type { EtcdCluster, KvRequestWire } from './cluster.ts';
 import { lastIndex, termAt } from './raft/log.ts';
@@ -243,7 +243,7 @@ export class FastRequests {
 
   private releaseRead(slot: number): void {
     this.readWire[slot] = undefined;
-    this.readHandle[slot] = 0;
+    this.readHandle[slot] = NO_EVENT;
     this.freeReads.push(slot);
     this.readsPending--;
   }

@@ -1,5 +1,5 @@
 import { assert, fail } from '../../engine/assert.ts';
-import type { EventHandle } from '../../engine/event-queue.ts';
+import { NO_EVENT, type EventHandle } from '../../engine/event-queue.ts';
 import type { EtcdCluster, KvAnswer, KvRequestWire, KvResponseWire } from './cluster.ts';
 import type { CasExpect, KeyValue } from './store.ts';
 
@@ -131,7 +131,7 @@ export class KvClient {
   request(request: KvRequest, callback: (result: KvResult) => void): void {
     if (!(this.pendingCount < PENDING_MAX)) fail(`kv: more than ${PENDING_MAX} requests pending`);
     this.pendingCount++;
-    this.attempt({ request, callback, attempts: 0, redirects: 0, attemptId: 0, timeout: 0 });
+    this.attempt({ request, callback, attempts: 0, redirects: 0, attemptId: 0, timeout: NO_EVENT });
   }
 
   private attempt(p: Pending): void {

@@ -1,4 +1,4 @@
-import type { EventHandle } from '../../engine/event-queue.ts';
+import { NO_EVENT, type EventHandle } from '../../engine/event-queue.ts';
 import type { EtcdCluster } from './cluster.ts';
 import type { KeyValue } from './store.ts';
 
@@ -11,7 +11,7 @@ import type { KeyValue } from './store.ts';
 export class Lessor {
   private readonly deadlines = new Map<number, number>();
   private readonly revoking = new Set<number>();
-  private timer: EventHandle = 0;
+  private timer: EventHandle = NO_EVENT;
 
   constructor(private readonly cluster: EtcdCluster) {}
 
@@ -50,7 +50,7 @@ export class Lessor {
   private reschedule(): void {
     const sim = this.cluster.sim;
     sim.cancel(this.timer);
-    this.timer = 0;
+    this.timer = NO_EVENT;
     let earliest = Infinity;
     for (const [id, deadline] of this.deadlines) if (!this.revoking.has(id)) earliest = Math.min(earliest, deadline);
     if (earliest === Infinity) return;
@@ -58,7 +58,7 @@ export class Lessor {
   }
 
   private expire(): void {
-    this.timer = 0;
+    this.timer = NO_EVENT;
     const nowMs = this.cluster.sim.now;
     if (this.cluster.leader() < 0) return; // the next leader's promote() restarts every clock
     for (const [id, deadline] of [...this.deadlines].sort((a, b) => a[0] - b[0])) {

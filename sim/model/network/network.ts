@@ -304,7 +304,8 @@ export class Network {
     const key = from * ENDPOINT_ID_LIMIT + to;
     let link = this.links.get(key);
     if (link === undefined) {
-      link = { sequence: 0, lastDeliveryMs: 0 };
+      // -Infinity, not 0: no delivery yet, and a double from the start (engine/representation.ts).
+      link = { sequence: 0, lastDeliveryMs: -Infinity };
       this.links.set(key, link);
     }
     return link;

@@ -1,5 +1,6 @@
 import { createActor, type Actor } from 'xstate';
 import { assert, fail } from '../../engine/assert.ts';
+import { NO_EVENT, type EventHandle } from '../../engine/event-queue.ts';
 import type { Simulation } from '../../engine/simulation.ts';
 import type { Trace } from '../../engine/trace.ts';
 import type { Policy, PolicyPatch, PolicySection } from '../../scenario/policy.ts';
@@ -54,6 +55,8 @@ export interface ServerOptions {
   startEpochMs: number;
   /** Salt for node wariness (Cincinnati throttle). */
   warinessSalt: number;
+  /** The run's length (sizes the request counter); 0 when unknown. */
+  horizonMs?: number;
   listener: ServerListener;
 }
 
@@ -83,7 +86,7 @@ interface ChannelState {
 }
 
 export class UpdateServer {
-  readonly requests = new RequestCounter();
+  readonly requests: RequestCounter;
   readonly bandwidth: SharedBandwidth;
   private readonly groups: GroupState[];
   private readonly channels = new Map<string, ChannelState>();
@@ -91,11 +94,12 @@ export class UpdateServer {
   private readonly downloadVersion: Int32Array;
   private outageDepth = 0;
   private readonly upcomingOutages: Array<{ start: number; end: number }> = [];
-  private completionHandle = 0;
+  private completionHandle: EventHandle = NO_EVENT;
   private readonly completionKind: number;
   private firstReleaseAt: number | null = null;
 
   constructor(private readonly o: ServerOptions) {
+    this.requests = new RequestCounter(o.horizonMs);
     this.bandwidth = new SharedBandwidth(o.bandwidthBps, o.nodeBandwidthBps);
     const nodeCount = o.nodeGroup.length;
     this.failedVersion = new Int32Array(nodeCount).fill(-1);
@@ -115,9 +119,9 @@ export class UpdateServer {
    * An update check from `node` running `version`: CHECK_* and the offered version. Counts the
    * request. Nebraska's order: the channel's package, then the rollout policy.
    */
-  check(node: number, version: number, nowMs: number): { result: number; version: number } {
+  check(node: number, version: number, nowMs: number): { readonly result: number; readonly version: number } {
     this.requests.add(nowMs);
-    if (this.outageDepth > 0) return { result: CHECK_SERVER_ERROR, version: -1 };
+    if (this.outageDepth > 0) return SERVER_ERROR;
     const group = this.groups[this.o.nodeGroup[node]];
     const channel = this.channel(group.info.channel);
     const target = channel.target;
@@ -125,7 +129,7 @@ export class UpdateServer {
     // A version that failed on this node (an error or a rollback it reported) is not offered to
     // it again: one try per node and version (a fleetsim modelling choice, see docs/model.md).
     if (this.failedVersion[node] === target) return NO_UPDATE;
-    if (group.ledger.hasUpdateInProgress(node)) return { result: CHECK_UPDATE, version: target };
+    if (group.ledger.hasUpdateInProgress(node)) return checkAnswer(CHECK_UPDATE, target);
     if (group.controllerState === 'paused' || group.controllerState === 'halted') return NO_UPDATE;
     const throttle = group.policy.throttle;
     if (throttle !== null) {
@@ -147,7 +151,7 @@ export class UpdateServer {
     // the actor's interpreter costs more than the rest of the check, once per granted node.
     if (group.controllerState === 'waiting') group.controller.send(GRANTED);
     this.o.trace.emit(nowMs, 'server.grant', node, { version: this.o.versions.name(target) });
-    return { result: CHECK_UPDATE, version: target };
+    return checkAnswer(CHECK_UPDATE, target);
   }
 
   /** A status ping (update_engine while UPDATED_NEED_REBOOT). */
@@ -457,14 +461,14 @@ export class UpdateServer {
   }
 
   private rescheduleCompletion(nowMs: number): void {
-    if (this.completionHandle !== 0) this.o.sim.cancel(this.completionHandle);
-    this.completionHandle = 0;
+    this.o.sim.cancel(this.completionHandle);
+    this.completionHandle = NO_EVENT;
     const next = this.bandwidth.nextCompletionMs(nowMs);
     if (next !== Infinity) this.completionHandle = this.o.sim.scheduleAt(Math.max(nowMs, next), this.completionKind);
   }
 
   private onDownloadCompletion(): void {
-    this.completionHandle = 0;
+    this.completionHandle = NO_EVENT;
     const nowMs = this.o.sim.now;
     const finished = this.bandwidth.takeFinished(nowMs);
     for (const node of finished) this.downloadVersion[node] = -1;
@@ -473,7 +477,12 @@ export class UpdateServer {
   }
 }
 
-const NO_UPDATE = Object.freeze({ result: CHECK_NO_UPDATE, version: -1 });
+/** Every answer from one place: one hidden class for the world's check path to see. */
+function checkAnswer(result: number, version: number): { readonly result: number; readonly version: number } {
+  return { result, version };
+}
+const NO_UPDATE = checkAnswer(CHECK_NO_UPDATE, -1);
+const SERVER_ERROR = checkAnswer(CHECK_SERVER_ERROR, -1);
 
 function patchForTrace(patch: PolicyPatch): { [key: string]: number | string | boolean | null } {
   const out: { [key: string]: number | string | boolean | null } = {};

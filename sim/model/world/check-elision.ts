@@ -80,8 +80,23 @@ export class CheckElision {
    * draw for the last interval and the time of the skipped checks before it.
    */
   answer(node: number, nowMs: number, changeMs: number, kind: number): ElidedAnswer {
+    return kind === SLEEP_PING ? this.answerPing(node, nowMs, changeMs) : this.answerCheck(node, nowMs, changeMs);
+  }
+
+  /** answer() for a ping (a node waiting to reboot): it sleeps lazily. */
+  answerPing(node: number, nowMs: number, changeMs: number): ElidedAnswer {
     if (!(this.sleepKind[node] === SLEEP_NONE)) fail(`node ${node} answered while asleep`);
-    if (kind === SLEEP_PING) return this.sleepLazily(node, nowMs, changeMs);
+    return this.sleepLazily(node, nowMs, changeMs);
+  }
+
+  /**
+   * answer() for an update check. (Two methods, not a branch on the kind: pings start hours
+   * into a run, and a branch first taken then would cost the optimized check path a
+   * deoptimization.)
+   */
+  answerCheck(node: number, nowMs: number, changeMs: number): ElidedAnswer {
+    const kind = SLEEP_CHECK;
+    if (!(this.sleepKind[node] === SLEEP_NONE)) fail(`node ${node} answered while asleep`);
     const rng = this.rng;
     const requests = this.requests;
     const intervalMs = this.intervalMs;
@@ -110,7 +125,7 @@ export class CheckElision {
       this.anchorRng[node] = anchorRng;
       this.lastSkippedMs[node] = t;
       this.nextRealMs[node] = t + d;
-      if (kind === SLEEP_CHECK) this.sleepers[this.nodeGroup[node]].push(node);
+      this.sleepers[this.nodeGroup[node]].push(node);
     }
     return { u, elidedMs: t - nowMs };
   }

@@ -1,3 +1,4 @@
+import { asDoubleFields } from '../../engine/representation.ts';
 import { assert, fail } from '../../engine/assert.ts';
 
 /**
@@ -32,6 +33,7 @@ export class FleetMetrics {
     this.rebooting = new Uint8Array(nodeCount);
     this.down = new Uint8Array(nodeCount);
     this.versionCounts[0] = nodeCount;
+    asDoubleFields(this, 'downtimeMs', 'lastDownChangeMs');
   }
 
   // ---- versions and rollout ---------------------------------------------------------------

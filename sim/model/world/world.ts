@@ -14,7 +14,7 @@ import { REBOOT_STRATEGY } from '../node/reboot-manager.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
 import { CHECK_NO_UPDATE, CHECK_SERVER_ERROR, UpdateServer, type ServerListener } from '../server/update-server.ts';
 import { VersionTable } from '../server/versions.ts';
-import { CheckElision, SLEEP_CHECK, SLEEP_NONE, SLEEP_PING } from './check-elision.ts';
+import { CheckElision, SLEEP_CHECK, SLEEP_NONE } from './check-elision.ts';
 import { compiledNodeMachines } from './compiled-machines.ts';
 import { FleetMetrics } from './fleet-metrics.ts';
 import { LocalSemaphore } from './local-semaphore.ts';
@@ -198,6 +198,7 @@ export class World {
       bandwidthBps: scenario.server.bandwidth,
       nodeBandwidthBps: scenario.server.nodeBandwidth,
       startEpochMs: scenario.start,
+      horizonMs: this.horizonMs,
       warinessSalt: streams.stream('server.wariness').int(0, 0x7fffffff),
       listener: this.serverListener(),
     });
@@ -429,7 +430,7 @@ export class World {
         this.server.ping(node, now);
         const answer =
           this.elision !== null
-            ? this.elision.answer(node, now, this.horizonMs, SLEEP_PING)
+            ? this.elision.answerPing(node, now, this.horizonMs)
             : { u: this.checkRandom.next(node), elidedMs: 0 };
         this.post(UE, node, { type: 'PING_RESPONSE', u: answer.u, elidedMs: answer.elidedMs });
       },
@@ -467,7 +468,7 @@ export class World {
     let elidedMs = 0;
     if (this.elision !== null && answer.result === CHECK_NO_UPDATE && this.serverLossProbability === 0) {
       const changeMs = Math.min(this.server.nextChangeMs(node, version, now), this.horizonMs);
-      const elided = changeMs > now ? this.elision.answer(node, now, changeMs, SLEEP_CHECK) : { u: this.checkRandom.next(node), elidedMs: 0 };
+      const elided = changeMs > now ? this.elision.answerCheck(node, now, changeMs) : { u: this.checkRandom.next(node), elidedMs: 0 };
       u = elided.u;
       elidedMs = elided.elidedMs;
     } else {
