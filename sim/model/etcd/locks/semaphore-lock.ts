@@ -194,7 +194,7 @@ export class SemaphoreLock<S> implements RebootLock {
     if (!(live <= this.max)) fail(`lock ${key}: ${live} holders exceed max ${this.max}`);
     const metrics = this.cluster.metrics;
     if (live > metrics.maxLockHolders) metrics.maxLockHolders = live;
-    if (live < this.max) this.notifyLater(group);
+    if (live < this.max) this.notifyNow(group);
     else this.armExpiry(group);
   }
 
@@ -209,12 +209,16 @@ export class SemaphoreLock<S> implements RebootLock {
     sim.cancel(this.expiryTimers.get(group) ?? 0);
     this.expiryTimers.set(group, sim.callAt(Math.max(atMs, nowMs), () => {
       this.expiryTimers.delete(group);
-      if (this.holders(group).length < this.max) this.notifyLater(group);
+      if (this.holders(group).length < this.max) this.notifyNow(group);
       else this.armExpiry(group);
     }));
   }
 
-  /** Wakes every waiter of the group once, in registration order, in one event. */
+  /**
+   * Wakes every waiter of the group once, in registration order, in one event: for a waiter
+   * that registers while a slot is free, whose waitForSlot has not returned its cancel function
+   * yet.
+   */
   private notifyLater(group: string): void {
     const waiters = this.waiters.get(group);
     if (waiters === undefined || waiters.size === 0) return;
@@ -224,5 +228,20 @@ export class SemaphoreLock<S> implements RebootLock {
     sim.callAt(sim.now, () => {
       for (const notify of batch) notify(sim.now);
     });
+  }
+
+  /**
+   * Wakes every waiter of the group once, in registration order, now: at a committed write (from
+   * the store's observer) or a TTL expiry (its own event). A waiter only schedules its next poll
+   * when woken (it makes no request and does not touch the store), so no event of its own is
+   * needed: that was one event per release.
+   */
+  private notifyNow(group: string): void {
+    const waiters = this.waiters.get(group);
+    if (waiters === undefined || waiters.size === 0) return;
+    const batch = [...waiters.values()];
+    waiters.clear();
+    const nowMs = this.cluster.sim.now;
+    for (const notify of batch) notify(nowMs);
   }
 }

@@ -55,7 +55,8 @@ export interface RebootLock {
    * The waiting shortcut (see semaphore-lock.ts): calls `notify(nowMs)` once, at the first
    * moment a slot of the group may be free: at once when one is free in the committed state,
    * else when a release, an unlock or (TTL lock) a holder's expiry commits. Returns a cancel
-   * function.
+   * function. `notify` may run inside the commit of that write: it schedules its poll (an
+   * event, or a request) and must not read or change the lock's state synchronously.
    */
   waitForSlot(group: string, notify: (nowMs: number) => void): () => void;
   /**
