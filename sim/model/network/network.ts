@@ -62,10 +62,13 @@ const ENDPOINT_ID_LIMIT = 1 << 20;
 const DEFAULT_IN_FLIGHT_MAX = 1_000_000;
 
 export class Network {
-  private readonly zones = new Map<number, string>();
-  private readonly handlers = new Map<number, DeliverFn>();
-  private readonly inFlightCount = new Map<number, number>();
-  private readonly links = new Map<number, LinkState>();
+  // Per endpoint, indexed by its id (ids are small: members, then zone clients from 1000):
+  // arrays, not maps, on the path of every message.
+  private readonly zones: (string | undefined)[] = [];
+  private readonly handlers: (DeliverFn | undefined)[] = [];
+  private readonly inFlightCount: number[] = [];
+  /** Directed links by sender, then receiver. */
+  private readonly linksFrom: (Map<number, LinkState> | undefined)[] = [];
   private readonly random: LinkRandom;
   private readonly deliverKind: EventKind;
   private readonly changeListeners: ((nowMs: number) => void)[] = [];
@@ -103,14 +106,14 @@ export class Network {
   /** Adds an endpoint in a zone; `deliver` receives its messages. */
   attach(id: number, zone: string, deliver: DeliverFn): void {
     if (!(Number.isInteger(id) && id >= 0 && id < ENDPOINT_ID_LIMIT)) fail(`endpoint id ${id} outside [0, 2^20)`);
-    if (this.zones.has(id)) fail(`endpoint ${id} is attached twice`);
-    this.zones.set(id, zone);
-    this.handlers.set(id, deliver);
-    this.inFlightCount.set(id, 0);
+    if (this.zones[id] !== undefined) fail(`endpoint ${id} is attached twice`);
+    this.zones[id] = zone;
+    this.handlers[id] = deliver;
+    this.inFlightCount[id] = 0;
   }
 
   zoneOf(id: number): string {
-    const zone = this.zones.get(id);
+    const zone = this.zones[id];
     if (!(zone !== undefined)) fail(`unknown endpoint ${id}`);
     return zone;
   }
@@ -127,7 +130,7 @@ export class Network {
 
   /** Messages in flight towards an endpoint. */
   inFlightTo(id: number): number {
-    return this.inFlightCount.get(id) ?? 0;
+    return this.inFlightCount[id] ?? 0;
   }
 
   get spikeCount(): number {
@@ -139,8 +142,8 @@ export class Network {
    * after zero latency (still an event, so the sender's step finishes first).
    */
   send(from: number, to: number, message: unknown): boolean {
-    if (!(this.handlers.has(from))) fail(`send from unknown endpoint ${from}`);
-    if (!(this.handlers.has(to))) fail(`send to unknown endpoint ${to}`);
+    if (!(this.handlers[from] !== undefined)) fail(`send from unknown endpoint ${from}`);
+    if (!(this.handlers[to] !== undefined)) fail(`send to unknown endpoint ${to}`);
     this.counters.sent++;
     const link = this.link(from, to);
     const sequence = link.sequence++;
@@ -215,7 +218,7 @@ export class Network {
       sideOf = new Map<number, number>();
       for (let index = 0; index < sides.length; index++) {
         for (const id of sides[index]) {
-          if (!(this.zones.has(id))) fail(`partition names unknown endpoint ${id}`);
+          if (!(this.zones[id] !== undefined)) fail(`partition names unknown endpoint ${id}`);
           if (sideOf.has(id)) fail(`endpoint ${id} is on two sides of a partition`);
           sideOf.set(id, index);
         }
@@ -270,6 +273,7 @@ export class Network {
   /** Puts back in flight a message the caller skipped but which the full run would still carry. */
   injectInFlight(from: number, to: number, message: unknown, deliveryMs: number): void {
     if (!(deliveryMs >= this.sim.now)) fail(`injectInFlight: delivery ${deliveryMs} is in the past`);
+    if (!(this.handlers[to] !== undefined)) fail(`injectInFlight: unknown endpoint ${to}`);
     this.enqueue(from, to, message, deliveryMs);
   }
 
@@ -280,7 +284,7 @@ export class Network {
     this.slotTo[slot] = to;
     this.slotMessage[slot] = message;
     this.inFlightTotal++;
-    this.inFlightCount.set(to, (this.inFlightCount.get(to) ?? 0) + 1);
+    this.inFlightCount[to]++;
     this.sim.scheduleAt(deliveryMs, this.deliverKind, slot, 0);
   }
 
@@ -291,22 +295,23 @@ export class Network {
     this.slotMessage[slot] = undefined;
     this.freeSlots.push(slot);
     this.inFlightTotal--;
-    this.inFlightCount.set(to, this.inFlightCount.get(to)! - 1);
+    this.inFlightCount[to]--;
     if (!this.connected(from, to)) {
       this.counters.cut++;
       return;
     }
     this.counters.delivered++;
-    this.handlers.get(to)!(from, message);
+    this.handlers[to]!(from, message);
   }
 
   private link(from: number, to: number): LinkState {
-    const key = from * ENDPOINT_ID_LIMIT + to;
-    let link = this.links.get(key);
+    let links = this.linksFrom[from];
+    if (links === undefined) this.linksFrom[from] = links = new Map();
+    let link = links.get(to);
     if (link === undefined) {
       // -Infinity, not 0: no delivery yet, and a double from the start (engine/representation.ts).
       link = { sequence: 0, lastDeliveryMs: -Infinity };
-      this.links.set(key, link);
+      links.set(to, link);
     }
     return link;
   }
