@@ -66,9 +66,14 @@ export class FastRequests {
   private writesHead = 0;
   private lastCommitMs = -Infinity;
 
-  // Reads waiting for their ready event, in slots reused through a free list.
+  // Reads waiting for their ready event, in slots reused through a free list. A folded read
+  // (foldRead) also keeps its sender and its arrival time at the leader; -1 for the others.
   private readonly readWire: (KvRequestWire | undefined)[] = [];
   private readonly readHandle: EventHandle[] = [];
+  private readonly readFrom: number[] = [];
+  private readonly readArrivalMs: number[] = [];
+  /** Reads whose arrival was folded into their ReadIndex round (foldRead). */
+  folded = 0;
   private readonly freeReads: number[] = [];
   private readsPending = 0;
 
@@ -90,23 +95,12 @@ export class FastRequests {
    */
   serve(member: number, wire: KvRequestWire): boolean {
     const c = this.cluster;
-    if (!c.quiescent || c.leader() !== member) return false;
-    const leader = c.members[member].state;
-    if (leader === null || leader.role !== 'leader') return false;
-    for (const m of c.members) if (m.state === null) return false;
-    // A leader serves reads only once it committed an entry of its term (§8); quiescence
-    // implies it, but the fast path must not rely on that silently.
-    if (termAt(leader.log, leader.commit) !== leader.term) return false;
-    if (this.pending >= PENDING_MAX) fail(`etcd: more than ${PENDING_MAX} fast requests pending`);
+    const leader = this.servingLeader(member);
+    if (leader === null) return false;
     const nowMs = c.sim.now;
     this.served++;
     if (wire.op.op === 'get') {
-      // read_only.go: the read index is the commit index now; each heartbeat round has its ctx.
-      leader.readCtx++;
-      const slot = this.freeReads.length > 0 ? this.freeReads.pop()! : this.readWire.length;
-      this.readWire[slot] = wire;
-      this.readHandle[slot] = c.sim.scheduleAt(nowMs + this.quorumRoundTripMs(leader, 1), this.readKind, slot, 0);
-      this.readsPending++;
+      this.startRead(leader, wire, nowMs, -1);
       return true;
     }
     const entry: Entry = { term: leader.term, data: { requestId: wire.requestId, op: wire.op } };
@@ -120,6 +114,56 @@ export class FastRequests {
     this.lastCommitMs = commitMs;
     this.writes.push({ wire, index, handle: c.sim.scheduleAt(commitMs, this.commitKind, 0, 0) });
     return true;
+  }
+
+  /**
+   * A client sends a read to `member`: when the fast path would serve it on arrival (the cluster
+   * is quiescent and `member` leads), its arrival is not an event of its own. The network
+   * reserves the message's delivery (same latency, FIFO, loss and partition rules as a sent
+   * message) and the read's ReadIndex round starts from that arrival time. Any change before the
+   * arrival thaws the cluster, and materialize() then lets the message travel after all, to
+   * arrive when it would have. Returns false when the caller must send it.
+   *
+   * A read only, not a write: a write takes its log index on arrival, in arrival order, which a
+   * write sent later on a faster link could still change.
+   */
+  foldRead(member: number, clientEndpoint: number, wire: KvRequestWire): boolean {
+    const c = this.cluster;
+    if (wire.op.op !== 'get') return false;
+    const leader = this.servingLeader(member);
+    if (leader === null) return false;
+    const arrivalMs = c.network.reserveDelivery(clientEndpoint, c.members[member].endpoint);
+    if (arrivalMs < 0) return true; // lost or cut on the way, as the sent message would be
+    this.served++;
+    this.folded++;
+    this.startRead(leader, wire, arrivalMs, clientEndpoint);
+    return true;
+  }
+
+  /** The leader of a quiescent cluster if it is `member`, which may then serve on the fast path. */
+  private servingLeader(member: number): RaftState | null {
+    const c = this.cluster;
+    if (!c.quiescent || c.leader() !== member) return null;
+    const leader = c.members[member].state;
+    if (leader === null || leader.role !== 'leader') return null;
+    for (const m of c.members) if (m.state === null) return null;
+    // A leader serves reads only once it committed an entry of its term (§8); quiescence
+    // implies it, but the fast path must not rely on that silently.
+    if (termAt(leader.log, leader.commit) !== leader.term) return null;
+    if (this.pending >= PENDING_MAX) fail(`etcd: more than ${PENDING_MAX} fast requests pending`);
+    return leader;
+  }
+
+  /** A read reaches the leader at `arrivalMs` (now, or later when folded from `from`). */
+  private startRead(leader: RaftState, wire: KvRequestWire, arrivalMs: number, from: number): void {
+    // read_only.go: the read index is the commit index now; each heartbeat round has its ctx.
+    leader.readCtx++;
+    const slot = this.freeReads.length > 0 ? this.freeReads.pop()! : this.readWire.length;
+    this.readWire[slot] = wire;
+    this.readFrom[slot] = from;
+    this.readArrivalMs[slot] = arrivalMs;
+    this.readHandle[slot] = this.cluster.sim.scheduleAt(arrivalMs + this.quorumRoundTripMs(leader, 1), this.readKind, slot, 0);
+    this.readsPending++;
   }
 
   /**
@@ -141,11 +185,20 @@ export class FastRequests {
     }
     if (writes.length > 0) c.replicateNow(leaderId);
     let reads = 0;
+    const nowMs = c.sim.now;
     for (let slot = 0; slot < this.readWire.length; slot++) {
       const wire = this.readWire[slot];
       if (wire === undefined) continue;
+      const from = this.readFrom[slot];
+      const arrivalMs = this.readArrivalMs[slot];
       c.sim.cancel(this.readHandle[slot]);
       this.releaseRead(slot);
+      if (from >= 0 && arrivalMs > nowMs) {
+        // A folded read still on its way: it travels as the message it is.
+        c.network.injectInFlight(from, c.members[leaderId].endpoint, wire, arrivalMs);
+        continue;
+      }
+      if (from >= 0) c.network.countDelivered();
       c.adoptRead(leaderId, wire);
       reads++;
     }
@@ -227,8 +280,10 @@ export class FastRequests {
     const c = this.cluster;
     const wire = this.readWire[slot];
     if (wire === undefined || wire.op.op !== 'get') fail(`etcd: fast read slot ${slot} is empty`);
+    const folded = this.readFrom[slot] >= 0;
     this.releaseRead(slot);
     assert(c.quiescent, 'etcd: a fast read on a thawed cluster (it should have been materialized)');
+    if (folded) c.network.countDelivered();
     const leaderId = c.leader();
     const ep = c.members[leaderId].endpoint;
     const nowMs = c.sim.now;

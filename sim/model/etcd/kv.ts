@@ -149,8 +149,16 @@ export class KvClient {
     this.cluster.metrics.requests++;
     const sim = this.cluster.sim;
     p.timeout = this.cluster.scheduleClientTimeout(this.requestTimeoutMs, this.clientIndex, attemptId);
-    if (this.endpoint >= 0) this.cluster.network.send(this.endpoint, this.cluster.members[member].endpoint, wire);
-    else sim.callAfter(0, () => this.cluster.receiveRequest(member, wire));
+    if (this.endpoint < 0) {
+      sim.callAfter(0, () => this.cluster.receiveRequest(member, wire));
+      return;
+    }
+    // A read to the leader of a quiescent cluster starts its ReadIndex round at its arrival
+    // without an arrival event (fast-requests.ts foldRead); everything else travels.
+    const fast = this.cluster.fast;
+    if (fast === null || !fast.foldRead(member, this.endpoint, wire)) {
+      this.cluster.network.send(this.endpoint, this.cluster.members[member].endpoint, wire);
+    }
   }
 
   private onResponse(response: KvResponseWire): void {

@@ -142,6 +142,21 @@ export class Network {
    * after zero latency (still an event, so the sender's step finishes first).
    */
   send(from: number, to: number, message: unknown): boolean {
+    const deliveryMs = this.reserveDelivery(from, to);
+    if (deliveryMs < 0) return false;
+    this.enqueue(from, to, message, deliveryMs);
+    return true;
+  }
+
+  /**
+   * Everything send() does but the delivery event: the link's sequence number, the partition
+   * and loss rules, the latency and FIFO order, the counters. Returns the delivery time, or -1
+   * when the message is cut or lost. For a caller that carries out the arrival itself
+   * (fast-requests.ts folds a read's arrival at a quiescent leader into its ReadIndex round);
+   * it calls countDelivered() at the arrival, or injectInFlight() to let the message travel
+   * after all. Not counted in flight meanwhile.
+   */
+  reserveDelivery(from: number, to: number): number {
     if (!(this.handlers[from] !== undefined)) fail(`send from unknown endpoint ${from}`);
     if (!(this.handlers[to] !== undefined)) fail(`send to unknown endpoint ${to}`);
     this.counters.sent++;
@@ -149,17 +164,21 @@ export class Network {
     const sequence = link.sequence++;
     if (!this.connected(from, to)) {
       this.counters.cut++;
-      return false;
+      return -1;
     }
     if (this.config.lossProbability > 0 && this.random.uniform(from, to, sequence, PURPOSE_LOSS) < this.config.lossProbability) {
       this.counters.lost++;
-      return false;
+      return -1;
     }
     const latencyMs = from === to ? 0 : this.latencyOf(from, to, sequence);
     const deliveryMs = Math.max(this.sim.now + latencyMs, link.lastDeliveryMs);
     link.lastDeliveryMs = deliveryMs;
-    this.enqueue(from, to, message, deliveryMs);
-    return true;
+    return deliveryMs;
+  }
+
+  /** A message whose delivery was reserved (reserveDelivery) arrived. */
+  countDelivered(): void {
+    this.counters.delivered++;
   }
 
   /**

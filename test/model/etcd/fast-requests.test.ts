@@ -74,6 +74,8 @@ describe('fast requests on a quiescent etcd cluster', () => {
           expect(a.commit).toBe(b.commit);
         }
         expect(fast.h.cluster.fast!.served).toBeGreaterThan(55);
+        // The clients' reads to the leader arrive without an event of their own (foldRead).
+        expect(fast.h.cluster.fast!.folded).toBeGreaterThan(20);
         expect(fast.h.cluster.fast!.materialized).toBe(0);
         if (members > 1) expect(fast.h.sim.eventsExecuted * 2).toBeLessThan(full.h.sim.eventsExecuted);
         // Message counters account for the messages the shortcut did not simulate (a quiescent
@@ -85,6 +87,43 @@ describe('fast requests on a quiescent etcd cluster', () => {
       }),
       { numRuns: 12, seed: 20261126 },
     );
+  });
+
+  it.each(['crash', 'partition'] as const)('a read on its way to the leader when a follower %s thaws the cluster travels on, arrives when it would have, and is answered once through ReadIndex', (fault) => {
+    for (let seed = 1; seed <= 10; seed++) {
+      // Long client links (20-40 ms) leave time for the fault while the read is on its way.
+      const h = makeCluster({ seed, fastRequests: true, latencyMs: { min: 20, max: 40 }, heartbeatMs: 100, electionTimeoutMs: { min: 1_000, max: 2_000 } });
+      runUntilLeader(h, 10_000);
+      h.sim.runFor(3_000);
+      expect(h.cluster.quiescent).toBe(true);
+      const leader = h.cluster.leader();
+      const client = new KvClient(h.cluster, { endpoint: 100, zone: 'z0' });
+      (client as unknown as { leaderGuess: number }).leaderGuess = leader;
+      let stored = false;
+      client.put('k', 'v', (r) => (stored = r.ok));
+      h.sim.runFor(1_000);
+      expect(stored).toBe(true);
+      expect(h.cluster.quiescent).toBe(true);
+      const fast = h.cluster.fast!;
+      const foldedBefore = fast.folded;
+      const sentMs = h.sim.now;
+      const answers: { value: string | null; atMs: number }[] = [];
+      client.get('k', (r) => answers.push({ value: r.ok ? (r.kv?.value ?? null) : `failed ${r.reason}`, atMs: h.sim.now }));
+      expect(fast.folded).toBe(foldedBefore + 1);
+      const leaderEndpoint = h.cluster.members[leader].endpoint;
+      expect(h.net.inFlightTo(leaderEndpoint)).toBe(0);
+      const follower = (leader + 1) % h.cluster.members.length;
+      if (fault === 'crash') h.cluster.crash(follower);
+      else h.cluster.partitionMembers([[follower]]);
+      // Thawed: the read is a message in flight again, not a fast read.
+      expect(fast.pending).toBe(0);
+      expect(h.net.inFlightTo(leaderEndpoint)).toBe(1);
+      h.sim.runFor(5_000);
+      expect(answers).toEqual([{ value: 'v', atMs: expect.any(Number) }]);
+      // Client -> leader (>= 20 ms), a heartbeat round, leader -> client (>= 20 ms).
+      expect(answers[0].atMs - sentMs).toBeGreaterThanOrEqual(80);
+      expect(fast.folded).toBe(foldedBefore + 1);
+    }
   });
 
   it.each(['crash', 'partition'] as const)('a write on its way when the leader %s thaws the cluster goes through Raft and is answered exactly once', (fault) => {
