@@ -14,6 +14,7 @@ import { REBOOT_STRATEGY } from '../node/reboot-manager.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
 import { CHECK_NO_UPDATE, CHECK_SERVER_ERROR, UpdateServer, type ServerListener } from '../server/update-server.ts';
 import { VersionTable } from '../server/versions.ts';
+import * as events from './node-event.ts';
 import { CheckElision, SLEEP_CHECK, SLEEP_NONE } from './check-elision.ts';
 import { compiledNodeMachines } from './compiled-machines.ts';
 import { FleetMetrics } from './fleet-metrics.ts';
@@ -225,7 +226,7 @@ export class World {
     const cold = scenario.fleet.coldStart;
     if (cold) for (let i = 0; i < n; i++) this.metrics.nodeDown(i, 0);
     for (let i = 0; i < n; i++) {
-      this.post(BOOT, i, cold ? { type: 'POWER_ON', bootMs: this.miscRandom.range(i, boot.boot) } : { type: 'START_WARM' });
+      this.post(BOOT, i, cold ? events.powerOn(this.miscRandom.range(i, boot.boot)) : events.START_WARM);
     }
     this.drain();
   }
@@ -253,12 +254,12 @@ export class World {
 
   /** The node loses power or crashes (any state). */
   crashNode(node: number): void {
-    this.post(BOOT, node, { type: 'CRASH' });
+    this.post(BOOT, node, events.CRASH);
   }
 
   /** Power returns to a node that is down: it boots. */
   powerOnNode(node: number): void {
-    this.post(BOOT, node, { type: 'POWER_ON', bootMs: this.miscRandom.range(node, this.scenario.fleet.boot.boot) });
+    this.post(BOOT, node, events.powerOn(this.miscRandom.range(node, this.scenario.fleet.boot.boot)));
   }
 
   /** Nodes holding a reboot-lock slot now. */
@@ -286,7 +287,7 @@ export class World {
       groups.add(this.nodeGroup[node]);
       if (!reachable && this.updateEngine.stateName(node) === 'DOWNLOADING') {
         this.server.abortDownload(node, this.sim.now);
-        this.post(UE, node, { type: 'DOWNLOAD_FAILED' });
+        this.post(UE, node, events.DOWNLOAD_FAILED);
       }
     }
     if (!reachable) for (const group of [...groups].sort((a, b) => a - b)) this.groupMayHaveUpdate(group);
@@ -380,13 +381,7 @@ export class World {
       }
       this.drain();
     });
-    return {
-      scheduleTimer: (node, timerCode, delayMs) => this.sim.scheduleAfter(delayMs, kind, node, timerCode),
-      cancelTimer: (handle) => {
-        this.sim.cancel(handle);
-      },
-      effect: (node, effectCode, ctx, event) => effects[effectCode](node, ctx, event),
-    };
+    return new MachineHost(this.sim, kind, effects);
   }
 
   // ---- update_engine's effects ------------------------------------------------------------
@@ -404,7 +399,7 @@ export class World {
         // A partition fails the transfer; message loss only slows a TCP download down.
         this.downloadConcurrency[node] = this.server.activeDownloads + 1;
         if (this.serverReachable[node] === 1) this.server.startDownload(node, version, this.sim.now);
-        else this.sim.callAfter(0, () => this.post(UE, node, { type: 'DOWNLOAD_FAILED' }));
+        else this.sim.callAfter(0, () => this.post(UE, node, events.DOWNLOAD_FAILED));
       },
       abortDownload: (node) => this.server.abortDownload(node, this.sim.now),
       reportDownloadFinished: (node, c) => {
@@ -416,14 +411,14 @@ export class World {
         if (!(release !== undefined)) fail(`no release for version index ${version}`);
         const hardware = this.nodeHardware[node] < 0 ? null : this.hardwareNames[this.nodeHardware[node]];
         const bad = this.miscRandom.chance(node, bootFailureProbabilityFor(release, hardware)) ? 1 : 0;
-        this.post(BOOT, node, { type: 'POST_INSTALL', version, bad });
+        this.post(BOOT, node, events.postInstall(version, bad));
       },
       reportUpdateComplete: (node, c) => {
         if (this.serverAnswers(node)) this.server.report(node, 3, 1, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
       },
       needReboot: (node) => {
         this.trace.emit(this.sim.now, 'node.update-ready', node, { version: this.versions.name(this.installingVersion[node]) });
-        this.post(RM, node, { type: 'REBOOT_NEEDED', windowWaitMs: this.windowWaitMs(node) });
+        this.post(RM, node, events.rebootNeeded(this.windowWaitMs(node)));
       },
       ping: (node) => {
         const now = this.sim.now;
@@ -432,14 +427,14 @@ export class World {
           this.elision !== null
             ? this.elision.answerPing(node, now, this.horizonMs)
             : { u: this.checkRandom.next(node), elidedMs: 0 };
-        this.post(UE, node, { type: 'PING_RESPONSE', u: answer.u, elidedMs: answer.elidedMs });
+        this.post(UE, node, events.pingResponse(answer.u, answer.elidedMs));
       },
       reportError: (node, c) => {
         const ctx = c as UpdateEngineContext;
         if (this.serverAnswers(node)) this.server.report(node, 3, 0, ctx.errorCode, ctx.offeredVersion, this.sim.now);
         this.metrics.nodeFailed(node);
         this.trace.emit(this.sim.now, 'node.update-error', node, { errorCode: ctx.errorCode });
-        this.post(UE, node, { type: 'ERROR_REPORTED', u: this.checkRandom.next(node) });
+        this.post(UE, node, events.errorReported(this.checkRandom.next(node)));
       },
     };
     return bind(names, handlers, 'updateEngine');
@@ -455,7 +450,7 @@ export class World {
     if (!this.serverAnswers(node)) {
       // Cut off or lost: no answer, which update_engine treats like a 5xx (the boot report
       // stays pending and goes with the next check).
-      this.post(UE, node, { type: 'CHECK_RESPONSE', result: CHECK_SERVER_ERROR, version: -1, u: this.checkRandom.next(node), elidedMs: 0 });
+      this.post(UE, node, events.checkResponse(CHECK_SERVER_ERROR, -1, this.checkRandom.next(node), 0));
       return;
     }
     if (ctx.pendingReport === 2) {
@@ -474,7 +469,7 @@ export class World {
     } else {
       u = this.checkRandom.next(node);
     }
-    this.post(UE, node, { type: 'CHECK_RESPONSE', result: answer.result, version: answer.version, u, elidedMs });
+    this.post(UE, node, events.checkResponse(answer.result, answer.version, u, elidedMs));
   }
 
   // ---- the boot machine's effects ---------------------------------------------------------
@@ -483,23 +478,23 @@ export class World {
     const handlers: Record<string, EffectHandler> = {
       startedWarm: (node) => {
         this.metrics.nodeUp(node, this.sim.now);
-        this.post(UE, node, { type: 'START', u: this.checkRandom.next(node), warm: 1, bootResult: 0 });
-        this.post(RM, node, { type: 'BOOTED' });
+        this.post(UE, node, events.start(this.checkRandom.next(node), 1, 0));
+        this.post(RM, node, events.BOOTED);
       },
       booted: (node, c) => this.booted(node, c as BootContext),
       markedGood: (node) => this.trace.emit(this.sim.now, 'node.marked-good', node),
       shutdownStarted: (node) => {
         this.metrics.nodeDown(node, this.sim.now);
         this.memberDown(node);
-        this.post(UE, node, { type: 'STOP' });
-        this.post(RM, node, { type: 'STOP' });
+        this.post(UE, node, events.STOP);
+        this.post(RM, node, events.STOP);
       },
       wentDown: (node) => {
         this.metrics.nodeDown(node, this.sim.now);
         this.memberDown(node);
         this.trace.emit(this.sim.now, 'node.down', node);
-        this.post(UE, node, { type: 'STOP' });
-        this.post(RM, node, { type: 'STOP' });
+        this.post(UE, node, events.STOP);
+        this.post(RM, node, events.STOP);
       },
       hung: (node) => this.trace.emit(this.sim.now, 'node.hung', node),
       unbootable: (node) => this.trace.emit(this.sim.now, 'node.unbootable', node),
@@ -521,8 +516,8 @@ export class World {
     this.metrics.nodeUp(node, now);
     this.metrics.rebootEnded(node);
     this.memberUp(node);
-    this.post(UE, node, { type: 'START', u: this.checkRandom.next(node), warm: 0, bootResult: bootReportOf(ctx.bootKind) });
-    this.post(RM, node, { type: 'BOOTED' });
+    this.post(UE, node, events.start(this.checkRandom.next(node), 0, bootReportOf(ctx.bootKind)));
+    this.post(RM, node, events.BOOTED);
   }
 
   /** An etcd member on a fleet node stops with its node... */
@@ -559,12 +554,7 @@ export class World {
         this.metrics.rebootStarted(node);
         this.trace.emit(this.sim.now, 'node.reboot', node);
         const boot = this.scenario.fleet.boot;
-        this.post(BOOT, node, {
-          type: 'REBOOT',
-          drainMs: this.scenario.reboot.drain,
-          shutdownMs: this.miscRandom.range(node, boot.shutdown),
-          bootMs: this.miscRandom.range(node, boot.boot),
-        });
+        this.post(BOOT, node, events.reboot(this.scenario.reboot.drain, this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
       },
       releaseLock: (node) => this.lockClient.release(node),
     };
@@ -572,7 +562,17 @@ export class World {
   }
 
   private lockAnswer(node: number, answer: LockAnswer): void {
-    this.post(RM, node, answer === 'LOCK_DENIED' ? { type: answer, windowWaitMs: this.windowWaitMs(node) } : { type: answer });
+    this.post(
+      RM,
+      node,
+      answer === 'LOCK_DENIED'
+        ? events.lockDenied(this.windowWaitMs(node))
+        : answer === 'LOCK_GRANTED'
+          ? events.LOCK_GRANTED
+          : answer === 'LOCK_RELEASED'
+            ? events.LOCK_RELEASED
+            : events.RELEASE_FAILED,
+    );
   }
 
   /** Time until the node's reboot window opens, read on its own (possibly skewed) clock. */
@@ -596,9 +596,9 @@ export class World {
           concurrentAtStart: this.downloadConcurrency[node],
         });
         const verifyOk = this.miscRandom.chance(node, this.badDiskProbability[node]) ? 0 : 1;
-        this.post(UE, node, { type: 'DOWNLOAD_DONE', verifyOk });
+        this.post(UE, node, events.downloadDone(verifyOk));
       },
-      downloadFailed: (node) => this.post(UE, node, { type: 'DOWNLOAD_FAILED' }),
+      downloadFailed: (node) => this.post(UE, node, events.DOWNLOAD_FAILED),
       groupMayHaveUpdate: (group) => this.groupMayHaveUpdate(group),
     };
   }
@@ -611,7 +611,7 @@ export class World {
     for (const node of this.elision.takeSleepers(group)) {
       if (this.elision.sleepKind[node] !== SLEEP_CHECK) continue;
       const delayMs = this.elision.settle(node, now);
-      if (delayMs >= 0) this.post(UE, node, { type: 'RESCHEDULE_CHECK', delayMs });
+      if (delayMs >= 0) this.post(UE, node, events.rescheduleCheck(delayMs));
     }
   }
 
@@ -686,6 +686,32 @@ export class World {
 }
 
 type EffectHandler = (node: number, ctx: Readonly<MachineContext>, event: MachineEvent) => void;
+
+/**
+ * A node machine's host: its timers are numeric events of one kind, its effects the world's
+ * handlers. A class, not an object of closures per machine, so that the runtime's calls into its
+ * host have one target for all three machines (each new target seen by optimized code was a
+ * deoptimization).
+ */
+class MachineHost implements RuntimeHost {
+  constructor(
+    private readonly sim: Simulation,
+    private readonly timerKind: number,
+    private readonly effects: readonly EffectHandler[],
+  ) {}
+
+  scheduleTimer(node: number, timerCode: number, delayMs: number): number {
+    return this.sim.scheduleAfter(delayMs, this.timerKind, node, timerCode);
+  }
+
+  cancelTimer(handle: number): void {
+    this.sim.cancel(handle);
+  }
+
+  effect(node: number, effectCode: number, ctx: Readonly<MachineContext>, event: MachineEvent): void {
+    this.effects[effectCode](node, ctx, event);
+  }
+}
 
 function bind(names: readonly string[], handlers: Record<string, EffectHandler>, machine: string): EffectHandler[] {
   for (const name of Object.keys(handlers)) assert(names.includes(name), `${machine} has no effect "${name}"`);

@@ -1,0 +1,138 @@
+import { asDoubleFields } from '../../engine/representation.ts';
+import type { MachineEvent } from '../machine/define.ts';
+
+/**
+ * The events the world sends to a node's machines (update_engine, boot, reboot manager), all of
+ * one shape: every field of every event type, the unused ones at their defaults.
+ *
+ * Why one shape: each event reaches the compiled runtime's dispatch, the machines' guards and
+ * updates, and the world's outbox. With a literal per event type those sites saw ten hidden
+ * classes, and V8 deoptimized them (and recompiled them) each time another one showed up, well
+ * into a run. The constructors below say which fields an event type carries; the machines read
+ * only those (the event types in sim/model/node/*.ts).
+ *
+ * Events are never changed after they are made; the constant ones are shared.
+ */
+export class NodeEvent implements MachineEvent {
+  [field: string]: number | string;
+  /** A uniform draw for the update engine's next check (update-engine.ts). */
+  u = 0;
+  /** START: 1 when the node was already up (a warm start). */
+  warm = 0;
+  /** START: the boot report to send with the first check (BOOT_REPORT). */
+  bootResult = 0;
+  /** CHECK_RESPONSE: CHECK_NO_UPDATE, CHECK_UPDATE or CHECK_SERVER_ERROR. */
+  result = 0;
+  /** CHECK_RESPONSE, POST_INSTALL: a version index. */
+  version = -1;
+  /** CHECK_RESPONSE, PING_RESPONSE: time covered by elided checks (check-elision.ts). */
+  elidedMs = 0;
+  /** DOWNLOAD_DONE: 1 when the payload verifies. */
+  verifyOk = 0;
+  /** RESCHEDULE_CHECK: delay to the next check. */
+  delayMs = 0;
+  /** REBOOT: drain, shutdown and boot times. */
+  drainMs = 0;
+  shutdownMs = 0;
+  /** REBOOT, POWER_ON. */
+  bootMs = 0;
+  /** POST_INSTALL: 1 when the new version will not boot on this node. */
+  bad = 0;
+  /** REBOOT_NEEDED, LOCK_DENIED: time until the reboot window opens. */
+  windowWaitMs = 0;
+
+  constructor(readonly type: string) {}
+}
+
+// Fractional from the first event on (engine/representation.ts): done once on one instance, the
+// fields of every later one are doubles too (they share the hidden class).
+asDoubleFields(new NodeEvent('xstate.prime'), 'u', 'elidedMs', 'delayMs', 'drainMs', 'shutdownMs', 'bootMs', 'windowWaitMs');
+
+function event(type: string): NodeEvent {
+  return new NodeEvent(type);
+}
+
+// The events without fields, shared.
+export const STOP = event('STOP');
+export const BOOTED = event('BOOTED');
+export const CRASH = event('CRASH');
+export const START_WARM = event('START_WARM');
+export const DOWNLOAD_FAILED = event('DOWNLOAD_FAILED');
+export const LOCK_GRANTED = event('LOCK_GRANTED');
+export const LOCK_RELEASED = event('LOCK_RELEASED');
+export const RELEASE_FAILED = event('RELEASE_FAILED');
+
+export function powerOn(bootMs: number): NodeEvent {
+  const e = event('POWER_ON');
+  e.bootMs = bootMs;
+  return e;
+}
+
+export function start(u: number, warm: number, bootResult: number): NodeEvent {
+  const e = event('START');
+  e.u = u;
+  e.warm = warm;
+  e.bootResult = bootResult;
+  return e;
+}
+
+export function checkResponse(result: number, version: number, u: number, elidedMs: number): NodeEvent {
+  const e = event('CHECK_RESPONSE');
+  e.result = result;
+  e.version = version;
+  e.u = u;
+  e.elidedMs = elidedMs;
+  return e;
+}
+
+export function pingResponse(u: number, elidedMs: number): NodeEvent {
+  const e = event('PING_RESPONSE');
+  e.u = u;
+  e.elidedMs = elidedMs;
+  return e;
+}
+
+export function errorReported(u: number): NodeEvent {
+  const e = event('ERROR_REPORTED');
+  e.u = u;
+  return e;
+}
+
+export function downloadDone(verifyOk: number): NodeEvent {
+  const e = event('DOWNLOAD_DONE');
+  e.verifyOk = verifyOk;
+  return e;
+}
+
+export function rescheduleCheck(delayMs: number): NodeEvent {
+  const e = event('RESCHEDULE_CHECK');
+  e.delayMs = delayMs;
+  return e;
+}
+
+export function postInstall(version: number, bad: number): NodeEvent {
+  const e = event('POST_INSTALL');
+  e.version = version;
+  e.bad = bad;
+  return e;
+}
+
+export function reboot(drainMs: number, shutdownMs: number, bootMs: number): NodeEvent {
+  const e = event('REBOOT');
+  e.drainMs = drainMs;
+  e.shutdownMs = shutdownMs;
+  e.bootMs = bootMs;
+  return e;
+}
+
+export function rebootNeeded(windowWaitMs: number): NodeEvent {
+  const e = event('REBOOT_NEEDED');
+  e.windowWaitMs = windowWaitMs;
+  return e;
+}
+
+export function lockDenied(windowWaitMs: number): NodeEvent {
+  const e = event('LOCK_DENIED');
+  e.windowWaitMs = windowWaitMs;
+  return e;
+}
