@@ -53,4 +53,20 @@ describe('idle-check elision over 10,000 nodes', () => {
     // Nothing is granted while paused; checks after the resume see the release.
     expect(fast.grants.every((t) => t >= 4 * 3_600_000 + 17 * 60_000)).toBe(true);
   });
+
+  it('agrees when nodes lose power or are woken before their first check (elided at the start, then undone)', () => {
+    // Warm start: first checks spread over the first 45 minutes, elided when the nodes start.
+    // The power loss stops a third of the fleet before many of theirs; the pause and the resume
+    // wake every sleeper, most of them before their first check too.
+    const extra = `faults:
+  - {at: 12m, kind: power-loss, target: {zone: a}, duration: 7m}
+actions:
+  - {at: 20m, do: pause-rollout, group: prod}
+  - {at: 25m, do: resume-rollout, group: prod}`;
+    const fast = firstSight('fast', extra);
+    const full = firstSight('full', extra);
+    expect(Array.from(fast.grants)).toEqual(Array.from(full.grants));
+    expect(fast.report.server).toEqual(full.report.server);
+    expect(fast.report.fleet).toEqual(full.report.fleet);
+  });
 });

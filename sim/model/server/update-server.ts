@@ -305,6 +305,19 @@ export class UpdateServer {
    * events (a grant finishing, an operator action) are announced by groupMayHaveUpdate instead.
    * Returns `nowMs` when no shortcut is safe (the answer depends on other nodes' progress).
    */
+  /**
+   * When a check by `node` now would be answered "no update" because its channel offers nothing
+   * newer to it (no outage, no policy consulted: nothing happens but the request being counted),
+   * the time until which that answer holds (nextChangeMs); -1 otherwise. Check elision uses it
+   * for a check that has not happened yet (CheckElision.elideFirstCheck).
+   */
+  noUpdateUntilMs(node: number, version: number, nowMs: number): number {
+    if (this.outageDepth > 0) return -1;
+    const target = this.channel(this.groups[this.o.nodeGroup[node]].info.channel).target;
+    if (target >= 0 && this.o.versions.newer(target, version) && this.failedVersion[node] !== target) return -1;
+    return this.nextChangeMs(node, version, nowMs);
+  }
+
   nextChangeMs(node: number, version: number, nowMs: number): number {
     let next = Infinity;
     for (const outage of this.upcomingOutages) {

@@ -45,6 +45,8 @@ export class CheckElision {
   private readonly nextRealMs: Float64Array;
   /** Time of the last skipped check: settling after it changes nothing. */
   private readonly lastSkippedMs: Float64Array;
+  /** 1 while the anchor is an elided first check (elideFirstCheck), not a real one. */
+  private readonly firstElided: Uint8Array;
   private readonly intervalMs: number;
   private readonly fuzzMs: number;
   private readonly sleepers: number[][];
@@ -63,6 +65,7 @@ export class CheckElision {
     this.anchorRng = new Uint32Array(nodeCount);
     this.nextRealMs = new Float64Array(nodeCount);
     this.lastSkippedMs = new Float64Array(nodeCount);
+    this.firstElided = new Uint8Array(nodeCount);
     // Validates the schedule once; the loops below use its two fields directly.
     checkIntervalMs(schedule, 0, 0.5);
     this.intervalMs = schedule.intervalMs;
@@ -121,6 +124,7 @@ export class CheckElision {
     if (skipped > 0) {
       this.skippedChecks += skipped;
       this.sleepKind[node] = kind;
+      this.firstElided[node] = 0;
       this.anchorMs[node] = nowMs;
       this.anchorRng[node] = anchorRng;
       this.lastSkippedMs[node] = t;
@@ -136,6 +140,7 @@ export class CheckElision {
    */
   private sleepLazily(node: number, nowMs: number, changeMs: number): ElidedAnswer {
     this.sleepKind[node] = SLEEP_PING;
+    this.firstElided[node] = 0;
     this.anchorMs[node] = nowMs;
     this.anchorRng[node] = this.rng.snapshot(node);
     this.nextRealMs[node] = Infinity;
@@ -176,6 +181,11 @@ export class CheckElision {
     if (kind === SLEEP_NONE) return -1;
     this.sleepKind[node] = SLEEP_NONE;
     if (kind === SLEEP_PING) return this.settleLazily(node, nowMs);
+    if (this.firstElided[node] === 1) {
+      this.firstElided[node] = 0;
+      // The elided first check is still to come (at now, it comes as a real one).
+      if (nowMs <= this.anchorMs[node]) return this.undoFirstCheck(node, nowMs);
+    }
     const nextReal = this.nextRealMs[node];
     if (nowMs >= nextReal) return -1;
     // Every skipped check lies before now (the run's end, most often): the full run has made
@@ -204,6 +214,64 @@ export class CheckElision {
     }
     this.rng.restore(node, resume);
     return first - nowMs;
+  }
+
+  /**
+   * Elides the first check of a node that just started (at `checkAtMs`, still ahead), when the
+   * server's answer cannot change before `changeMs` (> checkAtMs) and the check carries no boot
+   * report: the check is counted at its time, the checks after it are elided as answerCheck
+   * does from there, and the node sleeps with its anchor on that first check. Settling before
+   * it (a stop, an unforeseen change) undoes the first check too (undoFirstCheck). Returns the
+   * delay from now to the first real check. Saves, per node and start, the timer event of the
+   * first check and its two transitions.
+   */
+  elideFirstCheck(node: number, nowMs: number, checkAtMs: number, changeMs: number): number {
+    if (!(this.sleepKind[node] === SLEEP_NONE)) fail(`node ${node} started while asleep`);
+    if (!(checkAtMs >= nowMs && changeMs > checkAtMs)) fail(`first check at ${checkAtMs} cannot be elided (now ${nowMs}, change at ${changeMs})`);
+    this.requests.add(checkAtMs);
+    this.skippedChecks++;
+    const anchorRng = this.rng.snapshot(node);
+    const answer = this.answerCheck(node, checkAtMs, changeMs);
+    if (this.sleepKind[node] === SLEEP_NONE) {
+      // No check after the first is skipped: the node sleeps anyway, so that the first can be
+      // undone.
+      this.sleepKind[node] = SLEEP_CHECK;
+      this.anchorMs[node] = checkAtMs;
+      this.anchorRng[node] = anchorRng;
+      this.lastSkippedMs[node] = checkAtMs;
+      this.nextRealMs[node] = checkAtMs + regularIntervalMs(this.intervalMs, this.fuzzMs, answer.u);
+      this.sleepers[this.nodeGroup[node]].push(node);
+    }
+    this.firstElided[node] = 1;
+    return this.nextRealMs[node] - nowMs;
+  }
+
+  /**
+   * Settling a node before its elided first check (elideFirstCheck): un-counts that check and
+   * the skipped ones after it, puts the stream back where it stood at the start, and returns
+   * the delay to the first check, which is real again.
+   */
+  private undoFirstCheck(node: number, nowMs: number): number {
+    const firstMs = this.anchorMs[node];
+    const nextReal = this.nextRealMs[node];
+    const intervalMs = this.intervalMs;
+    const fuzzMs = this.fuzzMs;
+    this.requests.remove(firstMs);
+    this.skippedChecks--;
+    let state = mulberryAdvance(this.anchorRng[node]);
+    let s = firstMs;
+    let d = regularIntervalMs(intervalMs, fuzzMs, mulberryUniform(state));
+    let guard = 0;
+    while (s + d < nextReal) {
+      s += d;
+      this.requests.remove(s);
+      this.skippedChecks--;
+      state = mulberryAdvance(state);
+      d = regularIntervalMs(intervalMs, fuzzMs, mulberryUniform(state));
+      if (!(++guard < SKIPPED_CHECKS_MAX)) fail(`node ${node}: runaway replay`);
+    }
+    this.rng.restore(node, this.anchorRng[node]);
+    return firstMs - nowMs;
   }
 
   /** The sleepers of a group (and empties the list: each is settled by the caller). */

@@ -10,6 +10,8 @@ import type { Action } from '../../scenario/actions.ts';
 import { bootFailureProbabilityFor } from '../../scenario/release.ts';
 import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
 import { BOOT_KIND, bootedVersionOf, bootReportOf, type BootContext } from '../node/boot.ts';
+import { firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
+import { BOOT_REPORT } from '../node/omaha.ts';
 import { REBOOT_STRATEGY } from '../node/reboot-manager.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
 import { CHECK_NO_UPDATE, CHECK_SERVER_ERROR, UpdateServer, type ServerListener } from '../server/update-server.ts';
@@ -127,6 +129,7 @@ export class World {
   /** Entries in use (the arrays keep their length between drains: no shrinking and regrowing). */
   private outTail = 0;
   private delivering = false;
+  private scheduleCache: CheckSchedule | undefined;
 
   constructor(options: WorldOptions) {
     const { scenario, sim, trace, streams } = options;
@@ -205,7 +208,7 @@ export class World {
     });
     this.elision =
       scenario.fidelity === 'fast'
-        ? new CheckElision(n, this.nodeGroup, this.groupNames.length, this.checkRandom, this.checkSchedule(), this.server.requests)
+        ? new CheckElision(n, this.nodeGroup, this.groupNames.length, this.checkRandom, this.schedule, this.server.requests)
         : null;
 
     const compiled = compiledNodeMachines();
@@ -478,7 +481,7 @@ export class World {
     const handlers: Record<string, EffectHandler> = {
       startedWarm: (node) => {
         this.metrics.nodeUp(node, this.sim.now);
-        this.post(UE, node, events.start(this.checkRandom.next(node), 1, 0));
+        this.startUpdateEngine(node, 1, 0);
         this.post(RM, node, events.BOOTED);
       },
       booted: (node, c) => this.booted(node, c as BootContext),
@@ -516,8 +519,28 @@ export class World {
     this.metrics.nodeUp(node, now);
     this.metrics.rebootEnded(node);
     this.memberUp(node);
-    this.post(UE, node, events.start(this.checkRandom.next(node), 0, bootReportOf(ctx.bootKind)));
+    this.startUpdateEngine(node, 0, bootReportOf(ctx.bootKind));
     this.post(RM, node, events.BOOTED);
+  }
+
+  /**
+   * Starts a node's update_engine. Its first check is elided too (fast fidelity) when nothing
+   * can change its answer before it happens and it carries no boot report: counted at its time,
+   * with the checks after it (CheckElision.elideFirstCheck), and the machine's timer moved to
+   * the first real check.
+   */
+  private startUpdateEngine(node: number, warm: number, bootResult: number): void {
+    const u = this.checkRandom.next(node);
+    this.post(UE, node, events.start(u, warm, bootResult));
+    if (this.elision === null || bootResult !== BOOT_REPORT.NONE || this.serverLossProbability !== 0 || this.serverReachable[node] === 0) return;
+    const now = this.sim.now;
+    const schedule = this.schedule;
+    const checkAtMs = now + (warm === 1 ? warmStartCheckMs(schedule, u) : firstCheckMs(schedule, u));
+    const until = this.server.noUpdateUntilMs(node, this.nodeVersion[node], now);
+    if (until < 0) return;
+    const changeMs = Math.min(until, this.horizonMs);
+    if (!(changeMs > checkAtMs)) return;
+    this.post(UE, node, events.rescheduleCheck(this.elision.elideFirstCheck(node, now, checkAtMs, changeMs)));
   }
 
   /** An etcd member on a fleet node stops with its node... */
@@ -581,9 +604,10 @@ export class World {
     return this.window.msUntilOpen(this.scenario.start + this.sim.now + this.clockSkewMs[node]);
   }
 
-  private checkSchedule() {
+  /** The scenario's update-check schedule, the one the update engines are initialised with. */
+  private get schedule(): CheckSchedule {
     const c = this.scenario.fleet.updateCheck;
-    return { firstMs: c.first, intervalMs: c.interval, fuzzMs: c.fuzz, backoffMaxMs: c.backoffMax };
+    return (this.scheduleCache ??= { firstMs: c.first, intervalMs: c.interval, fuzzMs: c.fuzz, backoffMaxMs: c.backoffMax });
   }
 
   // ---- the server's notices ---------------------------------------------------------------

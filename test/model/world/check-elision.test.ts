@@ -59,3 +59,55 @@ describe('CheckElision, pings of a node waiting to reboot', () => {
     );
   });
 });
+
+describe('CheckElision, the first check after a start', () => {
+  it('counts that check and the ones after it at their times, and, settled at any moment before the answer can change, leaves exactly what checking event by event leaves', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 0, max: 2 * HOUR_MS }),
+        fc.integer({ min: 1, max: 20 * HOUR_MS }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (seed, checkAtMs, changeAfterMs, settleShare) => {
+          const schedule = DEFAULT_CHECK_SCHEDULE;
+          const changeMs = checkAtMs + changeAfterMs;
+          // Settled (a stop, an operator's change) anywhere from the start to the change.
+          const settleMs = Math.floor(settleShare * (changeMs - 1));
+          const fastRng = new RandomStreams(seed).column('node.check', 3);
+          const fastRequests = new RequestCounter(30 * HOUR_MS);
+          const elision = new CheckElision(3, new Uint16Array(3), 1, fastRng, schedule, fastRequests);
+          const delayMs = elision.elideFirstCheck(1, 0, checkAtMs, changeMs);
+          // Full fidelity: the first check, then one every interval, each drawing its fuzz.
+          const fullRng = new RandomStreams(seed).column('node.check', 3);
+          let t = checkAtMs;
+          while (t < changeMs) t += checkIntervalMs(schedule, 0, fullRng.next(1));
+          // The first real check is the first one at or after the change.
+          expect(delayMs).toBe(t);
+          const result = elision.settle(1, settleMs);
+          expect(elision.sleepKind[1]).toBe(SLEEP_NONE);
+          const replayRng = new RandomStreams(seed).column('node.check', 3);
+          const fullRequests = new RequestCounter(30 * HOUR_MS);
+          let checks = 0;
+          let next = checkAtMs;
+          while (next < settleMs) {
+            fullRequests.add(next);
+            checks++;
+            next += checkIntervalMs(schedule, 0, replayRng.next(1));
+          }
+          // Settling says when the next real check comes, the first one at or after now; -1 when
+          // the check already armed (at the start + delayMs) is that one.
+          if (result >= 0) expect(result).toBe(next - settleMs);
+          else expect(delayMs).toBe(next);
+          expect(fastRequests.requests).toBe(checks);
+          expect(elision.skippedChecks).toBe(checks);
+          // Minute by minute (the counter's buckets, read through a cast: they are private).
+          const buckets = (r: RequestCounter) => Array.from((r as unknown as { buckets: Float64Array }).buckets);
+          expect(buckets(fastRequests)).toEqual(buckets(fullRequests));
+          expect(fastRng.snapshot(1)).toBe(replayRng.snapshot(1));
+          expect(fastRng.snapshot(0)).toBe(replayRng.snapshot(0));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
