@@ -1,7 +1,7 @@
 import { assert, fail } from '../../engine/assert.ts';
 import { mulberryAdvance, mulberryUniform, type RandomColumn } from '../../engine/random.ts';
 import { checkIntervalMs, regularIntervalMs, type CheckSchedule } from '../node/check-schedule.ts';
-import type { RequestCounter } from '../server/request-counter.ts';
+import { MINUTE_MS, type RequestCounter } from '../server/request-counter.ts';
 
 /**
  * Exact elision of idle update checks (DESIGN.md section 3; issue "idle checks").
@@ -112,14 +112,16 @@ export class CheckElision {
     let u = mulberryUniform(state);
     let d = regularIntervalMs(intervalMs, fuzzMs, u);
     let skipped = 0;
+    const buckets = requests.bucketsUntil(changeMs);
     while (t + d < changeMs) {
       t += d;
-      requests.add(t);
+      buckets[Math.floor(t / MINUTE_MS)]++;
       state = mulberryAdvance(state);
       u = mulberryUniform(state);
       d = regularIntervalMs(intervalMs, fuzzMs, u);
       if (!(++skipped < SKIPPED_CHECKS_MAX)) fail(`node ${node} skipped too many checks`);
     }
+    requests.addCounted(skipped);
     rng.restore(node, state);
     if (skipped > 0) {
       this.skippedChecks += skipped;
@@ -158,13 +160,15 @@ export class CheckElision {
     let t = this.anchorMs[node];
     let d = regularIntervalMs(intervalMs, fuzzMs, mulberryUniform(state));
     let skipped = 0;
+    const buckets = requests.bucketsUntil(nowMs);
     while (t + d < nowMs) {
       t += d;
-      requests.add(t);
+      buckets[Math.floor(t / MINUTE_MS)]++;
       state = mulberryAdvance(state);
       d = regularIntervalMs(intervalMs, fuzzMs, mulberryUniform(state));
       if (!(++skipped < SKIPPED_CHECKS_MAX)) fail(`node ${node}: runaway replay`);
     }
+    requests.addCounted(skipped);
     rng.restore(node, state);
     this.skippedChecks += skipped;
     return t + d - nowMs;

@@ -43,6 +43,8 @@ export class LockWaiters {
   private readonly prev: Int32Array;
   private readonly phaseMs: Float64Array;
   private readonly bits = new Uint32Array(WORDS);
+  /** Bit w set when word w of `bits` is not zero: a scan skips 1,024 empty buckets per bit. */
+  private readonly summary = new Uint32Array(Math.ceil(WORDS / 32));
   private count = 0;
 
   constructor(nodeCount: number) {
@@ -176,17 +178,35 @@ export class LockWaiters {
 
   /** First set bucket in [lo, hi); -1 if none. */
   private firstSetIn(lo: number, hi: number): number {
-    let b = lo;
-    while (b < hi) {
-      const word = b >>> 5;
-      const masked = this.bits[word] & (~0 << (b & 31));
-      if (masked !== 0) {
-        const found = (word << 5) + (31 - Math.clz32(masked & -masked));
-        return found < hi ? found : -1;
-      }
-      b = (word + 1) << 5;
+    if (lo >= hi) return -1;
+    let word = lo >>> 5;
+    const masked = this.bits[word] & (~0 << (lo & 31));
+    if (masked === 0) {
+      // The words after it: through the summary, not one by one (few steady waiters are
+      // thousands of empty words apart).
+      word = this.nextNonEmptyWord(word + 1, (hi - 1) >>> 5);
+      if (word < 0) return -1;
+      const found = (word << 5) + lowestBit(this.bits[word]);
+      return found < hi ? found : -1;
     }
-    return -1;
+    const found = (word << 5) + lowestBit(masked);
+    return found < hi ? found : -1;
+  }
+
+  /** First word in [from, last] with a set bit; -1 if none. */
+  private nextNonEmptyWord(from: number, last: number): number {
+    if (from > last) return -1;
+    let s = from >>> 5;
+    let m = this.summary[s] & (~0 << (from & 31));
+    for (;;) {
+      if (m !== 0) {
+        const word = (s << 5) + lowestBit(m);
+        return word <= last ? word : -1;
+      }
+      s++;
+      if (s << 5 > last) return -1;
+      m = this.summary[s];
+    }
   }
 
   private linkSteady(node: number): void {
@@ -200,6 +220,7 @@ export class LockWaiters {
     if (head !== -1) this.prev[head] = node;
     this.bucketHead[bucket] = node;
     this.bits[bucket >>> 5] |= 1 << (bucket & 31);
+    this.summary[bucket >>> 10] |= 1 << ((bucket >>> 5) & 31);
   }
 
   private unlinkSteady(node: number): void {
@@ -211,8 +232,17 @@ export class LockWaiters {
     if (n !== -1) this.prev[n] = p;
     this.next[node] = -1;
     this.prev[node] = -1;
-    if (this.bucketHead[bucket] === -1) this.bits[bucket >>> 5] &= ~(1 << (bucket & 31));
+    if (this.bucketHead[bucket] === -1) {
+      const word = bucket >>> 5;
+      this.bits[word] &= ~(1 << (bucket & 31));
+      if (this.bits[word] === 0) this.summary[word >>> 5] &= ~(1 << (word & 31));
+    }
   }
+}
+
+/** Index of the lowest set bit of a non-zero 32-bit word. */
+function lowestBit(x: number): number {
+  return 31 - Math.clz32(x & -x);
 }
 
 function mod(x: number, m: number): number {

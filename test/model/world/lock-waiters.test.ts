@@ -54,6 +54,33 @@ describe('LockWaiters', () => {
     );
   });
 
+  it('agrees with the brute-force walk as waiters leave (the bucket bitmap and its summary empty again)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ last: fc.integer({ min: 0, max: 3_600_000 }), failures: fc.integer({ min: 1, max: 12 }), leaves: fc.boolean() }), { minLength: 2, maxLength: 60 }),
+        fc.array(fc.integer({ min: 2 * 3_600_000, max: 48 * 3_600_000 }), { minLength: 1, maxLength: 6 }),
+        (waiters, queries) => {
+          const w = new LockWaiters(waiters.length);
+          waiters.forEach((x, node) => w.add(node, x.last, x.failures));
+          // Settled into their steady phase, then some leave (crash, or granted elsewhere).
+          w.earliest(3_600_000);
+          const staying = waiters.map((x, node) => ({ ...x, node })).filter((x) => !x.leaves || x.node === 0);
+          waiters.forEach((x, node) => {
+            if (x.leaves && node !== 0) w.remove(node, 3_600_000);
+          });
+          for (const q of [...queries].sort((a, b) => a - b)) {
+            const bestMs = Math.min(...staying.map((x) => pollAtOrAfter(x.last, x.failures, q).pollMs));
+            const got = w.earliest(q);
+            expect(got).not.toBeNull();
+            expect(got!.pollMs).toBeCloseTo(bestMs, 6);
+            expect(staying.some((x) => x.node === got!.node)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('never names the failed poll itself: a waiter at the cap polls a full period later (fuzz counterexample)', () => {
     const w = new LockWaiters(2);
     w.add(0, 14, 7);
