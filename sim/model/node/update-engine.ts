@@ -115,7 +115,8 @@ export type UpdateEngineContext = {
   errorCode: number;
 };
 
-export type UpdateEngineStartEvent = { type: 'START'; u: number; warm: number; bootResult: number };
+/** `elidedMs` (fast fidelity, optional): the first check was elided, and so many ms after it come first (check-elision.ts elideFirstCheck). */
+export type UpdateEngineStartEvent = { type: 'START'; u: number; warm: number; bootResult: number; elidedMs?: number };
 export type UpdateEngineStopEvent = { type: 'STOP' };
 export type CheckResponseEvent = { type: 'CHECK_RESPONSE'; result: number; version: number; u: number; elidedMs: number };
 export type DownloadDoneEvent = { type: 'DOWNLOAD_DONE'; verifyOk: number };
@@ -184,6 +185,8 @@ const guards = {
 const actions = {
   start: update<Ctx, Ev>((ctx, e) => {
     const { u, warm, bootResult } = e as UpdateEngineStartEvent;
+    const elidedMs = (e as UpdateEngineStartEvent).elidedMs ?? 0;
+    assertElided(elidedMs);
     if (!(warm === 0 || warm === 1)) fail(`START.warm must be 0 or 1, got ${warm}`);
     assert(
       bootResult === BOOT_REPORT.NONE || bootResult === BOOT_REPORT.SUCCESS_REBOOT || bootResult === BOOT_REPORT.ROLLBACK,
@@ -191,7 +194,7 @@ const actions = {
     );
     const schedule = scheduleOf(ctx);
     return {
-      nextCheckMs: warm === 1 ? warmStartCheckMs(schedule, u) : firstCheckMs(schedule, u),
+      nextCheckMs: (warm === 1 ? warmStartCheckMs(schedule, u) : firstCheckMs(schedule, u)) + elidedMs,
       pendingReport: bootResult,
       failures: 0,
       offeredVersion: -1,

@@ -25,7 +25,7 @@ export class NodeEvent implements MachineEvent {
   result = 0;
   /** CHECK_RESPONSE, POST_INSTALL: a version index. */
   version = -1;
-  /** CHECK_RESPONSE, PING_RESPONSE: time covered by elided checks (check-elision.ts). */
+  /** START, CHECK_RESPONSE, PING_RESPONSE: time covered by elided checks (check-elision.ts). */
   elidedMs = 0;
   /** DOWNLOAD_DONE: 1 when the payload verifies. */
   verifyOk = 0;
@@ -68,11 +68,12 @@ export function powerOn(bootMs: number): NodeEvent {
   return e;
 }
 
-export function start(u: number, warm: number, bootResult: number): NodeEvent {
+export function start(u: number, warm: number, bootResult: number, elidedMs: number): NodeEvent {
   const e = event('START');
   e.u = u;
   e.warm = warm;
   e.bootResult = bootResult;
+  e.elidedMs = elidedMs;
   return e;
 }
 

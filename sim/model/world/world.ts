@@ -526,21 +526,26 @@ export class World {
   /**
    * Starts a node's update_engine. Its first check is elided too (fast fidelity) when nothing
    * can change its answer before it happens and it carries no boot report: counted at its time,
-   * with the checks after it (CheckElision.elideFirstCheck), and the machine's timer moved to
-   * the first real check.
+   * with the checks after it (CheckElision.elideFirstCheck), and START tells the machine how long
+   * after that first check its first real one comes (`elidedMs`).
    */
   private startUpdateEngine(node: number, warm: number, bootResult: number): void {
     const u = this.checkRandom.next(node);
-    this.post(UE, node, events.start(u, warm, bootResult));
-    if (this.elision === null || bootResult !== BOOT_REPORT.NONE || this.serverLossProbability !== 0 || this.serverReachable[node] === 0) return;
+    this.post(UE, node, events.start(u, warm, bootResult, this.elideFirstCheck(node, warm, bootResult, u)));
+  }
+
+  /** elidedMs for START: 0 when the first check is not elided. */
+  private elideFirstCheck(node: number, warm: number, bootResult: number, u: number): number {
+    if (this.elision === null || bootResult !== BOOT_REPORT.NONE || this.serverLossProbability !== 0 || this.serverReachable[node] === 0) return 0;
     const now = this.sim.now;
     const schedule = this.schedule;
+    // The delay the machine computes from the same draw (update-engine.ts, action start).
     const checkAtMs = now + (warm === 1 ? warmStartCheckMs(schedule, u) : firstCheckMs(schedule, u));
     const until = this.server.noUpdateUntilMs(node, this.nodeVersion[node], now);
-    if (until < 0) return;
+    if (until < 0) return 0;
     const changeMs = Math.min(until, this.horizonMs);
-    if (!(changeMs > checkAtMs)) return;
-    this.post(UE, node, events.rescheduleCheck(this.elision.elideFirstCheck(node, now, checkAtMs, changeMs)));
+    if (!(changeMs > checkAtMs)) return 0;
+    return now + this.elision.elideFirstCheck(node, now, checkAtMs, changeMs) - checkAtMs;
   }
 
   /** An etcd member on a fleet node stops with its node... */

@@ -30,6 +30,7 @@ function event<T extends Record<string, fc.Arbitrary<number>>>(type: string, fie
 
 const updateEngineEvents = [
   event('START', { u, warm: flag, bootResult: fc.constantFrom(BOOT_REPORT.NONE, BOOT_REPORT.SUCCESS_REBOOT, BOOT_REPORT.ROLLBACK) }),
+  event('START', { u, warm: flag, bootResult: fc.constant(BOOT_REPORT.NONE), elidedMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10 * HOUR_MS })) }),
   event('STOP', {}),
   event('CHECK_RESPONSE', {
     result: fc.integer({ min: 0, max: 2 }),
