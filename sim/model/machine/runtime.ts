@@ -155,6 +155,34 @@ export class CompiledRuntime {
   }
 
   /**
+   * init() of every instance, with the same overrides. When entering the initial state runs
+   * nothing (no entry action, no timer, no eventless transition: the node machines start in an
+   * `off` state), every instance ends exactly as the first does, and the rest is a fill of the
+   * columns and the states: 30,000 init() calls fewer in a 10k-node world's set-up, made while
+   * none of the code they run is optimized yet. Otherwise, one init() per instance.
+   */
+  initAll(overrides?: Readonly<Partial<MachineContext>>): void {
+    const machine = this.machine;
+    if (machine.initialPlan.ops.length > 0 || machine.always[machine.initialState] !== undefined) {
+      for (let instance = 0; instance < this.instanceCount; instance++) this.init(instance, overrides);
+      return;
+    }
+    assert(!this.busy, 'initAll() called from inside a step (an effect must not call back into the runtime)');
+    // Pending timers of instances initialised before are cancelled, as init() cancels its own.
+    for (let at = 0; at < this.timerHandles.length; at++) {
+      const handle = this.timerHandles[at];
+      if (handle !== 0) {
+        this.timerHandles[at] = 0;
+        this.host.cancelTimer(handle);
+      }
+    }
+    // The first instance the ordinary way (it checks the overrides), then its values everywhere.
+    this.init(0, overrides);
+    for (const column of this.columns) column.fill(column[0]);
+    this.states.fill(this.states[0]);
+  }
+
+  /**
    * Starts an instance: fills its context (the machine's initial context, then `overrides`),
    * enters the root and the initial states running their entry actions, takes eventless
    * transitions, and schedules the timers. Re-initialising an instance cancels its timers first.

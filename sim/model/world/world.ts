@@ -219,11 +219,9 @@ export class World {
     const check = scenario.fleet.updateCheck;
     const boot = scenario.fleet.boot;
     const strategy = STRATEGY_CODE[scenario.reboot.strategy];
-    for (let i = 0; i < n; i++) {
-      this.updateEngine.init(i, { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax });
-      this.boot.init(i, { markGoodAfterMs: boot.markGoodAfter });
-      this.rebootManager.init(i, { strategy });
-    }
+    this.updateEngine.initAll({ firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax });
+    this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter });
+    this.rebootManager.initAll({ strategy });
     // A cold start boots every node at t=0 (all down until they boot); a warm start finds
     // them up a while already.
     const cold = scenario.fleet.coldStart;

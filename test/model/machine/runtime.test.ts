@@ -76,6 +76,33 @@ describe('CompiledRuntime', () => {
     expect(runtime.context(0)).toEqual({ n: 3, big: 0 });
   });
 
+  it('initAll(overrides) leaves every instance as init(i, overrides) does: a fill when entering the initial state runs nothing', () => {
+    const quiet = setup({ types: { context: {} as Ctx, events: {} as MachineEvent } }).createMachine({
+      id: 'quiet',
+      context: { n: 3, big: 0 },
+      initial: 'off',
+      states: { off: { on: { GO: 'on' } }, on: {} },
+    });
+    for (const m of [quiet, machine]) {
+      const compiled = compileMachine(m, { fields: {} });
+      const one = new CompiledRuntime(compiled, 4, new RecordingHost());
+      for (let i = 0; i < 4; i++) one.init(i, { n: 9 });
+      const all = new CompiledRuntime(compiled, 4, new RecordingHost());
+      // One instance moved on first: initAll starts it again too.
+      all.init(2);
+      all.send(2, { type: m === quiet ? 'GO' : 'WAIT' });
+      all.initAll({ n: 9 });
+      for (let i = 0; i < 4; i++) {
+        expect(all.stateName(i)).toBe(one.stateName(i));
+        expect(all.context(i)).toEqual(one.context(i));
+      }
+      expect(all.pendingTimers(2)).toEqual([]);
+    }
+    // An override that does not fit its column fails as init's does.
+    const small = new CompiledRuntime(compileMachine(quiet, { fields: { n: 'u8' } }), 2, new RecordingHost());
+    expect(() => small.initAll({ n: 300 })).toThrow(/n/);
+  });
+
   it('send returns false for an event no state handles, as xstate ignores it', () => {
     const { runtime } = start();
     expect(runtime.send(0, { type: 'AGAIN' })).toBe(false);
