@@ -189,6 +189,7 @@ export class Network {
     const range = this.zoneOf(from) === this.zoneOf(to) ? this.config.latencyMs : this.config.interZoneLatencyMs;
     const u = this.random.uniform(from, to, sequence, PURPOSE_LATENCY);
     let latencyMs = range.min + (range.max - range.min) * u;
+    if (this.spikes.size === 0) return latencyMs; // no iterator to allocate per message
     for (const spike of this.spikes.values()) {
       if (spike.endpoints === null || spike.endpoints.has(from) || spike.endpoints.has(to)) latencyMs += spike.extraMs;
     }

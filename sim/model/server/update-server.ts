@@ -173,9 +173,10 @@ export class UpdateServer {
       const success = result === 2;
       group.ledger.complete(node, version, success);
       if (!success) this.failedVersion[node] = version;
+      // Keys in sorted order: the trace hash sorts them, and sorting allocates (once per node).
       this.o.trace.emit(nowMs, success ? 'server.update-complete' : 'server.update-failed', node, {
-        version: this.o.versions.name(version),
         errorCode,
+        version: this.o.versions.name(version),
       });
       if (!success) this.checkFailureRatio(group, version, nowMs);
     }

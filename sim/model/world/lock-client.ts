@@ -1,5 +1,5 @@
 import { assert } from '../../engine/assert.ts';
-import type { EventHandle } from '../../engine/event-queue.ts';
+import { NO_EVENT, type EventHandle } from '../../engine/event-queue.ts';
 import type { Simulation } from '../../engine/simulation.ts';
 import type { LockResult, RebootLock } from '../etcd/locks/types.ts';
 import { LockWaiters } from './lock-waiters.ts';
@@ -21,7 +21,9 @@ export type LockAnswer = 'LOCK_GRANTED' | 'LOCK_DENIED' | 'LOCK_RELEASED' | 'REL
 
 export class LockClient {
   private readonly waiters: LockWaiters;
-  private readonly scheduled = new Map<number, EventHandle>();
+  /** The one waiter whose poll is scheduled (watch() waits for it), -1 when none. */
+  private scheduledNode = -1;
+  private scheduledHandle: EventHandle = NO_EVENT;
   private cancelWait: (() => void) | null = null;
 
   constructor(
@@ -36,7 +38,7 @@ export class LockClient {
   }
 
   get waiting(): number {
-    return this.waiters.size + this.scheduled.size;
+    return this.waiters.size + (this.scheduledNode >= 0 ? 1 : 0);
   }
 
   acquire(node: number): void {
@@ -54,17 +56,18 @@ export class LockClient {
 
   /** The node stopped (shutdown, crash): it no longer waits; its skipped polls so far count. */
   forget(node: number): void {
-    const handle = this.scheduled.get(node);
-    if (handle !== undefined) {
-      this.sim.cancel(handle);
-      this.scheduled.delete(node);
+    if (node === this.scheduledNode) {
+      this.sim.cancel(this.scheduledHandle);
+      this.scheduledNode = -1;
+      this.scheduledHandle = NO_EVENT;
     }
     if (this.waiters.has(node)) this.lock.recordSkippedPolls(this.waiters.remove(node, this.sim.now));
   }
 
   /** At the end of the run: the polls the waiters would have made until now are counted. */
   finish(): void {
-    for (const node of [...this.scheduled.keys(), ...this.waiters.nodes()]) this.forget(node);
+    if (this.scheduledNode >= 0) this.forget(this.scheduledNode);
+    for (const node of this.waiters.nodes()) this.forget(node);
   }
 
   private afterFirstPoll(node: number, polledAtMs: number, result: LockResult): void {
@@ -75,7 +78,7 @@ export class LockClient {
   }
 
   private watch(): void {
-    if (this.cancelWait !== null || this.waiters.size === 0 || this.scheduled.size > 0) return;
+    if (this.cancelWait !== null || this.waiters.size === 0 || this.scheduledNode >= 0) return;
     this.cancelWait = this.lock.waitForSlot(this.group, (nowMs) => {
       this.cancelWait = null;
       const next = this.waiters.earliest(nowMs);
@@ -84,12 +87,15 @@ export class LockClient {
       const skipped = this.waiters.remove(next.node, next.pollMs);
       assert(skipped === next.skippedPolls, 'waiter poll accounting disagrees');
       this.lock.recordSkippedPolls(skipped);
-      this.scheduled.set(next.node, this.sim.callAt(next.pollMs, () => this.poll(next.node, next.pollMs, failures)));
+      this.scheduledNode = next.node;
+      this.scheduledHandle = this.sim.callAt(next.pollMs, () => this.poll(next.node, next.pollMs, failures));
     });
   }
 
   private poll(node: number, pollMs: number, failuresBefore: number): void {
-    this.scheduled.delete(node);
+    assert(node === this.scheduledNode, 'lock client: a poll that was not scheduled');
+    this.scheduledNode = -1;
+    this.scheduledHandle = NO_EVENT;
     this.lock.acquire(node, this.group, (result) => {
       if (result.ok) {
         this.answer(node, 'LOCK_GRANTED');

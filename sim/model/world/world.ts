@@ -619,8 +619,9 @@ export class World {
     return {
       downloadFinished: (node) => {
         this.trace.emit(this.sim.now, 'node.downloaded', node, {
-          durationMs: this.sim.now - this.downloadStartMs[node],
+          // Keys in sorted order: the trace hash sorts them, and sorting allocates.
           concurrentAtStart: this.downloadConcurrency[node],
+          durationMs: this.sim.now - this.downloadStartMs[node],
         });
         const verifyOk = this.miscRandom.chance(node, this.badDiskProbability[node]) ? 0 : 1;
         this.post(UE, node, events.downloadDone(verifyOk));

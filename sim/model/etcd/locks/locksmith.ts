@@ -52,7 +52,7 @@ export const locksmithPolicy: SemaphorePolicy<LocksmithSemaphore> = {
     const id = String(nodeId);
     if (s.holders.includes(id)) return 'already-held';
     s.holders.push(id);
-    s.holders.sort(); // sort.SearchStrings order
+    if (s.holders.length > 1) s.holders.sort(); // sort.SearchStrings order
     s.semaphore--;
     return 'acquired';
   },
