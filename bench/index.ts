@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { arch, cpus, platform } from 'node:os';
+import { referenceLoopMs } from './calibrate.ts';
 import { benchEngine, printEngine } from './engine.ts';
 import { benchEtcd, printEtcd } from './etcd.ts';
 import { benchFleet, printFleet } from './fleet.ts';
@@ -25,6 +26,11 @@ const results: Record<string, unknown> = {
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model ?? 'unknown',
 };
+
+// Before and after the benchmarks: the machine's speed may change while they run.
+const machineBefore = referenceLoopMs();
+console.log(`machine: reference loop ${machineBefore} ms (lower is faster; see bench/calibrate.ts)`);
+results.referenceLoopMs = { before: machineBefore };
 
 if (want('engine')) {
   const engine = benchEngine();
@@ -44,6 +50,10 @@ if (want('fleet')) {
   printFleet(fleet);
   results.fleet = fleet;
 }
+
+const machineAfter = referenceLoopMs();
+(results.referenceLoopMs as { after?: number }).after = machineAfter;
+console.log(`machine: reference loop ${machineAfter} ms after the benchmarks`);
 
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
