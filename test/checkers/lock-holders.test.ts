@@ -4,8 +4,10 @@
  * is switched off) makes it fire; the real locks keep it silent (test/checkers/silent.test.ts
  * runs them under random faults).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LOCK_HOLDERS } from '../../sim/checkers/index.ts';
+import { parseLocksmithHolders } from '../../sim/checkers/lock-holders.ts';
 import { prepare, rollout, violationsOf } from './helpers.ts';
 
 describe('lock-holders checker', () => {
@@ -39,5 +41,27 @@ describe('lock-holders checker', () => {
       expect(run.report().etcd.maxLockHolders).toBeGreaterThan(0);
       expect(violationsOf(run, LOCK_HOLDERS)).toEqual([]);
     }
+  });
+
+  it('reads a locksmith value without JSON.parse exactly as JSON.parse does, or leaves it to the general reading', () => {
+    const id = fc.oneof(fc.integer({ min: 0, max: 1_000_000 }).map(String), fc.string({ maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.integer({ min: -3, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.array(id, { maxLength: 6 }), (semaphore, max, holders) => {
+        const value = JSON.stringify({ semaphore, max, holders });
+        const fast = parseLocksmithHolders(value);
+        const general = JSON.parse(value) as { semaphore: number; holders: unknown[] };
+        if (fast === null) {
+          // Only ids that need escaping (a quote or a backslash) may leave the fast path.
+          expect(holders.some((h) => h.includes('"') || h.includes('\\') || /[\u0000-\u001f]/.test(h))).toBe(true);
+          return;
+        }
+        expect(fast).toEqual({ ids: general.holders.map(String), free: general.semaphore });
+      }),
+      { numRuns: 2000 },
+    );
+    // What locksmith itself writes always takes the fast path.
+    expect(parseLocksmithHolders('{"semaphore":0,"max":1,"holders":["42"]}')).toEqual({ ids: ['42'], free: 0 });
+    expect(parseLocksmithHolders('{"semaphore":1,"max":1,"holders":[]}')).toEqual({ ids: [], free: 1 });
+    expect(parseLocksmithHolders('{"semaphore":1,"holders":[],"max":1}')).toBeNull();
   });
 });
