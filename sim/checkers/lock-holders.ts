@@ -18,7 +18,6 @@ export const LOCK_HOLDERS = 'lock-holders';
 const LOCKSMITH_PREFIX = 'coreos.com/updateengine/rebootlock/';
 const AIRLOCK_PREFIX = 'com.coreos.airlock/groups/';
 const TTL_PREFIX = 'fleetsim/ttl-lock/groups/';
-const VERDICTS_MAX = 64;
 
 export interface Holders {
   ids: string[];
@@ -40,21 +39,9 @@ export function installLockHoldersChecker(run: CheckedRun): void {
     });
     return;
   }
-  // Values recur (every release writes the same free semaphore): the verdict on a value of a
-  // format without time in it is remembered (a bounded cache; TTL values depend on the time).
-  const verdicts = new Map<string, Map<string, Holders | string>>();
   world.etcd.cluster.store.observe((key, kv, nowMs) => {
     if (kv === null || !isSemaphoreKey(key)) return;
-    let byValue = key.startsWith(TTL_PREFIX) ? undefined : verdicts.get(key);
-    if (byValue === undefined && !key.startsWith(TTL_PREFIX)) verdicts.set(key, (byValue = new Map()));
-    let holders = byValue?.get(kv.value);
-    if (holders === undefined) {
-      holders = parseHolders(key, kv.value, nowMs, ttlMs);
-      if (byValue !== undefined) {
-        if (byValue.size >= VERDICTS_MAX) byValue.clear();
-        byValue.set(kv.value, holders);
-      }
-    }
+    const holders = parseHolders(key, kv.value, nowMs, ttlMs);
     if (typeof holders === 'string') {
       violations.record(nowMs, LOCK_HOLDERS, `${key}: ${holders}`);
       return;

@@ -79,26 +79,21 @@ export class CheckElision {
   }
 
   /**
-   * The answer to a check (or ping) at `nowMs` whose outcome holds until `changeMs`: the fuzz
-   * draw for the last interval and the time of the skipped checks before it.
+   * The answer to a ping at `nowMs` (a node waiting to reboot) whose outcome holds until
+   * `changeMs`: the node sleeps lazily. (Pings and checks have a method each, not one with a
+   * branch on the kind: pings start hours into a run, and a branch first taken then would cost
+   * the optimized check path a deoptimization.)
    */
-  answer(node: number, nowMs: number, changeMs: number, kind: number): ElidedAnswer {
-    return kind === SLEEP_PING ? this.answerPing(node, nowMs, changeMs) : this.answerCheck(node, nowMs, changeMs);
-  }
-
-  /** answer() for a ping (a node waiting to reboot): it sleeps lazily. */
   answerPing(node: number, nowMs: number, changeMs: number): ElidedAnswer {
     if (!(this.sleepKind[node] === SLEEP_NONE)) fail(`node ${node} answered while asleep`);
     return this.sleepLazily(node, nowMs, changeMs);
   }
 
   /**
-   * answer() for an update check. (Two methods, not a branch on the kind: pings start hours
-   * into a run, and a branch first taken then would cost the optimized check path a
-   * deoptimization.)
+   * The answer to an update check at `nowMs` whose outcome holds until `changeMs`: the fuzz draw
+   * for the last interval and the time of the skipped checks before it.
    */
   answerCheck(node: number, nowMs: number, changeMs: number): ElidedAnswer {
-    const kind = SLEEP_CHECK;
     if (!(this.sleepKind[node] === SLEEP_NONE)) fail(`node ${node} answered while asleep`);
     const rng = this.rng;
     const requests = this.requests;
@@ -125,13 +120,7 @@ export class CheckElision {
     rng.restore(node, state);
     if (skipped > 0) {
       this.skippedChecks += skipped;
-      this.sleepKind[node] = kind;
-      this.firstElided[node] = 0;
-      this.anchorMs[node] = nowMs;
-      this.anchorRng[node] = anchorRng;
-      this.lastSkippedMs[node] = t;
-      this.nextRealMs[node] = t + d;
-      this.sleepers[this.nodeGroup[node]].push(node);
+      this.sleepUntilCheck(node, nowMs, anchorRng, t, t + d);
     }
     return { u, elidedMs: t - nowMs };
   }
@@ -239,12 +228,7 @@ export class CheckElision {
     if (this.sleepKind[node] === SLEEP_NONE) {
       // No check after the first is skipped: the node sleeps anyway, so that the first can be
       // undone.
-      this.sleepKind[node] = SLEEP_CHECK;
-      this.anchorMs[node] = checkAtMs;
-      this.anchorRng[node] = anchorRng;
-      this.lastSkippedMs[node] = checkAtMs;
-      this.nextRealMs[node] = checkAtMs + regularIntervalMs(this.intervalMs, this.fuzzMs, answer.u);
-      this.sleepers[this.nodeGroup[node]].push(node);
+      this.sleepUntilCheck(node, checkAtMs, anchorRng, checkAtMs, checkAtMs + regularIntervalMs(this.intervalMs, this.fuzzMs, answer.u));
     }
     this.firstElided[node] = 1;
     return this.nextRealMs[node] - nowMs;
@@ -276,6 +260,20 @@ export class CheckElision {
     }
     this.rng.restore(node, this.anchorRng[node]);
     return firstMs - nowMs;
+  }
+
+  /**
+   * Puts a node to sleep until its next real check: anchored on the check at `anchorMs` (and the
+   * stream's state then), skipped checks up to `lastSkippedMs`.
+   */
+  private sleepUntilCheck(node: number, anchorMs: number, anchorRng: number, lastSkippedMs: number, nextRealMs: number): void {
+    this.sleepKind[node] = SLEEP_CHECK;
+    this.firstElided[node] = 0;
+    this.anchorMs[node] = anchorMs;
+    this.anchorRng[node] = anchorRng;
+    this.lastSkippedMs[node] = lastSkippedMs;
+    this.nextRealMs[node] = nextRealMs;
+    this.sleepers[this.nodeGroup[node]].push(node);
   }
 
   /** The sleepers of a group (and empties the list: each is settled by the caller). */

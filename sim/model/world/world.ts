@@ -129,7 +129,8 @@ export class World {
   /** Entries in use (the arrays keep their length between drains: no shrinking and regrowing). */
   private outTail = 0;
   private delivering = false;
-  private scheduleCache: CheckSchedule | undefined;
+  /** The scenario's update-check schedule, the one the update engines are initialised with. */
+  private readonly schedule: CheckSchedule;
 
   constructor(options: WorldOptions) {
     const { scenario, sim, trace, streams } = options;
@@ -137,6 +138,8 @@ export class World {
     this.sim = sim;
     this.trace = trace;
     this.horizonMs = options.horizonMs;
+    const check = scenario.fleet.updateCheck;
+    this.schedule = { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax };
     this.groupNames = scenario.fleet.groups.map((g) => g.name);
     this.nodeCount = scenario.fleet.groups.reduce((sum, g) => sum + g.nodes, 0);
     assert(this.nodeCount >= 1, 'a fleet needs at least one node');
@@ -216,10 +219,10 @@ export class World {
     this.boot = new CompiledRuntime(compiled.boot, n, this.host(BOOT, 'boot.timer', this.bootEffects(compiled.boot.effectNames)));
     this.rebootManager = new CompiledRuntime(compiled.rebootManager, n, this.host(RM, 'rm.timer', this.rebootManagerEffects(compiled.rebootManager.effectNames)));
 
-    const check = scenario.fleet.updateCheck;
     const boot = scenario.fleet.boot;
     const strategy = STRATEGY_CODE[scenario.reboot.strategy];
-    this.updateEngine.initAll({ firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax });
+    // The machines' schedule fields are the world's schedule (the first check elision reads it).
+    this.updateEngine.initAll({ ...this.schedule });
     this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter });
     this.rebootManager.initAll({ strategy });
     // A cold start boots every node at t=0 (all down until they boot); a warm start finds
@@ -607,11 +610,6 @@ export class World {
     return this.window.msUntilOpen(this.scenario.start + this.sim.now + this.clockSkewMs[node]);
   }
 
-  /** The scenario's update-check schedule, the one the update engines are initialised with. */
-  private get schedule(): CheckSchedule {
-    const c = this.scenario.fleet.updateCheck;
-    return (this.scheduleCache ??= { firstMs: c.first, intervalMs: c.interval, fuzzMs: c.fuzz, backoffMaxMs: c.backoffMax });
-  }
 
   // ---- the server's notices ---------------------------------------------------------------
 

@@ -38,7 +38,7 @@ describe('CheckElision, pings of a node waiting to reboot', () => {
           const fastRng = new RandomStreams(seed).column('node.check', 3);
           const fastRequests = new RequestCounter();
           const elision = new CheckElision(3, new Uint16Array(3), 1, fastRng, DEFAULT_CHECK_SCHEDULE, fastRequests);
-          const answer = elision.answer(1, sleepAtMs, horizonMs, SLEEP_PING);
+          const answer = elision.answerPing(1, sleepAtMs, horizonMs);
           expect(elision.sleepKind[1]).toBe(SLEEP_PING);
           // The next real ping lies beyond the horizon: only the settle ends the sleep.
           expect(sleepAtMs + answer.elidedMs + checkIntervalMs(DEFAULT_CHECK_SCHEDULE, 0, answer.u)).toBeGreaterThan(horizonMs);

@@ -220,10 +220,8 @@ export class SemaphoreLock<S> implements RebootLock {
    * yet.
    */
   private notifyLater(group: string): void {
-    const waiters = this.waiters.get(group);
-    if (waiters === undefined || waiters.size === 0) return;
-    const batch = [...waiters.values()];
-    waiters.clear();
+    const batch = this.takeWaiters(group);
+    if (batch === null) return;
     const sim = this.cluster.sim;
     sim.callAt(sim.now, () => {
       for (const notify of batch) notify(sim.now);
@@ -237,11 +235,18 @@ export class SemaphoreLock<S> implements RebootLock {
    * needed: that was one event per release.
    */
   private notifyNow(group: string): void {
-    const waiters = this.waiters.get(group);
-    if (waiters === undefined || waiters.size === 0) return;
-    const batch = [...waiters.values()];
-    waiters.clear();
+    const batch = this.takeWaiters(group);
+    if (batch === null) return;
     const nowMs = this.cluster.sim.now;
     for (const notify of batch) notify(nowMs);
+  }
+
+  /** The group's waiters in registration order, now no longer waiting; null when none. */
+  private takeWaiters(group: string): ((nowMs: number) => void)[] | null {
+    const waiters = this.waiters.get(group);
+    if (waiters === undefined || waiters.size === 0) return null;
+    const batch = [...waiters.values()];
+    waiters.clear();
+    return batch;
   }
 }
