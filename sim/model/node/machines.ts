@@ -13,7 +13,7 @@ import {
   rebootManagerMachine,
   type RebootManagerContext,
   type RebootManagerEvent,
-} from './reboot-manager.ts';
+} from './agents/locksmithd.ts';
 import {
   UPDATE_ENGINE_DEFAULTS,
   UPDATE_ENGINE_EFFECTS,

@@ -12,7 +12,7 @@ import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
 import { BOOT_KIND, bootedVersionOf, bootReportOf, type BootContext } from '../node/boot.ts';
 import { firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
 import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
-import { REBOOT_STRATEGY } from '../node/reboot-manager.ts';
+import { REBOOT_STRATEGY } from '../node/agents/locksmithd.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
 import { UpdateServer, type ServerListener } from '../server/update-server.ts';
 import { VersionTable } from '../server/versions.ts';

@@ -1,7 +1,7 @@
 import { setup } from 'xstate';
-import { assert, fail } from '../../engine/assert.ts';
-import { delay, effect, guard } from '../machine/define.ts';
-import { typedUpdate as update } from './typed-update.ts';
+import { assert, fail } from '../../../engine/assert.ts';
+import { delay, effect, guard } from '../../machine/define.ts';
+import { typedUpdate as update } from '../typed-update.ts';
 
 /**
  * The reboot manager of one node, after locksmithd (coreos/locksmith): once update_engine reports
