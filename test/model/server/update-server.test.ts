@@ -177,7 +177,7 @@ describe('UpdateServer: Cincinnati throttle', () => {
     let above = 0;
     for (let node = 0; node < 200; node++) {
       const wariness = nodeWariness(node, 12345);
-      const when = server.nextChangeMs(node, 0, 0);
+      const when = server.decide(node, 0, 0).validUntilMs;
       if (wariness <= 0.5) {
         below++;
         expect(server.check(node, 0, 0).result).toBe(CHECK_UPDATE);
