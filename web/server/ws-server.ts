@@ -95,13 +95,14 @@ export function attachSessions(httpServer: Server, scenarios: ScenarioFiles, lim
   let rotation = 0;
   const timer = setInterval(() => {
     if (order.length === 0) return;
-    const active = order.filter((s) => s.active).length;
+    // Sessions playing or seeking share the budget; idle ones use it to build checkpoints.
+    const active = order.filter((s) => s.active || s.wantsBackgroundWork).length;
     const budget = tickBudgetMs(limits, active);
     rotation = (rotation + 1) % order.length;
     for (let k = 0; k < order.length; k++) {
       const session = order[(rotation + k) % order.length];
       try {
-        session.tick(session.active ? budget : 0);
+        session.tick(session.active || session.wantsBackgroundWork ? budget : 0);
       } catch (error) {
         log(`session tick failed: ${(error as Error).stack ?? String(error)}`);
       }
