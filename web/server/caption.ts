@@ -75,7 +75,7 @@ export function caption(world: World, states: NodeStates, nowMs: number, last: N
   add(categories[NODE_CATEGORY.ROLLED_BACK], 'rolled back');
   const parts: string[] = [];
   if (last !== null) parts.push(`${last.text} ${ago(nowMs - last.timeMs)}`);
-  parts.push(doing.length > 0 ? doing.join(', ') : `all ${plural(world.nodeCount, 'node')} running`);
+  parts.push(doing.length > 0 ? doing.join(', ') : `all ${plural(world.nodeCount, 'node', 'nodes')} running`);
   const counts = world.metrics.versionCounts;
   const newest = counts.length - 1;
   if (newest > 0) parts.push(`${counts[newest].toLocaleString('en-US')}/${world.nodeCount.toLocaleString('en-US')} on ${world.versions.name(newest)}`);

@@ -2,7 +2,9 @@
 // xstate definitions the engine compiles and runs (sim/model/node/machines.ts `nodeMachines`):
 // one vertex per atomic state (named as the compiled runtime names it, `running.fresh`), one edge
 // per transition a state can take, its own or an ancestor's, with the state it leads to as the
-// compiler computes it (sim/model/machine/semantics.ts: exit set, entry set, resulting atomic).
+// compiler computes it (sim/model/machine/semantics.ts: exit set, entry set, resulting atomic);
+// a transition without a target (actions only, e.g. POST_INSTALL writing the partition table) is a
+// self-loop.
 // Nothing is copied by hand: a state added to a machine shows up here.
 
 import { nodeMachines } from '../../sim/model/node/machines.ts';
@@ -41,8 +43,8 @@ export function machineGraph(name: string, title: string, machine: XMachine): Ma
       for (const [eventType, list] of source.transitions) for (const t of list) transitions.push([eventType, t]);
       for (const t of source.always ?? []) transitions.push(['always', t]);
       for (const [eventType, t] of transitions) {
-        if (t.target === undefined || t.target.length === 0) continue;
-        const to = resultingAtomic(chain, exitSet(t, chain), entrySet(t));
+        // A transition without a target runs its actions and stays (a self-loop on the diagram).
+        const to = t.target === undefined || t.target.length === 0 ? atomic : resultingAtomic(chain, exitSet(t, chain), entrySet(t));
         const edge = { from: pathName(atomic), to: pathName(to), label: label(t, eventType) };
         const key = `${edge.from}\u0000${edge.to}\u0000${edge.label}`;
         if (seen.has(key)) continue;
