@@ -61,7 +61,7 @@ describe('CostCurve', () => {
 describe('checkpoint ladder', () => {
   it('sizes the ladder by memory: 256 MiB holds five rungs of 100k nodes, and 1k nodes get the cap', () => {
     expect(checkpointCount(100_000, 256 * 1024 * 1024)).toBe(5);
-    expect(checkpointCount(1_000, 256 * 1024 * 1024)).toBe(12);
+    expect(checkpointCount(1_000, 256 * 1024 * 1024)).toBe(16);
     expect(checkpointCount(10_000_000, 1)).toBe(1);
   });
 

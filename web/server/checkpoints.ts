@@ -16,7 +16,7 @@ import { LiveRun, type ScenarioSource } from './live-run.ts';
 /** Bytes one paused run of one node is estimated to hold (typed-array columns, queues, maps). */
 export const CHECKPOINT_BYTES_PER_NODE = 512;
 /** Rungs per session at most, whatever the memory allows. */
-export const CHECKPOINTS_MAX = 12;
+export const CHECKPOINTS_MAX = 16;
 /** A gap narrower than this share of the whole cost is not worth a rung. */
 const GAP_SHARE_MIN = 1 / 64;
 

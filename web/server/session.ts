@@ -22,7 +22,7 @@ export interface SessionTransport {
 const DELTA_SHARE_MAX = 1 / 3;
 /** Effective speed is smoothed over about this many ticks. */
 const SPEED_SMOOTHING_TICKS = 10;
-/** Checkpoint memory per session by default: five rungs of a 100k-node fleet. */
+/** Checkpoint memory per session by default (limits.ts sets the server's). */
 export const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
 /** Steps a quiet stretch may skip per tick (each is one timestamp of events). */
 const QUIET_STEPS_PER_TICK_MAX = 5_000;
@@ -63,6 +63,11 @@ export class Session {
     /** Memory the session's checkpoints may hold (estimated, checkpoints.ts). */
     private readonly checkpointBytes = DEFAULT_CHECKPOINT_BYTES,
   ) {}
+
+  /** True while a seek is on its way (someone is waiting for it). */
+  get seeking(): boolean {
+    return this.live !== null && this.crashed === null && this.seekingTo !== null;
+  }
 
   /** True when the session has background work (checkpoints to build) for idle CPU. */
   get wantsBackgroundWork(): boolean {
@@ -391,6 +396,7 @@ export class Session {
       injected: live.allInjected,
       crashed: this.crashed,
       checkpoints: this.ladder?.times ?? [],
+      checkpointsBuilding: this.wantsBackgroundWork,
       lastSeek: this.lastSeek,
       caption: caption(run.world, live.states, run.now, live.notable.last, this.marks),
       skipQuiet: this.skipQuiet,

@@ -137,6 +137,8 @@ export interface StatusFrame {
   crashed: string | null;
   /** Times of the paused runs kept for seeks (web/server/checkpoints.ts), ascending. */
   checkpoints: number[];
+  /** True while the session builds checkpoints with its idle CPU. */
+  checkpointsBuilding: boolean;
   /** One line on what is happening now (web/server/caption.ts). */
   caption: string;
   /** Playing jumps over stretches where nothing drawn changes. */
