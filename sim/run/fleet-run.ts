@@ -10,6 +10,7 @@ import type { Action } from '../scenario/actions.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { evaluateExpectation } from '../scenario/expect.ts';
 import { REPORT_FORMAT, type Report } from '../report/report.ts';
+import { takesLock } from '../agents/registry.ts';
 
 /**
  * One run of a scenario with one seed: the simulation, its trace and the model, advanced by the
@@ -26,10 +27,10 @@ export interface RunOptions {
 }
 
 /**
- * A fault or an operator action at a time. Both the scenario's `faults`/`actions` and those
- * injected by hand (web UI) go through the timeline and are applied after every event at or
- * before their time has run, so a session exported with its injections as a scenario replays
- * to the same trace hash.
+ * A fault or an operator action at a time. The scenario's `faults`/`actions` are LATE events of
+ * the simulation's queue (sim/engine/simulation.ts): applied after every model event at or
+ * before their time, so that those injected by hand (web UI) at a settled time and exported as a
+ * scenario replay to the same trace hash.
  */
 export type TimelineItem = { at: number; fault: Fault; action?: undefined } | { at: number; action: Action; fault?: undefined };
 
@@ -43,8 +44,6 @@ export class FleetRun {
   readonly faults: FaultInjector;
   /** Invariant checkers watching the run (sim/checkers); they fill the report's `invariants`. */
   readonly checkers: Checkers;
-  /** Scenario items not yet applied, by time (file order among equal times: faults, then actions). */
-  private readonly timeline: TimelineItem[] = [];
   /** Items applied by hand (the UI), with the time they were applied at. */
   readonly injected: TimelineItem[] = [];
   private finished = false;
@@ -65,15 +64,24 @@ export class FleetRun {
     if (options.traceSubscriber !== undefined) this.trace.subscribe(options.traceSubscriber);
     this.trace.emit(0, 'run.start', scenario.name, { seed: this.seed, horizon: this.horizonMs, fidelity: scenario.fidelity });
     this.world = new World({ scenario, seed: this.seed, horizonMs: this.horizonMs, sim: this.sim, trace: this.trace, streams: this.streams });
-    const lockStrategy = scenario.reboot.strategy === 'etcd-lock' || scenario.reboot.strategy === 'fleet-lock';
-    this.faults = new FaultInjector(this.world, this.sim, this.trace, this.streams.stream('faults'), !lockStrategy || scenario.reboot.lockTTL > 0);
+    const lock = takesLock(scenario.reboot.strategy);
+    this.faults = new FaultInjector(this.world, this.sim, this.trace, this.streams.stream('faults'), !lock || scenario.reboot.lockTTL > 0);
     this.checkers = installCheckers({ world: this.world, trace: this.trace, scenario, faults: this.faults });
     // `at` may be a range drawn from the seed (its own stream, so drawing does not disturb others).
     const when = this.streams.stream('timeline');
-    for (const fault of scenario.faults) this.timeline.push({ at: Math.round(when.range(fault.at)), fault });
-    for (const action of scenario.actions) this.timeline.push({ at: action.at, action });
-    // A stable sort keeps file order among equal times.
-    this.timeline.sort((a, b) => a.at - b.at);
+    const timeline: TimelineItem[] = [];
+    for (const fault of scenario.faults) timeline.push({ at: Math.round(when.range(fault.at)), fault });
+    for (const action of scenario.actions) timeline.push({ at: action.at, action });
+    // Faults, then actions, in file order among equal times (LATE events run first in, first out).
+    for (const item of timeline) {
+      if (item.fault !== undefined) {
+        const fault = item.fault;
+        this.sim.callAtLate(item.at, () => this.faults.apply(fault));
+      } else {
+        const action = item.action;
+        this.sim.callAtLate(item.at, () => this.world.applyAction(action));
+      }
+    }
   }
 
   /** Injects a fault now (web UI, fuzzer); recorded for export. */
@@ -99,13 +107,6 @@ export class FleetRun {
   /** Runs to `timeMs` (capped at the horizon), or until paused. */
   runUntil(timeMs: number): RunOutcome {
     const until = Math.min(timeMs, this.horizonMs);
-    while (this.timeline.length > 0 && this.timeline[0].at <= until) {
-      const item = this.timeline[0];
-      if (this.sim.runUntil(item.at) === 'paused') return 'paused';
-      this.timeline.shift();
-      if (item.fault !== undefined) this.faults.apply(item.fault);
-      else this.world.applyAction(item.action);
-    }
     const outcome = this.sim.runUntil(until);
     if (this.done && !this.finished) {
       this.finished = true;
@@ -192,11 +193,4 @@ export class FleetRun {
     report.expectations = this.scenario.expect.map((e) => evaluateExpectation(e, [report]));
     return report;
   }
-}
-
-/** Runs a scenario to its horizon and returns the report (wallMs left at 0). */
-export function runScenario(scenario: Scenario, options: RunOptions & { onChunk?: (run: FleetRun) => void } = {}): Report {
-  const run = new FleetRun(scenario, options);
-  run.runToEnd(options.onChunk);
-  return run.report();
 }

@@ -1,7 +1,7 @@
-// The scenario file's schema (SCENARIO.md, version 1), in zod 4. The input side is what a file
+// The scenario file's schema (docs/scenario-format.md, version 1), in zod 4. The input side is what a file
 // may say; the output side (type Scenario) keeps the file's key names but every value is
 // normalised: durations in ms, sizes in bytes, rates in bits/s, `start` in epoch ms, ranges
-// always {min, max}, expectations parsed. Defaults follow the real systems (DESIGN.md section 1).
+// always {min, max}, expectations parsed. Defaults follow the real systems (docs/sources.md).
 // Checks that relate one section to another (policy groups exist, a lock strategy has etcd)
 // live in references.ts, so that they run even when another section has errors.
 
@@ -25,6 +25,7 @@ import { faultSchema } from './faults.ts';
 import { actionSchema } from './actions.ts';
 import { fuzzSchema } from './fuzz.ts';
 import { windowSchema } from './window.ts';
+import { STRATEGY_NAMES } from '../agents/registry.ts';
 
 export const DEFAULT_START = '2024-01-01T00:00:00Z';
 const MAX_HORIZON_MS = 366 * 24 * 3_600_000;
@@ -138,7 +139,7 @@ const serverSchema = () =>
 
 const rebootSchema = () =>
   strict({
-    strategy: z.enum(['etcd-lock', 'fleet-lock', 'reboot', 'off']).prefault('reboot'),
+    strategy: z.enum(STRATEGY_NAMES).prefault('reboot'),
     maxConcurrent: int(1, 1_000_000).prefault(1),
     // 0 = no TTL (locksmith): a holder that never returns keeps its slot until an unlock.
     lockTTL: durationMs().prefault(0),
@@ -154,7 +155,7 @@ const expectationSchema = () =>
     return z.NEVER;
   }).meta({ description: 'an expectation: `path op value` or `agg(path) op value`', type: 'string' });
 
-// Additions to SCENARIO.md v1: bounds on a run, and the liveness bound after faults heal.
+// Additions to the format's version 1 (docs/scenario-format.md): bounds on a run, and the liveness bound after faults heal.
 const limitsSchema = () =>
   strict({
     maxEvents: int(1).prefault(50_000_000),

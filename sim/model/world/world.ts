@@ -11,19 +11,19 @@ import { bootFailureProbabilityFor } from '../../scenario/release.ts';
 import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
 import { BOOT_KIND, bootedVersionOf, bootReportOf, type BootContext } from '../node/boot.ts';
 import { firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
-import { BOOT_REPORT } from '../node/omaha.ts';
-import { REBOOT_STRATEGY } from '../node/reboot-manager.ts';
+import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
-import { CHECK_NO_UPDATE, CHECK_SERVER_ERROR, UpdateServer, type ServerListener } from '../server/update-server.ts';
+import { UpdateServer, type ServerListener } from '../server/update-server.ts';
 import { VersionTable } from '../server/versions.ts';
 import * as events from './node-event.ts';
 import { CheckElision, SLEEP_CHECK, SLEEP_NONE } from './check-elision.ts';
 import { compiledNodeMachines } from './compiled-machines.ts';
 import { FleetMetrics } from './fleet-metrics.ts';
-import { LocalSemaphore } from './local-semaphore.ts';
+import { NoLock } from './no-lock.ts';
 import type { LockCallback, RebootLock } from '../etcd/locks/types.ts';
 import { LockClient, type LockAnswer } from './lock-client.ts';
 import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
+import { rebootStrategy } from '../../agents/registry.ts';
 
 /**
  * The world: N nodes, each running the three node machines (update_engine, power and boot,
@@ -32,7 +32,8 @@ import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
  * each other — and turns them into events: an effect never gets a synchronous answer; its answer
  * goes to the outbox and is delivered after the current step, in order (a message, as on a
  * network, but without one: the world's answers are instantaneous unless a component says
- * otherwise).
+ * otherwise). The outbox is the loop's zero-time phase, the URGENT priority of
+ * sim/engine/simulation.ts: drained before the event that filled it returns.
  *
  * Random draws for a node come from two per-node streams: `node.check` (the check schedule's fuzz,
  * so that fast and full fidelity draw identically) and `node.misc` (reboot durations, boot
@@ -42,8 +43,8 @@ const UE = 0;
 const BOOT = 1;
 const RM = 2;
 const OUTBOX_DRAIN_MAX = 50_000_000;
-/** Fills delivered outbox slots so that they keep no event alive. */
-const NO_EVENT: MachineEvent = Object.freeze({ type: '' });
+/** Fills delivered outbox slots so that they keep no event alive (not the queue's NO_EVENT handle). */
+const EMPTY_SLOT: MachineEvent = Object.freeze({ type: '' });
 
 export interface WorldOptions {
   scenario: Scenario;
@@ -53,13 +54,6 @@ export interface WorldOptions {
   trace: Trace;
   streams: RandomStreams;
 }
-
-const STRATEGY_CODE: Record<Scenario['reboot']['strategy'], number> = {
-  reboot: REBOOT_STRATEGY.REBOOT,
-  off: REBOOT_STRATEGY.OFF,
-  'etcd-lock': REBOOT_STRATEGY.ETCD_LOCK,
-  'fleet-lock': REBOOT_STRATEGY.FLEET_LOCK,
-};
 
 export class World {
   readonly nodeCount: number;
@@ -179,7 +173,7 @@ export class World {
     const w = scenario.reboot.window;
     this.window = w === null ? null : WeeklySchedule.window(w.days, w.start, w.length, w.timezone);
     this.etcd = setUpEtcd(scenario, sim, trace, options.seed, this.zoneNames, this.nodeZone);
-    this.lock = this.etcd?.lock ?? new LocalSemaphore(sim, scenario.reboot.maxConcurrent);
+    this.lock = this.etcd?.lock ?? new NoLock(scenario.reboot.maxConcurrent, scenario.reboot.strategy);
     // Waiting without polling needs a schedule that only the lock can end: no reboot window.
     const shortcut = scenario.fidelity === 'fast' && this.window === null;
     const clientLock = this.etcd === null ? this.lock : new ReachableLock(sim, this.lock, this.lockReachable);
@@ -214,17 +208,17 @@ export class World {
         ? new CheckElision(n, this.nodeGroup, this.groupNames.length, this.checkRandom, this.schedule, this.server.requests)
         : null;
 
-    const compiled = compiledNodeMachines();
+    const strategy = rebootStrategy(scenario.reboot.strategy);
+    const compiled = compiledNodeMachines(strategy.agent);
     this.updateEngine = new CompiledRuntime(compiled.updateEngine, n, this.host(UE, 'ue.timer', this.updateEngineEffects(compiled.updateEngine.effectNames)));
     this.boot = new CompiledRuntime(compiled.boot, n, this.host(BOOT, 'boot.timer', this.bootEffects(compiled.boot.effectNames)));
     this.rebootManager = new CompiledRuntime(compiled.rebootManager, n, this.host(RM, 'rm.timer', this.rebootManagerEffects(compiled.rebootManager.effectNames)));
 
     const boot = scenario.fleet.boot;
-    const strategy = STRATEGY_CODE[scenario.reboot.strategy];
     // The machines' schedule fields are the world's schedule (the first check elision reads it).
     this.updateEngine.initAll({ ...this.schedule });
     this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter });
-    this.rebootManager.initAll({ strategy });
+    this.rebootManager.initAll({ strategy: strategy.code });
     // A cold start boots every node at t=0 (all down until they boot); a warm start finds
     // them up a while already.
     const cold = scenario.fleet.coldStart;
@@ -348,7 +342,7 @@ export class World {
       while (this.outHead < this.outTail) {
         const i = this.outHead++;
         const event = this.outEvent[i];
-        this.outEvent[i] = NO_EVENT;
+        this.outEvent[i] = EMPTY_SLOT;
         this.deliver(this.outMachine[i], this.outNode[i], event);
         assert(++delivered < OUTBOX_DRAIN_MAX, 'the outbox does not drain: machines answering each other forever?');
       }
@@ -394,7 +388,7 @@ export class World {
     const handlers: Record<string, EffectHandler> = {
       checkForUpdate: (node, c) => this.checkForUpdate(node, c as UpdateEngineContext),
       reportDownloadStarted: (node, c) => {
-        if (this.serverAnswers(node)) this.server.report(node, 13, 1, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
+        if (this.serverAnswers(node)) this.server.report(node, OMAHA_EVENT.DOWNLOAD_STARTED, OMAHA_RESULT.SUCCESS, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
       },
       startDownload: (node, c) => {
         const version = (c as UpdateEngineContext).offeredVersion;
@@ -407,7 +401,7 @@ export class World {
       },
       abortDownload: (node) => this.server.abortDownload(node, this.sim.now),
       reportDownloadFinished: (node, c) => {
-        if (this.serverAnswers(node)) this.server.report(node, 14, 1, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
+        if (this.serverAnswers(node)) this.server.report(node, OMAHA_EVENT.DOWNLOAD_FINISHED, OMAHA_RESULT.SUCCESS, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
       },
       postInstall: (node, c) => {
         const version = (c as UpdateEngineContext).offeredVersion;
@@ -418,7 +412,7 @@ export class World {
         this.post(BOOT, node, events.postInstall(version, bad));
       },
       reportUpdateComplete: (node, c) => {
-        if (this.serverAnswers(node)) this.server.report(node, 3, 1, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
+        if (this.serverAnswers(node)) this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.SUCCESS, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
       },
       needReboot: (node) => {
         this.trace.emit(this.sim.now, 'node.update-ready', node, { version: this.versions.name(this.installingVersion[node]) });
@@ -435,7 +429,7 @@ export class World {
       },
       reportError: (node, c) => {
         const ctx = c as UpdateEngineContext;
-        if (this.serverAnswers(node)) this.server.report(node, 3, 0, ctx.errorCode, ctx.offeredVersion, this.sim.now);
+        if (this.serverAnswers(node)) this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.ERROR, ctx.errorCode, ctx.offeredVersion, this.sim.now);
         this.metrics.nodeFailed(node);
         this.trace.emit(this.sim.now, 'node.update-error', node, { errorCode: ctx.errorCode });
         this.post(UE, node, events.errorReported(this.checkRandom.next(node)));
@@ -454,18 +448,18 @@ export class World {
     if (!this.serverAnswers(node)) {
       // Cut off or lost: no answer, which update_engine treats like a 5xx (the boot report
       // stays pending and goes with the next check).
-      this.post(UE, node, events.checkResponse(CHECK_SERVER_ERROR, -1, this.checkRandom.next(node), 0));
+      this.post(UE, node, events.checkResponse(CHECK_RESULT.SERVER_ERROR, -1, this.checkRandom.next(node), 0));
       return;
     }
-    if (ctx.pendingReport === 2) {
-      this.server.report(node, 3, 2, 0, version, now);
-    } else if (ctx.pendingReport === 44) {
-      this.server.report(node, 3, 0, 44, this.installingVersion[node], now);
+    if (ctx.pendingReport === BOOT_REPORT.SUCCESS_REBOOT) {
+      this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.SUCCESS_REBOOT, 0, version, now);
+    } else if (ctx.pendingReport === BOOT_REPORT.ROLLBACK) {
+      this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.ERROR, ERROR_CODE.ROLLBACK, this.installingVersion[node], now);
     }
     const answer = this.server.check(node, version, now);
     let u: number;
     let elidedMs = 0;
-    if (this.elision !== null && answer.result === CHECK_NO_UPDATE && this.serverLossProbability === 0) {
+    if (this.elision !== null && answer.result === CHECK_RESULT.NO_UPDATE && this.serverLossProbability === 0) {
       const changeMs = Math.min(this.server.nextChangeMs(node, version, now), this.horizonMs);
       const elided = changeMs > now ? this.elision.answerCheck(node, now, changeMs) : { u: this.checkRandom.next(node), elidedMs: 0 };
       u = elided.u;
