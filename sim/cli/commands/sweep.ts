@@ -4,13 +4,13 @@
 // validated before anything runs); 1 if a run crashed.
 
 import type { Report } from '../../report/report.ts';
-import { assertDistinctPaths, cartesian, MAX_RUNS, MAX_SEEDS, parseIntegerOption, parseSeedOption, parseSetOption, parseWorkersOption, seedList } from '../args.ts';
+import { assertDistinctPaths, cartesian, MAX_RUNS, MAX_SEEDS, parseIntegerOption, parseSeedOption, parseSetOption, seedList } from '../args.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
 import { assertWritable, writeOutput } from '../files.ts';
 import { styleOf, type Io } from '../io.ts';
 import type { RunJob } from '../job.ts';
 import { loadScenario, tryLoadScenario } from '../load.ts';
-import { defaultWorkers, runJobsWithProgress } from '../pool.ts';
+import { batchTarget, describeTarget, runBatch } from '../batch.ts';
 import { reproCommand } from '../repro.ts';
 import { formatSweepTable, sweepCsv, sweepStats } from '../sweep-stats.ts';
 
@@ -19,6 +19,7 @@ export interface SweepOptions {
   seedBase?: string;
   set?: string[];
   workers?: string;
+  queue?: string;
   csv?: string;
   force?: boolean;
 }
@@ -26,7 +27,7 @@ export interface SweepOptions {
 export async function sweepCommand(file: string, options: SweepOptions, io: Io): Promise<ExitCode> {
   const seedCount = parseIntegerOption('--seeds', options.seeds, 1, MAX_SEEDS);
   const seedBase = options.seedBase === undefined ? null : parseSeedOption('--seed-base', options.seedBase);
-  const workers = options.workers === undefined ? defaultWorkers() : parseWorkersOption(options.workers);
+  const target = batchTarget(options);
   const sets = (options.set ?? []).map((text) => parseSetOption(text));
   assertDistinctPaths(sets);
   const combinations = cartesian(sets);
@@ -56,7 +57,7 @@ export async function sweepCommand(file: string, options: SweepOptions, io: Io):
   const jobs: RunJob[] = combinations.flatMap((c) => seeds.map((seed) => ({ file, text: base.text, overrides: c.overrides, seed })));
   if (jobs.length > MAX_RUNS) throw new CliError([`sweep: ${combinations.length} combinations x ${seedCount} seeds = ${jobs.length} runs, more than the limit of ${MAX_RUNS}`]);
 
-  const results = await runJobsWithProgress(jobs, workers, io);
+  const results = await runBatch(jobs, target, io);
 
   const reportsPer: Report[][] = [];
   const crashes: string[] = [];
@@ -73,7 +74,7 @@ export async function sweepCommand(file: string, options: SweepOptions, io: Io):
   const tableStream = options.csv === '-' ? io.stderr : io.stdout;
   tableStream.write(formatSweepTable(stats));
   if (options.csv !== undefined) writeOutput(options.csv, sweepCsv(sets.map((s) => s.path), stats));
-  io.stderr.write(`${combinations.length} combinations x ${seedCount} seeds = ${jobs.length} runs on ${Math.min(workers, jobs.length)} workers\n`);
+  io.stderr.write(`${combinations.length} combinations x ${seedCount} seeds = ${jobs.length} runs ${describeTarget(target, jobs.length)}\n`);
   if (crashes.length === 0) return EXIT_OK;
   const style = styleOf(io, io.stderr);
   for (const crash of crashes) io.stderr.write(`${style.fail} ${crash}\n`);
