@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import type { CheckOptions } from './commands/check.ts';
 import type { FuzzOptions } from './commands/fuzz.ts';
 import type { RunOptions } from './commands/run.ts';
+import type { SearchOptions } from './commands/search.ts';
 import type { ServeOptions } from './commands/serve.ts';
 import type { SweepOptions } from './commands/sweep.ts';
 import type { WorkerOptions } from './commands/worker.ts';
@@ -107,6 +108,24 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .action(async (file: string, options: SweepOptions) => {
       const { sweepCommand } = await import('./commands/sweep.ts');
       setOutcome(await sweepCommand(file, options, io));
+    });
+
+  program
+    .command('search')
+    .description('policy search: the grid of --set values over N seeds, and the Pareto frontier of rollout time (p95 rollout.duration) against disruption (p95 availability.maxDown), as a table, CSV and an HTML chart')
+    .argument('<file>', 'scenario file')
+    .requiredOption('--seeds <n>', 'seeds per combination')
+    .option('--seed-base <s>', "first seed (default: the scenario's seed)")
+    .option('--set <path=v1,v2>', 'values to search for a scenario path, like reboot.maxConcurrent=1,2,4 (repeatable, at least one; the cartesian product is run)', collect, [])
+    .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
+    .option('--queue <url>', QUEUE_HELP)
+    .option('--csv <file>', 'write every combination with its scores and a frontier column (1/0) as CSV to FILE, or to stdout with -')
+    .option('--html <file>', 'write a self-contained page (no network) drawing the combinations and the frontier to FILE')
+    .option('-f, --force', 'overwrite output files that exist')
+    .addHelpText('after', `\nExamples:\n  fleetsim search scenarios/default.yaml --seeds 20 --set reboot.maxConcurrent=1,2,4,8 --set policy.default.maxUpdatesPerPeriod=50,100 --html frontier.html\n  fleetsim search s.yaml --seeds 50 --set reboot.maxConcurrent=1,2,4 --queue redis://10.0.0.5:6379 --csv frontier.csv\n\nLower is better on every objective; a point is on the frontier when no other combination is at least as good on all of them and better on one.\nExit codes: 0 ok, 1 a run crashed, 2 bad input.`)
+    .action(async (file: string, options: SearchOptions) => {
+      const { searchCommand } = await import('./commands/search.ts');
+      setOutcome(await searchCommand(file, options, io));
     });
 
   program
