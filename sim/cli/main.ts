@@ -1,5 +1,5 @@
-// The `fleetsim` command line (docs/cli.md). Commands: run, check, sweep, validate, serve,
-// start, fuzz, worker. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
+// The `fleetsim` command line (docs/cli.md). Commands: run, check, sweep, search, fuzz, worker,
+// validate, serve, start. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
 // stderr; machine-readable output (--json -, --csv -) to stdout. Only sim/cli/ touches files,
 // processes, threads and the wall clock; the simulation itself is pure (sim/).
 
