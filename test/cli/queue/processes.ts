@@ -32,7 +32,7 @@ export function startFleetsim(args: readonly string[]): Proc {
     stdout: () => out,
     stderr: () => err,
     exited,
-    waitFor: (pattern, timeoutMs = 60_000) =>
+    waitFor: (pattern, timeoutMs = 180_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
           const match = pattern.exec(out);

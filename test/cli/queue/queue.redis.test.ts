@@ -72,6 +72,9 @@ function coordinator(args: readonly string[]): Proc {
 }
 
 const read = (path: string) => readFileSync(path, 'utf8');
+/** Bounds for a loaded machine (each spawned fleetsim starts in ~2 s idle, 10 s+ under load); nothing asserts on time. */
+const FAULT_TEST_MS = 300_000;
+const SETUP_MS = 180_000;
 const withoutTimes = (xml: string) => xml.replace(/ time="[^"]*"/g, ' time="T"');
 
 /** Job ids of this queue's jobs left in Redis (BullMQ keeps a hash per job: bull:<queue>:<id>). */
@@ -82,7 +85,7 @@ async function leftJobs(): Promise<string[]> {
 describe.skipIf(!available)('fleetsim --queue through a real Redis', () => {
   beforeAll(async () => {
     redis = await startRedis();
-  });
+  }, SETUP_MS);
 
   afterAll(async () => {
     await Promise.all(started.map((p) => stop(p)));
@@ -94,10 +97,10 @@ describe.skipIf(!available)('fleetsim --queue through a real Redis', () => {
     beforeAll(async () => {
       await redis.flush();
       await Promise.all([worker().waitFor(/Ctrl-C drains/), worker().waitFor(/Ctrl-C drains/)]);
-    });
+    }, SETUP_MS);
     afterAll(async () => {
       await Promise.all(started.map((p) => stop(p)));
-    });
+    }, SETUP_MS);
 
     it('sweep writes the local CSV bytes, and the finished run leaves no job in Redis', async () => {
       const args = ['sweep', `${F}/sweep.yaml`, '--seeds', '3', '--set', 'reboot.maxConcurrent=1,2', '--set', 'reboot.strategy=etcd-lock,reboot'];
@@ -109,7 +112,7 @@ describe.skipIf(!available)('fleetsim --queue through a real Redis', () => {
       expect(read(join(tmp, 'queued.csv'))).toBe(read(join(tmp, 'local.csv')));
       expect(queued.stdout).toBe(local.stdout);
       expect(await leftJobs()).toEqual([]);
-    });
+    }, SETUP_MS);
 
     it('both workers took runs of the same sweep', async () => {
       const ran = started.slice(0, 2).map((p) => (p.stdout().match(/^done /gm) ?? []).length);
@@ -125,7 +128,7 @@ describe.skipIf(!available)('fleetsim --queue through a real Redis', () => {
       expect(read(join(tmp, 'queued.json'))).toBe(read(join(tmp, 'local.json')));
       expect(withoutTimes(read(join(tmp, 'queued.xml')))).toBe(withoutTimes(read(join(tmp, 'local.xml'))));
       expect(queued.stdout).toBe(local.stdout);
-    });
+    }, SETUP_MS);
 
     it('search prints the same frontier and writes the same CSV and page as a local search', async () => {
       const args = ['search', `${F}/sweep.yaml`, '--seeds', '2', '--set', 'reboot.maxConcurrent=1,2,4', '--set', 'reboot.strategy=etcd-lock,reboot'];
@@ -137,7 +140,7 @@ describe.skipIf(!available)('fleetsim --queue through a real Redis', () => {
       expect(queued.stdout).toBe(local.stdout);
       expect(read(join(tmp, 'search-queued.csv'))).toBe(read(join(tmp, 'search-local.csv')));
       expect(read(join(tmp, 'search-queued.html'))).toBe(read(join(tmp, 'search-local.html')));
-    });
+    }, SETUP_MS);
 
     it('fuzz writes the same failing scenarios and shrunk reproducers as a local fuzz', async () => {
       const args = ['fuzz', ghost, '--seeds', '2', '--seed-base', '1', '--shrink-runs', '10'];
@@ -155,7 +158,7 @@ describe.skipIf(!available)('fleetsim --queue through a real Redis', () => {
       // The summary differs only in the wall times, the rate and where the runs went.
       const mask = (s: string) => s.replace(/on (2 workers|queue \S+) in [\d.]+s \([\d.]+[kM] events\/s\)/, 'WHERE').replace(/runs in [\d.]+s/g, 'runs in Ts');
       expect(mask(queued.stdout)).toBe(mask(local.stdout));
-    });
+    }, SETUP_MS);
   });
 
   describe('faults', () => {
@@ -166,7 +169,7 @@ describe.skipIf(!available)('fleetsim --queue through a real Redis', () => {
       const local = await cli(...SWEEP, '--workers', '2', '--csv', join(tmp, 'slow-local.csv'));
       expect(local.code).toBe(0);
       localCsv = read(join(tmp, 'slow-local.csv'));
-    });
+    }, SETUP_MS);
 
     it('a worker killed (SIGKILL) in the middle of a run loses nothing: another worker runs it again and the CSV is the local one', async () => {
       await redis.flush();
@@ -187,7 +190,7 @@ describe.skipIf(!available)('fleetsim --queue through a real Redis', () => {
       expect(read(csv)).toBe(localCsv);
       await stop(b);
       expect(await leftJobs()).toEqual([]);
-    });
+    }, FAULT_TEST_MS);
 
     it('a coordinator killed and started again with the same command resumes from the results in Redis', async () => {
       await redis.flush();
@@ -209,7 +212,7 @@ describe.skipIf(!available)('fleetsim --queue through a real Redis', () => {
       // Each of the 4 runs ran once: nothing started over.
       expect((w.stdout().match(/^done /gm) ?? []).length).toBe(4);
       await stop(w);
-    });
+    }, FAULT_TEST_MS);
 
     it('Ctrl-C on a worker drains: the run in hand finishes and is returned, the worker exits 0, nobody runs it again', async () => {
       await redis.flush();
@@ -226,7 +229,7 @@ describe.skipIf(!available)('fleetsim --queue through a real Redis', () => {
       expect(b.stdout()).not.toContain(`run   ${job} `);
       expect(read(csv)).toBe(localCsv);
       await stop(b);
-    });
+    }, FAULT_TEST_MS);
   });
 
   describe('bad input', () => {
