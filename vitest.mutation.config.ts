@@ -5,9 +5,13 @@ import { defineConfig } from 'vitest/config';
 // spawn processes, which do not see Stryker's in-memory mutants), the shipped-scenario checks
 // and golden traces (minutes of whole-fleet runs per mutant; the golden hashes would kill nearly
 // every mutant of the model by themselves, which says little about the unit tests).
+// FLEETSIM_MUTATION_TESTS (comma-separated globs) narrows the tests to those of the directory
+// being measured, e.g. FLEETSIM_MUTATION_TESTS='test/engine/**/*.test.ts'.
+const narrowed = process.env.FLEETSIM_MUTATION_TESTS?.split(',').filter((glob) => glob !== '');
+
 export default defineConfig({
   test: {
-    include: [
+    include: narrowed ?? [
       'test/engine/**/*.test.ts',
       'test/checkers/**/*.test.ts',
       'test/scenario/**/*.test.ts',
