@@ -159,13 +159,13 @@ export class FaultInjector implements FaultRecord {
       case 'clock-skew': {
         const nodes = resolveNodeTarget(this.world, fault.target, this.random);
         this.emit('clock-skew', nodes.length, { nodes: nodes.slice(0, 100), skew: fault.skew });
-        for (const node of nodes) this.world.clockSkewMs[node] += fault.skew;
+        for (const node of nodes) this.world.skewClock(node, fault.skew);
         break;
       }
       case 'bad-disk': {
         const nodes = resolveNodeTarget(this.world, fault.target, this.random);
         this.emit('bad-disk', nodes.length, { nodes: nodes.slice(0, 100), probability: fault.probability });
-        for (const node of nodes) this.world.badDiskProbability[node] = fault.probability;
+        for (const node of nodes) this.world.setBadDiskProbability(node, fault.probability);
         break;
       }
       case 'lock-holder-dies': {

@@ -37,6 +37,10 @@ import { STORAGE, fitsStorage, type Column } from './storage.ts';
  * instance's columns: they must not keep it. An effect must not call back into the runtime
  * synchronously (send, fireTimer, init, set): it schedules an event instead, as a message on
  * a network would. That keeps a step atomic, as an xstate actor's macrostep is.
+ *
+ * Over 400 lines, knowingly: the step is one hot loop (guards, plans, `always`, deferred
+ * timers) that must stay in one function family for V8 to optimise it; the plan compiler and
+ * the column storage are apart (compile.ts, storage.ts).
  */
 export interface RuntimeHost {
   /** Schedules timer `timerCode` of `instance` in `delayMs`; returns its handle, > 0. */

@@ -43,6 +43,10 @@ export interface Decision {
  * It is a pure model driven by the world: the world calls `check`, `ping`, `report` and
  * `startDownload` for nodes, and learns of finished downloads and of changes that may turn a
  * "noupdate" into an update (so that sleeping nodes are woken) through `ServerListener`.
+ *
+ * Over 400 lines, knowingly: the answer to a check (`decide`), the actions on it and the
+ * policy changes share the groups' ledgers and controllers; the pure parts are apart
+ * (policy.ts, throttle.ts, group-ledger.ts, shared-bandwidth.ts, rollout-controller.ts).
  */
 export interface ServerListener {
   downloadFinished(node: number): void;

@@ -20,9 +20,14 @@ import { CheckElision, SLEEP_CHECK, SLEEP_NONE } from './check-elision.ts';
 import { compiledNodeMachines } from './compiled-machines.ts';
 import { FleetMetrics } from './fleet-metrics.ts';
 import { NoLock } from './no-lock.ts';
-import type { LockCallback, RebootLock } from '../etcd/locks/types.ts';
+import type { RebootLock } from '../etcd/locks/types.ts';
 import { LockClient, type LockAnswer } from './lock-client.ts';
 import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
+import { ReachableLock } from './reachable-lock.ts';
+import { layOutFleet } from './fleet-layout.ts';
+import { MemberPower } from './member-power.ts';
+import { applyOperatorAction, type OperatorTarget } from './operator-actions.ts';
+import { MachineHost, bind, type EffectHandler } from './machine-host.ts';
 import { rebootStrategy } from '../../agents/registry.ts';
 
 /**
@@ -38,6 +43,11 @@ import { rebootStrategy } from '../../agents/registry.ts';
  * Random draws for a node come from two per-node streams: `node.check` (the check schedule's fuzz,
  * so that fast and full fidelity draw identically) and `node.misc` (reboot durations, boot
  * failures, bad disks).
+ *
+ * Over 400 lines, knowingly: the effect handlers of the three node machines share the world's
+ * per-node columns and its outbox; the parts that stand alone are apart (fleet-layout.ts,
+ * machine-host.ts, member-power.ts, reachable-lock.ts, operator-actions.ts, no-lock.ts). The
+ * handlers are the next split, behind a narrow host interface.
  */
 const UE = 0;
 const BOOT = 1;
@@ -97,8 +107,8 @@ export class World {
   /** The etcd cluster and its network; null when the scenario has no etcd members. */
   readonly etcd: EtcdSetup | null;
   /** Fleet node hosting each etcd member (placement: fleet), else empty. */
-  readonly memberNode: number[] = [];
-  private readonly memberOfNode = new Map<number, number>();
+  readonly memberNode: readonly number[];
+  private readonly memberPower: MemberPower;
   readonly elision: CheckElision | null;
   readonly updateEngine: CompiledRuntime;
   readonly boot: CompiledRuntime;
@@ -134,15 +144,15 @@ export class World {
     this.horizonMs = options.horizonMs;
     const check = scenario.fleet.updateCheck;
     this.schedule = { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax };
-    this.groupNames = scenario.fleet.groups.map((g) => g.name);
-    this.nodeCount = scenario.fleet.groups.reduce((sum, g) => sum + g.nodes, 0);
-    assert(this.nodeCount >= 1, 'a fleet needs at least one node');
-    this.zoneNames = [...new Set(scenario.fleet.groups.flatMap((g) => g.zones))];
-    this.hardwareNames = [...new Set(scenario.fleet.groups.flatMap((g) => (g.hardware === null ? [] : [g.hardware])))];
+    const layout = layOutFleet(scenario.fleet);
+    this.nodeCount = layout.nodeCount;
+    this.groupNames = layout.groupNames;
+    this.zoneNames = layout.zoneNames;
+    this.hardwareNames = layout.hardwareNames;
+    this.nodeGroup = layout.nodeGroup;
+    this.nodeZone = layout.nodeZone;
+    this.nodeHardware = layout.nodeHardware;
     const n = this.nodeCount;
-    this.nodeGroup = new Uint16Array(n);
-    this.nodeZone = new Uint16Array(n);
-    this.nodeHardware = new Int16Array(n);
     this.clockSkewMs = new Float64Array(n);
     this.badDiskProbability = new Float32Array(n);
     this.nodeVersion = new Int16Array(n);
@@ -152,18 +162,6 @@ export class World {
     this.installingVersion = new Int16Array(n).fill(-1);
     this.downloadStartMs = new Float64Array(n);
     this.downloadConcurrency = new Uint32Array(n);
-    // Nodes are numbered in file order, first group first; zones round-robin within a group.
-    let node = 0;
-    scenario.fleet.groups.forEach((group, g) => {
-      const hardware = group.hardware === null ? -1 : this.hardwareNames.indexOf(group.hardware);
-      const zones = group.zones.map((z) => this.zoneNames.indexOf(z));
-      for (let i = 0; i < group.nodes; i++, node++) {
-        this.nodeGroup[node] = g;
-        this.nodeZone[node] = zones[i % zones.length];
-        this.nodeHardware[node] = hardware;
-      }
-    });
-
     this.versions = new VersionTable(scenario.fleet.version);
     for (const release of scenario.releases) this.releasesByVersion.set(this.versions.add(release.version), release);
     this.groupTarget = new Int16Array(this.groupNames.length).fill(-1);
@@ -178,15 +176,8 @@ export class World {
     const shortcut = scenario.fidelity === 'fast' && this.window === null;
     const clientLock = this.etcd === null ? this.lock : new ReachableLock(sim, this.lock, this.lockReachable);
     this.lockClient = new LockClient(sim, clientLock, n, 'default', shortcut, (node, answer) => this.lockAnswer(node, answer));
-    if (this.etcd !== null && scenario.etcd.placement === 'fleet') {
-      // Members live on the first nodes of the fleet (spread over its zones): their own
-      // updates and reboots take them out of the cluster.
-      if (!(scenario.etcd.members <= n)) fail(`etcd.placement fleet needs at least ${scenario.etcd.members} nodes`);
-      for (let m = 0; m < scenario.etcd.members; m++) {
-        this.memberNode.push(m);
-        this.memberOfNode.set(m, m);
-      }
-    }
+    this.memberPower = new MemberPower(this.etcd?.cluster ?? null, scenario.etcd.placement, scenario.etcd.members, n);
+    this.memberNode = this.memberPower.memberNode;
 
     this.server = new UpdateServer({
       sim,
@@ -300,6 +291,20 @@ export class World {
     const was = this.serverLossProbability;
     this.serverLossProbability = probability;
     if (was === 0 && probability > 0) for (let group = 0; group < this.groupNames.length; group++) this.groupMayHaveUpdate(group);
+  }
+
+  /** A clock-skew fault: the node's clock moves by `skewMs` (its reboot window moves with it). */
+  skewClock(node: number, skewMs: number): void {
+    if (!(node >= 0 && node < this.nodeCount)) fail(`node ${node} does not exist`);
+    if (!Number.isFinite(skewMs)) fail(`clock skew must be finite, got ${skewMs}`);
+    this.clockSkewMs[node] += skewMs;
+  }
+
+  /** A bad-disk fault: writing the node's inactive partition fails verification with `probability`. */
+  setBadDiskProbability(node: number, probability: number): void {
+    if (!(node >= 0 && node < this.nodeCount)) fail(`node ${node} does not exist`);
+    if (!(probability >= 0 && probability <= 1)) fail(`bad-disk probability ${probability} outside [0, 1]`);
+    this.badDiskProbability[node] = probability;
   }
 
   /** A partition isolates a node's own etcd traffic (its lock calls fail as `unavailable`). */
@@ -484,13 +489,13 @@ export class World {
       markedGood: (node) => this.trace.emit(this.sim.now, 'node.marked-good', node),
       shutdownStarted: (node) => {
         this.metrics.nodeDown(node, this.sim.now);
-        this.memberDown(node);
+        this.memberPower.nodeDown(node);
         this.post(UE, node, events.STOP);
         this.post(RM, node, events.STOP);
       },
       wentDown: (node) => {
         this.metrics.nodeDown(node, this.sim.now);
-        this.memberDown(node);
+        this.memberPower.nodeDown(node);
         this.trace.emit(this.sim.now, 'node.down', node);
         this.post(UE, node, events.STOP);
         this.post(RM, node, events.STOP);
@@ -514,7 +519,7 @@ export class World {
     this.trace.emit(now, 'node.boot', node, { slot: ctx.bootedSlot === 0 ? 'A' : 'B', version: this.versions.name(version) });
     this.metrics.nodeUp(node, now);
     this.metrics.rebootEnded(node);
-    this.memberUp(node);
+    this.memberPower.nodeUp(node);
     this.startUpdateEngine(node, 0, bootReportOf(ctx.bootKind));
     this.post(RM, node, events.BOOTED);
   }
@@ -544,18 +549,6 @@ export class World {
     const changeMs = Math.min(decision.validUntilMs, this.horizonMs);
     if (!(changeMs > checkAtMs)) return 0;
     return now + this.elision.elideFirstCheck(node, now, checkAtMs, changeMs) - checkAtMs;
-  }
-
-  /** An etcd member on a fleet node stops with its node... */
-  private memberDown(node: number): void {
-    const member = this.memberOfNode.get(node);
-    if (member !== undefined && this.etcd !== null && this.etcd.cluster.isUp(member)) this.etcd.cluster.crash(member);
-  }
-
-  /** ...and starts again when the node is up (etcd keeps its term, vote and log on disk). */
-  private memberUp(node: number): void {
-    const member = this.memberOfNode.get(node);
-    if (member !== undefined && this.etcd !== null && !this.etcd.cluster.isUp(member)) this.etcd.cluster.restart(member);
   }
 
   private setVersion(node: number, from: number, to: number): void {
@@ -654,33 +647,15 @@ export class World {
 
   // ---- operator actions -------------------------------------------------------------------
 
-  /** Carries out an operator action now (from the scenario's timeline or the UI). */
+  /** Carries out an operator action now (a LATE event of the timeline, or the UI). */
   applyAction(action: Action): void {
-    const now = this.sim.now;
-    switch (action.do) {
-      case 'pause-rollout':
-        this.server.pauseRollout(action.group, now);
-        break;
-      case 'resume-rollout':
-        this.server.resumeRollout(action.group, now);
-        break;
-      case 'set-policy':
-        this.server.setPolicy(action.group, action.policy, now);
-        break;
-      case 'publish-release': {
-        const release: Release = { ...action.release, at: now };
-        this.releasesByVersion.set(this.versions.add(release.version), release);
-        this.server.publish(release);
-        break;
-      }
-      case 'unlock': {
-        // locksmith has one semaphore for the fleet here ('default'); a group names it too.
-        const holders = this.lock.holders('default').length;
-        this.lock.unlock('default');
-        this.trace.emit(now, 'operator.unlock', action.group ?? 'all', { holders });
-        break;
-      }
-    }
+    const target: OperatorTarget = {
+      server: this.server,
+      lock: this.lock,
+      trace: this.trace,
+      addRelease: (release) => this.releasesByVersion.set(this.versions.add(release.version), release),
+    };
+    applyOperatorAction(target, action, this.sim.now);
     this.flush();
   }
 
@@ -706,93 +681,4 @@ export class World {
     };
   }
 
-}
-
-type EffectHandler = (node: number, ctx: Readonly<MachineContext>, event: MachineEvent) => void;
-
-/**
- * A node machine's host: its timers are numeric events of one kind, its effects the world's
- * handlers. A class, not an object of closures per machine, so that the runtime's calls into its
- * host have one target for all three machines (each new target seen by optimized code was a
- * deoptimization).
- */
-class MachineHost implements RuntimeHost {
-  constructor(
-    private readonly sim: Simulation,
-    private readonly timerKind: number,
-    private readonly effects: readonly EffectHandler[],
-  ) {}
-
-  scheduleTimer(node: number, timerCode: number, delayMs: number): number {
-    return this.sim.scheduleAfter(delayMs, this.timerKind, node, timerCode);
-  }
-
-  cancelTimer(handle: number): void {
-    this.sim.cancel(handle);
-  }
-
-  effect(node: number, effectCode: number, ctx: Readonly<MachineContext>, event: MachineEvent): void {
-    this.effects[effectCode](node, ctx, event);
-  }
-}
-
-function bind(names: readonly string[], handlers: Record<string, EffectHandler>, machine: string): EffectHandler[] {
-  for (const name of Object.keys(handlers)) assert(names.includes(name), `${machine} has no effect "${name}"`);
-  return names.map((name) => {
-    const handler = handlers[name];
-    if (!(handler !== undefined)) fail(`the world does not implement ${machine}'s effect "${name}"`);
-    return handler;
-  });
-}
-
-/**
- * The reboot lock as a node's lock client sees it: a node that a partition isolates from its
- * zone's etcd client gets `unavailable` after what KvClient's retries take by default (5 attempts
- * of 2 s with 50 ms -> 400 ms backoff between them, sim/model/etcd/kv.ts), as if its requests
- * timed out. Everything else goes to the lock.
- */
-const UNREACHABLE_ANSWER_MS = 5 * 2000 + 50 + 100 + 200 + 400;
-
-class ReachableLock implements RebootLock {
-  readonly max: number;
-  readonly kind: RebootLock['kind'];
-
-  constructor(
-    private readonly sim: Simulation,
-    private readonly lock: RebootLock,
-    private readonly reachable: Uint8Array,
-  ) {
-    this.max = lock.max;
-    this.kind = lock.kind;
-  }
-
-  acquire(nodeId: number, group: string, callback: LockCallback): void {
-    if (this.reachable[nodeId] === 1) this.lock.acquire(nodeId, group, callback);
-    else this.unreachable(callback);
-  }
-
-  release(nodeId: number, group: string, callback: LockCallback): void {
-    if (this.reachable[nodeId] === 1) this.lock.release(nodeId, group, callback);
-    else this.unreachable(callback);
-  }
-
-  holders(group: string): readonly number[] {
-    return this.lock.holders(group);
-  }
-
-  unlock(group: string, nodeId?: number, callback?: LockCallback): void {
-    this.lock.unlock(group, nodeId, callback);
-  }
-
-  waitForSlot(group: string, notify: (nowMs: number) => void): () => void {
-    return this.lock.waitForSlot(group, notify);
-  }
-
-  recordSkippedPolls(count: number): void {
-    this.lock.recordSkippedPolls(count);
-  }
-
-  private unreachable(callback: LockCallback): void {
-    this.sim.callAfter(UNREACHABLE_ANSWER_MS, () => callback({ ok: false, outcome: 'unavailable', holders: -1, reason: 'partitioned' }));
-  }
 }

@@ -7,6 +7,7 @@ import {
   firstCheckMs,
   warmStartCheckMs,
 } from '../../../sim/model/node/check-schedule.ts';
+import { reach } from '../../reach.ts';
 
 // The update check schedule of update_check_scheduler.cc: nominal values at u = 0.5, the fuzz
 // bounds at u = 0 and u -> 1, the doubling after server errors up to the cap, and properties over
@@ -85,12 +86,32 @@ describe('check schedule (update_check_scheduler.cc)', () => {
     expect(() => checkIntervalMs({ ...schedule, intervalMs: 0 }, 0, 0.5)).toThrow(/intervalMs/);
   });
 
-  it('is a pure function: the same draws give the same schedule (the world replays it to elide checks)', () => {
+  it('follows update_check_scheduler.cc over long runs of successes and server errors, past the 4 h cap', () => {
+    // Sized explicitly: 100-500 responses per case (fast-check's default size would give about
+    // 10), error streaks long enough to reach the cap. Expected intervals from the scheduler's
+    // rule written out here: after a success 45 min + (2u - 1) * 5 min; after the f-th error in a
+    // row min(4 h, 45 min * 2^f) fuzzed by +- half of it.
+    const streaks = reach();
     fc.assert(
-      fc.property(fc.array(uniform, { maxLength: 50 }), (draws) => {
-        const sum = (xs: number[]) => xs.reduce((t, u) => t + checkIntervalMs(schedule, 0, u), 0);
-        return sum(draws) === sum([...draws]);
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), uniform), { minLength: 100, maxLength: 500 }), (responses) => {
+        let failures = 0;
+        let longest = 0;
+        let atMs = 0;
+        let expectedAtMs = 0;
+        for (const [kind, u] of responses) {
+          // Errors come in streaks: two in three responses fail.
+          failures = kind === 0 ? 0 : failures + 1;
+          longest = Math.max(longest, failures);
+          const nominalMs = failures === 0 ? 45 * MINUTE_MS : Math.min(4 * HOUR_MS, 45 * MINUTE_MS * 2 ** failures);
+          const halfWidthMs = failures === 0 ? 5 * MINUTE_MS : nominalMs / 2;
+          expectedAtMs += nominalMs + (2 * u - 1) * halfWidthMs;
+          atMs += checkIntervalMs(schedule, failures, u);
+        }
+        streaks.record(longest);
+        expect(atMs).toBeCloseTo(expectedAtMs, 3);
       }),
+      { numRuns: 200 },
     );
+    expect(streaks.summary().median, 'the median case must reach the cap (3 errors in a row)').toBeGreaterThanOrEqual(4);
   });
 });

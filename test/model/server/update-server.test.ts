@@ -45,7 +45,7 @@ describe('UpdateServer: channel and versions', () => {
 });
 
 describe('UpdateServer: Nebraska rollout policy (enforceRolloutPolicy)', () => {
-  it('max_updates_per_period 10 per 1 h never grants more than 10 in any 1-hour window', () => {
+  it('max_updates_per_period 10 per 1 h grants exactly what the 1-hour window allows, never more than 10 in it', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 6 * HOUR }), { minLength: 50, maxLength: 400 }), (times) => {
         const nodes = times.length;
@@ -65,7 +65,11 @@ describe('UpdateServer: Nebraska rollout policy (enforceRolloutPolicy)', () => {
           const inWindow = grants.filter((g) => g >= start && g < start + HOUR).length;
           expect(inWindow).toBeLessThanOrEqual(10);
         }
-        expect(grants.length).toBeGreaterThan(0);
+        // And exactly the grants Nebraska's rule gives (a check is granted when fewer than 10
+        // grants have times > t - 1 h), replayed here over the same check times.
+        const expected: number[] = [];
+        for (const t of sorted) if (expected.filter((g) => g > t - HOUR).length < 10) expected.push(t);
+        expect(grants).toEqual(expected);
       }),
       { numRuns: 60 },
     );
@@ -139,13 +143,18 @@ describe('UpdateServer: Cincinnati throttle', () => {
   it('admits at time t exactly the nodes whose wariness is at most throttle(t)', () => {
     const throttle = { start: 0.1, duration: 10 * HOUR };
     const nodes = 2000;
-    for (const t of [0, HOUR, 5 * HOUR, 9.9 * HOUR, 10 * HOUR]) {
+    // throttle(t) = start + (1 - start) * t / duration, by hand for each t.
+    for (const [t, share] of [[0, 0.1], [HOUR, 0.19], [5 * HOUR, 0.55], [9.9 * HOUR, 0.991], [10 * HOUR, 1]]) {
       const { server } = makeServer({ nodes, policy: { throttle } });
-      const share = throttleAt(throttle, t);
+      let admittedCount = 0;
       for (let node = 0; node < nodes; node++) {
         const admitted = server.check(node, 0, t).result === CHECK_UPDATE;
-        expect(admitted).toBe(nodeWariness(node, 12345) <= share);
+        if (admitted) admittedCount++;
+        expect(admitted).toBe(nodeWariness(node, 12345) <= share + 1e-12);
       }
+      // Wariness is spread uniformly: the admitted share is close to throttle(t) (2,000 nodes:
+      // within 4 standard deviations), so a throttle that ignored `start` (0 at t = 0) fails.
+      expect(Math.abs(admittedCount / nodes - share)).toBeLessThan(4 * Math.sqrt((share * (1 - share)) / nodes) + 1e-9);
     }
   });
 
@@ -159,6 +168,28 @@ describe('UpdateServer: Cincinnati throttle', () => {
         expect(throttleAt(throttle, when - 1)).toBeLessThan(nodeWariness(node, 12345));
       }
     }
+  });
+
+  it('tells a node below `start` that it is admitted now, and one above when by the rule (start 0.5, 10 h)', () => {
+    const throttle = { start: 0.5, duration: 10 * HOUR };
+    const { server } = makeServer({ nodes: 200, policy: { throttle } });
+    let below = 0;
+    let above = 0;
+    for (let node = 0; node < 200; node++) {
+      const wariness = nodeWariness(node, 12345);
+      const when = server.decide(node, 0, 0).validUntilMs;
+      if (wariness <= 0.5) {
+        below++;
+        expect(server.check(node, 0, 0).result).toBe(CHECK_UPDATE);
+      } else {
+        above++;
+        // 0.5 + 0.5 * t / 10 h = wariness  =>  t = (wariness - 0.5) * 20 h, rounded up to a ms.
+        expect(when).toBeGreaterThanOrEqual(Math.floor((wariness - 0.5) * 20 * HOUR));
+        expect(when).toBeLessThanOrEqual(Math.ceil((wariness - 0.5) * 20 * HOUR) + 1);
+      }
+    }
+    expect(below).toBeGreaterThan(50);
+    expect(above).toBeGreaterThan(50);
   });
 });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LockWaiters } from '../../../sim/model/world/lock-waiters.ts';
 import { pollAtOrAfter } from '../../../sim/model/etcd/locks/backoff.ts';
+import { reach } from '../../reach.ts';
 
 describe('LockWaiters', () => {
   it('gives the slot to the waiter whose next scheduled poll comes first', () => {
@@ -24,12 +25,16 @@ describe('LockWaiters', () => {
     expect(w.size).toBe(0);
   });
 
-  it('agrees with a brute-force walk of every schedule, steady waiters included', () => {
+  it('agrees with a brute-force walk of every schedule, steady waiters included, with hundreds of waiters', () => {
+    // Sized explicitly (fast-check's default size would give a handful of waiters): 100-400
+    // waiters, so the buckets and their summary bitmap fill as in a large fleet's reboot storm.
+    const depth = reach();
     fc.assert(
       fc.property(
-        fc.array(fc.record({ last: fc.integer({ min: 0, max: 3_600_000 }), failures: fc.integer({ min: 1, max: 12 }) }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.record({ last: fc.integer({ min: 0, max: 3_600_000 }), failures: fc.integer({ min: 1, max: 12 }) }), { minLength: 100, maxLength: 400 }),
         fc.array(fc.integer({ min: 0, max: 48 * 3_600_000 }), { minLength: 1, maxLength: 8 }),
         (waiters, queries) => {
+          depth.record(waiters.length);
           const w = new LockWaiters(waiters.length);
           waiters.forEach((x, node) => w.add(node, x.last, x.failures));
           for (const q of [...queries].sort((a, b) => a - b)) {
@@ -50,16 +55,19 @@ describe('LockWaiters', () => {
           }
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 200 },
     );
+    expect(depth.summary().median, 'the median case must hold at least 120 waiters').toBeGreaterThanOrEqual(120);
   });
 
-  it('agrees with the brute-force walk as waiters leave (the bucket bitmap and its summary empty again)', () => {
+  it('agrees with the brute-force walk as hundreds of waiters leave (the bucket bitmap and its summary empty again)', () => {
+    const depth = reach();
     fc.assert(
       fc.property(
-        fc.array(fc.record({ last: fc.integer({ min: 0, max: 3_600_000 }), failures: fc.integer({ min: 1, max: 12 }), leaves: fc.boolean() }), { minLength: 2, maxLength: 60 }),
+        fc.array(fc.record({ last: fc.integer({ min: 0, max: 3_600_000 }), failures: fc.integer({ min: 1, max: 12 }), leaves: fc.boolean() }), { minLength: 100, maxLength: 400 }),
         fc.array(fc.integer({ min: 2 * 3_600_000, max: 48 * 3_600_000 }), { minLength: 1, maxLength: 6 }),
         (waiters, queries) => {
+          depth.record(waiters.length);
           const w = new LockWaiters(waiters.length);
           waiters.forEach((x, node) => w.add(node, x.last, x.failures));
           // Settled into their steady phase, then some leave (crash, or granted elsewhere).
@@ -77,8 +85,9 @@ describe('LockWaiters', () => {
           }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 200 },
     );
+    expect(depth.summary().median, 'the median case must hold at least 120 waiters').toBeGreaterThanOrEqual(120);
   });
 
   it('never names the failed poll itself: a waiter at the cap polls a full period later (fuzz counterexample)', () => {
