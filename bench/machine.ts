@@ -9,7 +9,7 @@
  *
  * Prints transitions/s (wall clock) and bytes per node: the runtime's typed arrays (state code,
  * context columns, timer handles) and, with them, the event queue's typed arrays divided by the
- * node count. Target (DESIGN.md section 3): >= 1M transitions/s at 100k nodes, <= 200 bytes per
+ * node count. Target (docs/performance.md): >= 1M transitions/s at 100k nodes, <= 200 bytes per
  * node including timers. Not a test: nothing asserts on time.
  */
 import { setup } from 'xstate';

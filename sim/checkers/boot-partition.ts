@@ -5,8 +5,7 @@ import type { CheckedRun } from './context.ts';
 
 /**
  * A node boots only a bootable partition, the one GRUB's gptprio would pick, and is never left
- * without one (coreos/grub grub-core/commands/gptprio.c `grub_find_next`; DESIGN.md section 1,
- * "dual partitions"):
+ * without one (coreos/grub grub-core/commands/gptprio.c `grub_find_next`; docs/sources.md):
  * - `node.unbootable` never fires (the boot machine found no partition to boot);
  * - at `node.boot`, the booted slot is the one selectBootSlot picks from the table as it was
  *   before GRUB spent the try (rebuilt from the table after it: a partition that was not yet

@@ -9,7 +9,7 @@ import { installVersionChangeChecker } from './version-change.ts';
 import { Violations } from './violations.ts';
 
 /**
- * The invariant checkers of a run (STYLE.md, TigerBeetle's `state_checker`): modules of their
+ * The invariant checkers of a run (after TigerBeetle's `state_checker`): modules of their
  * own that subscribe to the trace and to the etcd cluster's hooks, never inside the model. Each
  * violation is recorded with its time, checker and message; the report lists the first 1,000
  * and counts them all (docs/faults.md lists the checkers).

@@ -3,7 +3,7 @@ import type { InvariantViolation } from '../report/report.ts';
 
 /**
  * The violations the checkers found: every one counted, the first LIST_MAX kept with their time
- * and message (SCENARIO.md report `invariants`). A checker never throws: a run that breaks an
+ * and message (docs/report.md `invariants`). A checker never throws: a run that breaks an
  * invariant goes on, so that the report shows what followed, and the fuzzer can shrink it.
  */
 export const LIST_MAX = 1000;

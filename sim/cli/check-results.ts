@@ -1,5 +1,5 @@
 // What `check` concludes for one scenario from the runs of all its seeds: each expectation over
-// the seeds (SCENARIO.md "Expectations": a plain one must hold for every seed, an aggregate like
+// the seeds (docs/scenario-format.md "Expectations": a plain one must hold for every seed, an aggregate like
 // p95(...) is computed over them), plus the built-in check that no run violated an invariant or
 // crashed. Pure: the runs in, the verdicts out, in seed order.
 

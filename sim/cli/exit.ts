@@ -1,5 +1,5 @@
 /**
- * Exit codes of every fleetsim command (SCENARIO.md "CLI"): CI pipelines branch on them, so they
+ * Exit codes of every fleetsim command (docs/cli.md): CI pipelines branch on them, so they
  * never change meaning.
  */
 export const EXIT_OK = 0;

@@ -1,5 +1,5 @@
 // The process's streams and environment as the commands see them, so that a command's output
-// goes where the contract says (SCENARIO.md: errors to stderr, machine-readable output to stdout)
+// goes where the contract says (docs/cli.md: errors to stderr, machine-readable output to stdout)
 // and the style follows the stream it is written to.
 
 import { performance } from 'node:perf_hooks';

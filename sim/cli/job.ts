@@ -1,7 +1,7 @@
 // One run of a batch (check, sweep): scenario text + overrides + seed -> report. Runs in a worker
 // thread; each worker parses a scenario once and keeps it for the next seeds. The result depends
-// only on the job, never on which worker ran it or when (SCENARIO.md: "Results never depend on
-// --workers").
+// only on the job, never on which worker ran it or when (docs/cli.md: results never depend on
+// --workers).
 
 import { performance } from 'node:perf_hooks';
 import type { Report } from '../report/report.ts';

@@ -1,4 +1,4 @@
-// The `fleetsim` command line (SCENARIO.md "CLI"). Commands: run, check, sweep, validate, serve,
+// The `fleetsim` command line (docs/cli.md). Commands: run, check, sweep, validate, serve,
 // start, fuzz. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
 // stderr; machine-readable output (--json -, --csv -) to stdout. Only sim/cli/ touches files,
 // processes, threads and the wall clock; the simulation itself is pure (sim/).

@@ -5,7 +5,7 @@ import { asDoubleFields } from './representation.ts';
  * A priority queue of events keyed by (time in ms, sequence number), on typed arrays.
  *
  * Why typed arrays: a heap of objects runs at ~0.4M ops/s with 100k pending events on our
- * machines, a heap of numbers at 2-2.7M/s (DESIGN.md section 3). Why a 4-ary heap: half the depth
+ * machines, a heap of numbers at 2-2.7M/s (docs/sources.md "Shortcuts"). Why a 4-ary heap: half the depth
  * of a binary heap, and the four children of a node sit next to each other in memory.
  *
  * Each event lives in a slot (kind, target, arg) and the heap holds (time, seq, slot) inline, so
@@ -154,11 +154,6 @@ export class EventQueue {
   timeOf(handle: EventHandle): number {
     if (!this.isPending(handle)) return NaN;
     return this.heapTime[this.slotHeapIndex[handle & SLOT_MASK]];
-  }
-
-  clear(): void {
-    for (let i = 0; i < this.count; i++) this.freeSlot(this.heapSlot[i]);
-    this.count = 0;
   }
 
   private freeSlot(slot: number): void {

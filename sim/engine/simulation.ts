@@ -83,10 +83,6 @@ export class Simulation {
     return this.queue.peekTime();
   }
 
-  get paused(): boolean {
-    return this.pauseRequested;
-  }
-
   /** Registers a handler for a kind of numeric event; returns the kind to schedule with. */
   register(name: string, handler: EventHandler): EventKind {
     if (this.handlerNames.includes(name)) fail(`event kind "${name}" is registered twice`);
@@ -194,11 +190,6 @@ export class Simulation {
   /** Asks the running loop to stop after the current event. */
   pause(): void {
     this.pauseRequested = true;
-  }
-
-  /** Clears a pause request; the next run call continues where the last one stopped. */
-  resume(): void {
-    this.pauseRequested = false;
   }
 
   private readonly runCallback = (index: number): void => {

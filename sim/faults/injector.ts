@@ -11,7 +11,7 @@ import { resolveEtcdMember, resolveNodeTarget } from './targets.ts';
 
 /**
  * Faults, applied now: the one interface through which the scenario's timeline, the web UI and
- * the fuzzer inject them (SCENARIO.md `faults`, docs/faults.md). A fault with a duration schedules
+ * the fuzzer inject them (docs/scenario-format.md `faults`, docs/faults.md). A fault with a duration schedules
  * its own repair. The model does not know about faults: the injector drives the world's
  * primitives (crash a node, power it on, take the server down, skew a clock, spoil a disk, cut a
  * node off the server) and the etcd network and cluster (partitions, loss, latency, member

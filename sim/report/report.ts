@@ -1,5 +1,5 @@
 /**
- * The JSON report, version 1 (SCENARIO.md "Report"). Times are ms of simulated time since the
+ * The JSON report, version 1 (docs/report.md). Times are ms of simulated time since the
  * start; null where a thing did not happen. Fields may be added (documented in docs/report.md);
  * none may be renamed or removed without a migration path.
  */

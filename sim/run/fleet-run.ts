@@ -193,10 +193,3 @@ export class FleetRun {
     return report;
   }
 }
-
-/** Runs a scenario to its horizon and returns the report (wallMs left at 0). */
-export function runScenario(scenario: Scenario, options: RunOptions & { onChunk?: (run: FleetRun) => void } = {}): Report {
-  const run = new FleetRun(scenario, options);
-  run.runToEnd(options.onChunk);
-  return run.report();
-}

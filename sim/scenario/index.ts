@@ -1,4 +1,4 @@
-// Scenario loading: the file format of SCENARIO.md, parsed, validated and normalised.
+// Scenario loading: the file format of docs/scenario-format.md, parsed, validated and normalised.
 // The zod building blocks (fields.ts) stay internal; everything a caller needs is here.
 export * from './units.ts';
 export { isTimeZone, type RangeMs } from './fields.ts';

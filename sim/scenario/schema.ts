@@ -1,7 +1,7 @@
-// The scenario file's schema (SCENARIO.md, version 1), in zod 4. The input side is what a file
+// The scenario file's schema (docs/scenario-format.md, version 1), in zod 4. The input side is what a file
 // may say; the output side (type Scenario) keeps the file's key names but every value is
 // normalised: durations in ms, sizes in bytes, rates in bits/s, `start` in epoch ms, ranges
-// always {min, max}, expectations parsed. Defaults follow the real systems (DESIGN.md section 1).
+// always {min, max}, expectations parsed. Defaults follow the real systems (docs/sources.md).
 // Checks that relate one section to another (policy groups exist, a lock strategy has etcd)
 // live in references.ts, so that they run even when another section has errors.
 
@@ -156,7 +156,7 @@ const expectationSchema = () =>
     return z.NEVER;
   }).meta({ description: 'an expectation: `path op value` or `agg(path) op value`', type: 'string' });
 
-// Additions to SCENARIO.md v1: bounds on a run, and the liveness bound after faults heal.
+// Additions to the format's version 1 (docs/scenario-format.md): bounds on a run, and the liveness bound after faults heal.
 const limitsSchema = () =>
   strict({
     maxEvents: int(1).prefault(50_000_000),

@@ -1,5 +1,5 @@
 /**
- * The boot-partition checker (coreos/grub gptprio.c; DESIGN.md "dual partitions"). Mutations:
+ * The boot-partition checker (coreos/grub gptprio.c; docs/sources.md). Mutations:
  * a running node's GPT table zeroed behind the boot machine (both priorities 0), then a power
  * cycle: it finds nothing to boot (`node.unbootable`) and had no bootable partition when it went
  * down; and a `node.boot` that names the other slot. A rollout with a release that hangs on some

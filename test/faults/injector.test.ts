@@ -1,5 +1,5 @@
 /**
- * Every fault kind of SCENARIO.md through FaultInjector.apply, each shown by its effect on the
+ * Every fault kind of docs/faults.md through FaultInjector.apply, each shown by its effect on the
  * report (or on the trace where the report has no field for it): small fleets (60 nodes in three
  * zones, a 5-member etcd, locksmith max 1) rolling out one release published at 1h, with the
  * fault in the middle of the rollout. Each case compares with the same run without the fault

@@ -17,7 +17,7 @@ export function exportScenario(originalText: string, seed: number, injected: rea
     const key = item.kind === 'fault' ? 'faults' : 'actions';
     const list = doc.get(key);
     const entry = doc.createNode({ at: item.at, ...withoutAt(item.item) });
-    // Flow style keeps one injected item per line, as in SCENARIO.md's examples.
+    // Flow style keeps one injected item per line, as in docs/scenario-format.md's examples.
     entry.flow = true;
     if (isSeq(list)) list.add(entry);
     else doc.set(key, doc.createNode([entry]));

@@ -57,11 +57,6 @@ export class Sampler {
     };
   }
 
-  /** Drops the samples after `timeMs` (a seek back: the replay is exact, the rest still holds). */
-  truncateAfter(timeMs: number): void {
-    while (this.samples.length > 0 && this.samples[this.samples.length - 1].t > timeMs) this.samples.pop();
-  }
-
   /** Counts request rates from the run's current time on (after a silent replay). */
   rebase(run: FleetRun): void {
     this.lastTimeMs = run.now;

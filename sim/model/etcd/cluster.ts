@@ -12,8 +12,11 @@ import { lastIndex } from './raft/log.ts';
 import { quorumSize } from './raft/quorum.ts';
 import { memberRngSeed, persistentOf, startMember, step } from './raft/raft.ts';
 import type { Effect, Entry, Input, Message, PersistentState, RaftConfig, RaftState, Role, TimerKind } from './raft/types.ts';
-import { KvStore, type KeyValue, type WriteOp, type WriteResult } from './store.ts';
+import { KvStore, type WriteOp, type WriteResult } from './store.ts';
+import type { ClusterPort, KvAnswer, KvRequestWire, KvResponseWire, MemberSlot } from './cluster-port.ts';
 import { Lessor } from './lessor.ts';
+
+export type { KvAnswer, KvRequestWire, KvResponseWire, MemberSlot } from './cluster-port.ts';
 
 /**
  * An etcd cluster: N Raft members (raft/) run on the Simulation, talking through the Network;
@@ -63,32 +66,6 @@ export interface EtcdClusterOptions {
   readonly fastRequests?: boolean;
 }
 
-/** A client request as it travels to a member (kv.ts builds them). */
-export interface KvRequestWire {
-  readonly type: 'kvRequest';
-  readonly requestId: number;
-  readonly op: WriteOp | { readonly op: 'get'; readonly key: string };
-  /** Where the answer goes: a network endpoint, or -1 to call `reply` directly. */
-  readonly clientEndpoint: number;
-  readonly reply: (response: KvResponseWire) => void;
-}
-
-export type KvAnswer =
-  | { readonly ok: true; readonly kind: 'write'; readonly result: WriteResult }
-  | { readonly ok: true; readonly kind: 'read'; readonly revision: number; readonly kv: KeyValue | null }
-  /**
-   * `definite`: the request certainly did not take effect (not appended at a leader), so a retry
-   * is safe; otherwise its outcome is unknown (the entry may still commit).
-   */
-  | { readonly ok: false; readonly reason: string; readonly definite: boolean; readonly leaderHint: number };
-
-export interface KvResponseWire {
-  readonly type: 'kvResponse';
-  readonly requestId: number;
-  readonly member: number;
-  readonly answer: KvAnswer;
-}
-
 /** What the KV layer needs to know about a request waiting at a member. */
 interface Waiter {
   readonly wire: KvRequestWire;
@@ -97,22 +74,12 @@ interface Waiter {
   index: number;
 }
 
-export interface MemberSlot {
-  readonly id: number;
-  readonly endpoint: number;
-  state: RaftState | null;
-  persisted: PersistentState | null;
-  /** The member process's random stream, continued across restarts. */
-  rngState: number;
-  readonly timers: EventHandle[];
-}
-
 export type CommitHook = (member: number, index: number, entry: Entry, nowMs: number) => void;
 
 const TIMER_KINDS: readonly TimerKind[] = ['election', 'heartbeat', 'checkQuorum'];
 const WAITERS_MAX = 1_000_000;
 
-export class EtcdCluster {
+export class EtcdCluster implements ClusterPort {
   readonly store = new KvStore();
   readonly metrics: EtcdMetrics;
   readonly members: MemberSlot[] = [];
@@ -325,10 +292,6 @@ export class EtcdCluster {
     this.stepMember(this.members[lead], { type: 'propose', nowMs: this.sim.now, data: { requestId, op }, requestId });
     this.afterEvent();
     return true;
-  }
-
-  get requestsWaiting(): number {
-    return this.waiters.size;
   }
 
   // --- internals shared with quiescence.ts and fast-requests.ts ---

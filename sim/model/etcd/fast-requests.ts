@@ -1,14 +1,14 @@
 import { assert, fail } from '../../engine/assert.ts';
 import { NO_EVENT, type EventHandle } from '../../engine/event-queue.ts';
 import type { EventKind } from '../../engine/simulation.ts';
-import type { EtcdCluster, KvRequestWire } from './cluster.ts';
+import type { ClusterPort, KvRequestWire } from './cluster-port.ts';
 import { lastIndex, termAt } from './raft/log.ts';
 import { quorumSize } from './raft/quorum.ts';
 import type { Entry, RaftState } from './raft/types.ts';
 import type { WriteOp } from './store.ts';
 
 /**
- * The healthy-cluster fast path for client requests (fast fidelity, DESIGN.md section 3): while
+ * The healthy-cluster fast path for client requests (fast fidelity, docs/sources.md "Shortcuts"): while
  * the cluster is quiescent (quiescence.ts: a stable leader, every member up, connected and caught
  * up, no loss, no spike, nothing in flight), a request that reaches the leader is served in
  * closed form instead of message by message.
@@ -77,7 +77,7 @@ export class FastRequests {
   private readonly freeReads: number[] = [];
   private readsPending = 0;
 
-  constructor(private readonly cluster: EtcdCluster) {
+  constructor(private readonly cluster: ClusterPort) {
     const n = cluster.config.memberCount;
     this.fastSequence = new Float64Array(n * n);
     this.rtt = new Float64Array(n);

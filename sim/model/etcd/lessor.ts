@@ -1,6 +1,15 @@
 import { NO_EVENT, type EventHandle } from '../../engine/event-queue.ts';
-import type { EtcdCluster } from './cluster.ts';
-import type { KeyValue } from './store.ts';
+import type { Simulation } from '../../engine/simulation.ts';
+import type { KeyValue, KvStore, WriteOp } from './store.ts';
+
+/** What the lessor needs of the cluster (a port: no import cycle with cluster.ts). */
+export interface LessorPort {
+  readonly sim: Simulation;
+  readonly store: KvStore;
+  leader(): number;
+  /** Proposes `op` at the leader with no client waiting; false when there is no leader. */
+  proposeInternal(op: WriteOp): boolean;
+}
 
 /**
  * Lease expiry, kept by the leader (etcd server/lease/lessor.go): each lease expires `ttlMs`
@@ -17,7 +26,7 @@ export class Lessor {
   private readonly revoking = new Set<number>();
   private timer: EventHandle = NO_EVENT;
 
-  constructor(private readonly cluster: EtcdCluster) {}
+  constructor(private readonly cluster: LessorPort) {}
 
   /** A key written with a new lease: its clock starts now. */
   onWrite(_key: string, kv: KeyValue | null, nowMs: number): void {

@@ -1,7 +1,7 @@
 import { assert } from '../../engine/assert.ts';
 
 /**
- * The `etcd` block of the report (SCENARIO.md): counters and time integrals, kept as the run
+ * The `etcd` block of the report (docs/report.md): counters and time integrals, kept as the run
  * goes. Intervals still open when the report is taken are closed at the report's time.
  */
 export interface EtcdReport {

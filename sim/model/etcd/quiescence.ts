@@ -1,12 +1,12 @@
 import { assert } from '../../engine/assert.ts';
-import type { EtcdCluster, MemberSlot } from './cluster.ts';
+import type { ClusterPort, MemberSlot } from './cluster-port.ts';
 import { lastIndex } from './raft/log.ts';
 import { quorumSize } from './raft/quorum.ts';
 import type { MsgHeartbeat, MsgHeartbeatResp, RaftState } from './raft/types.ts';
 import { electionDeadlineMs } from './raft/election.ts';
 
 /**
- * The quiescence shortcut (DESIGN.md section 3): a healthy, idle etcd cluster costs no events.
+ * The quiescence shortcut (docs/sources.md "Shortcuts"): a healthy, idle etcd cluster costs no events.
  *
  * While a stable leader heartbeats followers that are all up, connected, caught up, with no
  * request in flight, no loss and no latency spike, nothing observable can happen: every
@@ -47,7 +47,7 @@ export class Quiescence {
   freezes = 0;
   thaws = 0;
 
-  constructor(private readonly cluster: EtcdCluster) {}
+  constructor(private readonly cluster: ClusterPort) {}
 
   get frozen(): boolean {
     return this.state !== null;

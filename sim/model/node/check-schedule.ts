@@ -7,8 +7,8 @@ import { assert, fail } from '../../engine/assert.ts';
  * - the update_engine machine's updates (sim/model/node/update-engine.ts), and
  * - the world, which in fast fidelity elides idle checks exactly: it draws the same uniforms from
  *   the node's stream in a loop and adds up the intervals, so the node lands on the same check
- *   times as in full fidelity (DESIGN.md section 3, "do not simulate work that cannot change the
- *   outcome").
+ *   times as in full fidelity (docs/sources.md, "Shortcuts of fast fidelity": do not simulate
+ *   work that cannot change the outcome).
  *
  * The real scheduler (update_check_scheduler.cc, ComputeNextIntervalAndFuzz and FuzzInt):
  * - first check kTimeoutOnce = 7 min after start, fuzz kTimeoutRegularFuzz = 10 min wide (+-5 min);

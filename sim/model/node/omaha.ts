@@ -24,8 +24,22 @@ export const ERROR_CODE = Object.freeze({
   DOWNLOAD_TRANSFER: 9,
   /** kActionCodeNewRootfsVerificationError: the written partition does not verify (bad disk). */
   NEW_ROOTFS_VERIFICATION: 15,
-  /** The node came back on the previous version after an update (DESIGN.md section 1). */
+  /**
+   * The node came back on the previous version after an update: Flatcar's update_engine reports
+   * 3/0 with this code on its first check after the rollback boot (docs/sources.md).
+   */
   ROLLBACK: 44,
+});
+
+/**
+ * The answer to an update check as the world hands it to update_engine (CHECK_RESPONSE.result):
+ * Omaha's `<updatecheck status="noupdate">`, `status="ok"` with a manifest, or no answer at all
+ * (HTTP 5xx, a transfer error or a partition: update_engine treats them alike).
+ */
+export const CHECK_RESULT = Object.freeze({
+  NO_UPDATE: 0,
+  UPDATE: 1,
+  SERVER_ERROR: 2,
 });
 
 /**

@@ -3,7 +3,7 @@ import { assert, fail } from '../../engine/assert.ts';
 import { delay, effect, guard } from '../machine/define.ts';
 import { typedUpdate as update } from './typed-update.ts';
 import { checkIntervalMs, firstCheckMs, warmStartCheckMs, type CheckSchedule } from './check-schedule.ts';
-import { BOOT_REPORT, ERROR_CODE } from './omaha.ts';
+import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE } from './omaha.ts';
 
 /**
  * update_engine on one node: when it checks, what it downloads, what it reports.
@@ -84,13 +84,6 @@ export const UPDATE_STATUS = Object.freeze({
   REPORTING_ERROR_EVENT: 'REPORTING_ERROR_EVENT',
 });
 export type UpdateStatus = (typeof UPDATE_STATUS)[keyof typeof UPDATE_STATUS];
-
-/** CHECK_RESPONSE.result */
-export const CHECK_RESULT = Object.freeze({
-  NO_UPDATE: 0,
-  UPDATE: 1,
-  SERVER_ERROR: 2,
-});
 
 export type UpdateEngineContext = {
   // Configuration (from the scenario's updateCheck and the node's disk speed).

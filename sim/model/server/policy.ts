@@ -6,7 +6,7 @@ import type { Policy } from '../../scenario/policy.ts';
  *   1. updates disabled -> no update;
  *   2. office hours set and now outside Mon-Fri 09:00-17:00 in the group's zone -> no update;
  *   3. effective maximum = max_updates_per_period; in safe mode, 1 until the first update to the
- *      current version has succeeded (DESIGN.md; Nebraska counts it with
+ *      current version has succeeded (docs/sources.md; Nebraska counts it with
  *      UpdatesToCurrentVersionAttempted/Succeeded);
  *   4. grants in the last period >= maximum -> on hold;
  *   5. updates in progress >= maximum -> on hold;

@@ -14,6 +14,7 @@ import { rolloutControllerMachine, type RolloutEvent, type RolloutState } from '
 import { SharedBandwidth } from './shared-bandwidth.ts';
 import { msUntilThrottleReaches, nodeWariness, throttleAt } from './throttle.ts';
 import type { VersionTable } from './versions.ts';
+import { CHECK_RESULT, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
 
 /**
  * The update server: Omaha answers with Nebraska's rollout policies (flatcar/nebraska), plus
@@ -24,10 +25,6 @@ import type { VersionTable } from './versions.ts';
  * `startDownload` for nodes, and learns of finished downloads and of changes that may turn a
  * "noupdate" into an update (so that sleeping nodes are woken) through `ServerListener`.
  */
-export const CHECK_NO_UPDATE = 0;
-export const CHECK_UPDATE = 1;
-export const CHECK_SERVER_ERROR = 2;
-
 export interface ServerListener {
   downloadFinished(node: number): void;
   downloadFailed(node: number): void;
@@ -129,7 +126,7 @@ export class UpdateServer {
     // A version that failed on this node (an error or a rollback it reported) is not offered to
     // it again: one try per node and version (a fleetsim modelling choice, see docs/model.md).
     if (this.failedVersion[node] === target) return NO_UPDATE;
-    if (group.ledger.hasUpdateInProgress(node)) return checkAnswer(CHECK_UPDATE, target);
+    if (group.ledger.hasUpdateInProgress(node)) return checkAnswer(CHECK_RESULT.UPDATE, target);
     if (group.controllerState === 'paused' || group.controllerState === 'halted') return NO_UPDATE;
     const throttle = group.policy.throttle;
     if (throttle !== null) {
@@ -151,7 +148,7 @@ export class UpdateServer {
     // the actor's interpreter costs more than the rest of the check, once per granted node.
     if (group.controllerState === 'waiting') group.controller.send(GRANTED);
     this.o.trace.emit(nowMs, 'server.grant', node, { version: this.o.versions.name(target) });
-    return checkAnswer(CHECK_UPDATE, target);
+    return checkAnswer(CHECK_RESULT.UPDATE, target);
   }
 
   /** A status ping (update_engine while UPDATED_NEED_REBOOT). */
@@ -169,8 +166,8 @@ export class UpdateServer {
     this.requests.add(nowMs);
     if (this.outageDepth > 0) return false;
     const group = this.groups[this.o.nodeGroup[node]];
-    if (eventType === 3 && (result === 2 || result === 0)) {
-      const success = result === 2;
+    if (eventType === OMAHA_EVENT.UPDATE_COMPLETE && (result === OMAHA_RESULT.SUCCESS_REBOOT || result === OMAHA_RESULT.ERROR)) {
+      const success = result === OMAHA_RESULT.SUCCESS_REBOOT;
       group.ledger.complete(node, version, success);
       if (!success) this.failedVersion[node] = version;
       // Keys in sorted order: the trace hash sorts them, and sorting allocates (once per node).
@@ -495,8 +492,8 @@ export class UpdateServer {
 function checkAnswer(result: number, version: number): { readonly result: number; readonly version: number } {
   return { result, version };
 }
-const NO_UPDATE = checkAnswer(CHECK_NO_UPDATE, -1);
-const SERVER_ERROR = checkAnswer(CHECK_SERVER_ERROR, -1);
+const NO_UPDATE = checkAnswer(CHECK_RESULT.NO_UPDATE, -1);
+const SERVER_ERROR = checkAnswer(CHECK_RESULT.SERVER_ERROR, -1);
 
 function patchForTrace(patch: PolicyPatch): { [key: string]: number | string | boolean | null } {
   const out: { [key: string]: number | string | boolean | null } = {};

@@ -4,7 +4,7 @@ import { checkIntervalMs, regularIntervalMs, type CheckSchedule } from '../node/
 import { MINUTE_MS, type RequestCounter } from '../server/request-counter.ts';
 
 /**
- * Exact elision of idle update checks (DESIGN.md section 3; issue "idle checks").
+ * Exact elision of idle update checks (docs/sources.md "Shortcuts").
  *
  * A node to which the server answers "noupdate" keeps checking every 45 min +-5. In full fidelity
  * every check is an event. In fast fidelity, when the server says its answer cannot change
@@ -71,11 +71,6 @@ export class CheckElision {
     this.intervalMs = schedule.intervalMs;
     this.fuzzMs = schedule.fuzzMs;
     this.sleepers = Array.from({ length: groupCount }, () => []);
-  }
-
-  /** One draw for a check answered without elision (full fidelity, or nothing to skip). */
-  draw(node: number): number {
-    return this.rng.next(node);
   }
 
   /**

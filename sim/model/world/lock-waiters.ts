@@ -3,8 +3,8 @@ import { LOCKSMITH_RETRY_MAX_MS, locksmithRetryDelayMs, pollAtOrAfter } from '..
 import { NodeHeap } from './node-heap.ts';
 
 /**
- * Nodes waiting for a full reboot semaphore, without an event per failed poll (DESIGN.md
- * section 3). locksmithd retries a full semaphore after 5 s, 10 s, ... up to every 5 min, with
+ * Nodes waiting for a full reboot semaphore, without an event per failed poll (docs/sources.md
+ * "Shortcuts"). locksmithd retries a full semaphore after 5 s, 10 s, ... up to every 5 min, with
  * no jitter, so each waiter's poll times are a pure function of its last failed poll. When a
  * slot frees at time R, the slot goes to the waiter whose next scheduled poll comes first; the
  * polls skipped meanwhile all failed (holders leave only through the writes that free slots).

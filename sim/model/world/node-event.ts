@@ -21,7 +21,7 @@ export class NodeEvent implements MachineEvent {
   warm = 0;
   /** START: the boot report to send with the first check (BOOT_REPORT). */
   bootResult = 0;
-  /** CHECK_RESPONSE: CHECK_NO_UPDATE, CHECK_UPDATE or CHECK_SERVER_ERROR. */
+  /** CHECK_RESPONSE: a CHECK_RESULT (omaha.ts). */
   result = 0;
   /** CHECK_RESPONSE, POST_INSTALL: a version index. */
   version = -1;

@@ -11,10 +11,10 @@ import { bootFailureProbabilityFor } from '../../scenario/release.ts';
 import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
 import { BOOT_KIND, bootedVersionOf, bootReportOf, type BootContext } from '../node/boot.ts';
 import { firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
-import { BOOT_REPORT } from '../node/omaha.ts';
+import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
 import { REBOOT_STRATEGY } from '../node/reboot-manager.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
-import { CHECK_NO_UPDATE, CHECK_SERVER_ERROR, UpdateServer, type ServerListener } from '../server/update-server.ts';
+import { UpdateServer, type ServerListener } from '../server/update-server.ts';
 import { VersionTable } from '../server/versions.ts';
 import * as events from './node-event.ts';
 import { CheckElision, SLEEP_CHECK, SLEEP_NONE } from './check-elision.ts';
@@ -42,8 +42,8 @@ const UE = 0;
 const BOOT = 1;
 const RM = 2;
 const OUTBOX_DRAIN_MAX = 50_000_000;
-/** Fills delivered outbox slots so that they keep no event alive. */
-const NO_EVENT: MachineEvent = Object.freeze({ type: '' });
+/** Fills delivered outbox slots so that they keep no event alive (not the queue's NO_EVENT handle). */
+const EMPTY_SLOT: MachineEvent = Object.freeze({ type: '' });
 
 export interface WorldOptions {
   scenario: Scenario;
@@ -348,7 +348,7 @@ export class World {
       while (this.outHead < this.outTail) {
         const i = this.outHead++;
         const event = this.outEvent[i];
-        this.outEvent[i] = NO_EVENT;
+        this.outEvent[i] = EMPTY_SLOT;
         this.deliver(this.outMachine[i], this.outNode[i], event);
         assert(++delivered < OUTBOX_DRAIN_MAX, 'the outbox does not drain: machines answering each other forever?');
       }
@@ -394,7 +394,7 @@ export class World {
     const handlers: Record<string, EffectHandler> = {
       checkForUpdate: (node, c) => this.checkForUpdate(node, c as UpdateEngineContext),
       reportDownloadStarted: (node, c) => {
-        if (this.serverAnswers(node)) this.server.report(node, 13, 1, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
+        if (this.serverAnswers(node)) this.server.report(node, OMAHA_EVENT.DOWNLOAD_STARTED, OMAHA_RESULT.SUCCESS, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
       },
       startDownload: (node, c) => {
         const version = (c as UpdateEngineContext).offeredVersion;
@@ -407,7 +407,7 @@ export class World {
       },
       abortDownload: (node) => this.server.abortDownload(node, this.sim.now),
       reportDownloadFinished: (node, c) => {
-        if (this.serverAnswers(node)) this.server.report(node, 14, 1, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
+        if (this.serverAnswers(node)) this.server.report(node, OMAHA_EVENT.DOWNLOAD_FINISHED, OMAHA_RESULT.SUCCESS, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
       },
       postInstall: (node, c) => {
         const version = (c as UpdateEngineContext).offeredVersion;
@@ -418,7 +418,7 @@ export class World {
         this.post(BOOT, node, events.postInstall(version, bad));
       },
       reportUpdateComplete: (node, c) => {
-        if (this.serverAnswers(node)) this.server.report(node, 3, 1, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
+        if (this.serverAnswers(node)) this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.SUCCESS, 0, (c as UpdateEngineContext).offeredVersion, this.sim.now);
       },
       needReboot: (node) => {
         this.trace.emit(this.sim.now, 'node.update-ready', node, { version: this.versions.name(this.installingVersion[node]) });
@@ -435,7 +435,7 @@ export class World {
       },
       reportError: (node, c) => {
         const ctx = c as UpdateEngineContext;
-        if (this.serverAnswers(node)) this.server.report(node, 3, 0, ctx.errorCode, ctx.offeredVersion, this.sim.now);
+        if (this.serverAnswers(node)) this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.ERROR, ctx.errorCode, ctx.offeredVersion, this.sim.now);
         this.metrics.nodeFailed(node);
         this.trace.emit(this.sim.now, 'node.update-error', node, { errorCode: ctx.errorCode });
         this.post(UE, node, events.errorReported(this.checkRandom.next(node)));
@@ -454,18 +454,18 @@ export class World {
     if (!this.serverAnswers(node)) {
       // Cut off or lost: no answer, which update_engine treats like a 5xx (the boot report
       // stays pending and goes with the next check).
-      this.post(UE, node, events.checkResponse(CHECK_SERVER_ERROR, -1, this.checkRandom.next(node), 0));
+      this.post(UE, node, events.checkResponse(CHECK_RESULT.SERVER_ERROR, -1, this.checkRandom.next(node), 0));
       return;
     }
-    if (ctx.pendingReport === 2) {
-      this.server.report(node, 3, 2, 0, version, now);
-    } else if (ctx.pendingReport === 44) {
-      this.server.report(node, 3, 0, 44, this.installingVersion[node], now);
+    if (ctx.pendingReport === BOOT_REPORT.SUCCESS_REBOOT) {
+      this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.SUCCESS_REBOOT, 0, version, now);
+    } else if (ctx.pendingReport === BOOT_REPORT.ROLLBACK) {
+      this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.ERROR, ERROR_CODE.ROLLBACK, this.installingVersion[node], now);
     }
     const answer = this.server.check(node, version, now);
     let u: number;
     let elidedMs = 0;
-    if (this.elision !== null && answer.result === CHECK_NO_UPDATE && this.serverLossProbability === 0) {
+    if (this.elision !== null && answer.result === CHECK_RESULT.NO_UPDATE && this.serverLossProbability === 0) {
       const changeMs = Math.min(this.server.nextChangeMs(node, version, now), this.horizonMs);
       const elided = changeMs > now ? this.elision.answerCheck(node, now, changeMs) : { u: this.checkRandom.next(node), elidedMs: 0 };
       u = elided.u;

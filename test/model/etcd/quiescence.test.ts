@@ -43,7 +43,7 @@ function run(fidelity: Fidelity, seed: number, faults: readonly Fault[], request
   };
 }
 
-describe('quiescence shortcut (DESIGN.md section 3)', () => {
+describe('quiescence shortcut (docs/sources.md "Shortcuts")', () => {
   it('fast and full fidelity agree on traces, answers, metrics, message counts and Raft states for random schedules', () => {
     fc.assert(
       fc.property(

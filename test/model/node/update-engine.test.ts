@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkIntervalMs, DEFAULT_CHECK_SCHEDULE } from '../../../sim/model/node/check-schedule.ts';
-import { BOOT_REPORT, ERROR_CODE } from '../../../sim/model/node/omaha.ts';
+import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE } from '../../../sim/model/node/omaha.ts';
 import {
-  CHECK_RESULT,
   UPDATE_ENGINE_EFFECTS,
   UPDATE_STATUS,
   createUpdateEngineMachine,

@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CHECK_NO_UPDATE, CHECK_SERVER_ERROR, CHECK_UPDATE } from '../../../sim/model/server/update-server.ts';
+import { CHECK_RESULT } from '../../../sim/model/node/omaha.ts';
+
+const { NO_UPDATE: CHECK_NO_UPDATE, UPDATE: CHECK_UPDATE, SERVER_ERROR: CHECK_SERVER_ERROR } = CHECK_RESULT;
 import { nodeWariness, throttleAt } from '../../../sim/model/server/throttle.ts';
 import { HOUR, makeServer, release } from './harness.ts';
 

@@ -1,7 +1,8 @@
 import { assert, fail } from '../../../engine/assert.ts';
 
 /**
- * locksmithd's lock retry schedule (DESIGN.md section 1): after the n-th consecutive failure
+ * locksmithd's lock retry schedule (coreos/locksmith locksmithctl/daemon.go `expBackoff`;
+ * docs/sources.md): after the n-th consecutive failure
  * the daemon sleeps min(5 s * 2^(n-1), 5 min) and tries again. No jitter, so the schedule is a
  * pure function and a waiter may skip its failing polls exactly (waitForSlot).
  */

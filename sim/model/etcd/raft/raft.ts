@@ -24,9 +24,8 @@ import { NONE, type Effect, type Input, type Message, type PersistentState, type
  * time arrives in the input, randomness from the member's own stream inside the state.
  *
  * Like etcd-io/raft's Step, it updates the state it is given in place (copying a log of thousands
- * of entries on every message would make long runs quadratic) and returns it; a caller that
- * wants to keep the old state clones it first (`cloneRaftState`). The outcome is a pure function
- * of (state, input).
+ * of entries on every message would make long runs quadratic) and returns it. The outcome is a
+ * pure function of (state, input).
  */
 export interface StepResult {
   readonly state: RaftState;
@@ -292,15 +291,4 @@ function checkInvariants(s: RaftState): void {
   if (s.role === 'leader') {
     for (const pr of s.progress) if (!(pr.match < pr.next)) fail(`member ${s.id}: progress match ${pr.match} >= next ${pr.next}`);
   }
-}
-
-/** A deep copy, for callers (tests, replays) that keep old states. */
-export function cloneRaftState(s: RaftState): RaftState {
-  return {
-    ...s,
-    log: [...s.log],
-    votes: new Map(s.votes),
-    progress: s.progress.map((pr) => ({ ...pr })),
-    pendingReads: s.pendingReads.map((r) => ({ ...r, acks: new Set(r.acks) })),
-  };
 }

@@ -1,4 +1,4 @@
-// A stand-in for the node's reboot manager, as locksmithd behaves (DESIGN.md section 1): when it
+// A stand-in for the node's reboot manager, as locksmithd behaves (docs/sources.md): when it
 // wants to reboot it takes the lock, retrying with backoff 5 s -> 5 min; it holds the lock over
 // its reboot and releases it once back. Two ways to wait on a full semaphore: `poll` (every
 // retry is a request) and `notify` (waitForSlot + pollAtOrAfter, the shortcut's contract).

@@ -1,2 +1,0 @@
-export * from './link-random.ts';
-export * from './network.ts';
