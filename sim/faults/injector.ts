@@ -151,9 +151,10 @@ export class FaultInjector implements FaultRecord {
         break;
       }
       case 'server-outage': {
-        this.emit('server-outage', 'server', { duration: fault.duration });
-        this.world.server.beginOutage(now);
-        this.after(fault, fault.duration, () => this.world.server.endOutage(this.sim.now));
+        const silent = fault.answer === 'none';
+        this.emit('server-outage', 'server', { answer: fault.answer, duration: fault.duration });
+        this.world.server.beginOutage(now, silent);
+        this.after(fault, fault.duration, () => this.world.server.endOutage(this.sim.now, silent));
         break;
       }
       case 'clock-skew': {

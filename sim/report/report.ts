@@ -41,6 +41,10 @@ export interface Report {
     updatedFraction: number;
     rolledBack: number;
     failed: number;
+    /** Update attempts that ended in failure (an error or a rollback); a node may count several times. */
+    failedAttempts: number;
+    /** Boot reports (Omaha 3/2, 3/0 error 44) whose one request failed: lost, never resent. */
+    bootReportsLost: number;
     down: number;
     versions: Record<string, number>;
   };
@@ -71,6 +75,10 @@ export interface Report {
     peakRequestsPerMinute: number;
     peakConcurrentDownloads: number;
     bytesServed: number;
+    /** Update grants made. */
+    grants: number;
+    /** What the server believes from the reports it received (3/2 and 3/0), distinct from `fleet`. */
+    view: { updateComplete: number; updateFailed: number };
   };
   invariants: { violations: number; list: InvariantViolation[] };
   expectations: ExpectationResult[];

@@ -158,6 +158,8 @@ export class FleetRun {
         updatedFraction: metrics.updated / nodes,
         rolledBack: metrics.rolledBackNodes,
         failed: metrics.failedNodes,
+        failedAttempts: metrics.failedAttempts,
+        bootReportsLost: metrics.bootReportsLost,
         down: metrics.currentlyDown,
         versions,
       },
