@@ -1,5 +1,6 @@
-import type { TraceEvent } from '../engine/trace.ts';
 import type { CheckedRun } from './context.ts';
+import { takesLock } from '../agents/registry.ts';
+import { assert } from '../engine/assert.ts';
 
 /**
  * Reboot-lock safety: at every committed write of a semaphore key, the live holders number at
@@ -10,8 +11,7 @@ import type { CheckedRun } from './context.ts';
  * The checker reads the committed value itself, with its own reading of the three formats
  * (locksmith `{semaphore, max, holders}`, airlock `{semaphore: {total_slots, holders}}`, the TTL
  * lock `{max, holders: [{id, acquiredAtMs}]}`), so a bug in a lock's own codec or policy cannot
- * hide from it. Runs without etcd use an in-memory semaphore: its holders are checked at every
- * `node.reboot`.
+ * hide from it. Strategies without a lock (sim/agents/registry.ts) have nothing to check.
  */
 export const LOCK_HOLDERS = 'lock-holders';
 
@@ -27,18 +27,11 @@ export interface Holders {
 
 export function installLockHoldersChecker(run: CheckedRun): void {
   const { world, scenario, violations } = run;
-  const strategy = scenario.reboot.strategy;
-  if (strategy !== 'etcd-lock' && strategy !== 'fleet-lock') return;
+  if (!takesLock(scenario.reboot.strategy)) return;
   const max = scenario.reboot.maxConcurrent;
   const ttlMs = scenario.reboot.lockTTL;
-  if (world.etcd === null) {
-    run.trace.subscribe((event: TraceEvent) => {
-      if (event.kind !== 'node.reboot') return;
-      const holders = world.lock.holders('default').length;
-      if (holders > max) violations.record(event.time, LOCK_HOLDERS, `${holders} holders of the in-memory semaphore exceed max ${max}`);
-    });
-    return;
-  }
+  // A lock strategy needs etcd (sim/scenario/references.ts rejects a scenario without).
+  assert(world.etcd !== null, `reboot.strategy ${scenario.reboot.strategy} takes a lock but the run has no etcd`);
   world.etcd.cluster.store.observe((key, kv, nowMs) => {
     if (kv === null || !isSemaphoreKey(key)) return;
     const holders = parseHolders(key, kv.value, nowMs, ttlMs);

@@ -10,6 +10,7 @@ import type { Action } from '../scenario/actions.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { evaluateExpectation } from '../scenario/expect.ts';
 import { REPORT_FORMAT, type Report } from '../report/report.ts';
+import { takesLock } from '../agents/registry.ts';
 
 /**
  * One run of a scenario with one seed: the simulation, its trace and the model, advanced by the
@@ -65,8 +66,8 @@ export class FleetRun {
     if (options.traceSubscriber !== undefined) this.trace.subscribe(options.traceSubscriber);
     this.trace.emit(0, 'run.start', scenario.name, { seed: this.seed, horizon: this.horizonMs, fidelity: scenario.fidelity });
     this.world = new World({ scenario, seed: this.seed, horizonMs: this.horizonMs, sim: this.sim, trace: this.trace, streams: this.streams });
-    const lockStrategy = scenario.reboot.strategy === 'etcd-lock' || scenario.reboot.strategy === 'fleet-lock';
-    this.faults = new FaultInjector(this.world, this.sim, this.trace, this.streams.stream('faults'), !lockStrategy || scenario.reboot.lockTTL > 0);
+    const lock = takesLock(scenario.reboot.strategy);
+    this.faults = new FaultInjector(this.world, this.sim, this.trace, this.streams.stream('faults'), !lock || scenario.reboot.lockTTL > 0);
     this.checkers = installCheckers({ world: this.world, trace: this.trace, scenario, faults: this.faults });
     // `at` may be a range drawn from the seed (its own stream, so drawing does not disturb others).
     const when = this.streams.stream('timeline');

@@ -5,6 +5,9 @@
 
 import type { Scenario } from './schema.ts';
 import type { Target, PartitionMember } from './faults.ts';
+import { STRATEGY_NAMES, takesLock } from '../agents/registry.ts';
+
+const LOCK_STRATEGY_NAMES = STRATEGY_NAMES.filter(takesLock);
 
 export type IssuePath = (string | number)[];
 
@@ -16,8 +19,6 @@ export interface ReferenceIssue {
 }
 
 type Partial = { [K in keyof Scenario]?: Scenario[K] };
-
-const LOCK_STRATEGIES = new Set(['etcd-lock', 'fleet-lock']);
 
 export function checkReferences(s: Partial): ReferenceIssue[] {
   const issues: ReferenceIssue[] = [];
@@ -49,7 +50,7 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
   };
 
   // A lock strategy with no etcd would leave every node waiting for a lock forever.
-  if (s.reboot !== undefined && members !== undefined && LOCK_STRATEGIES.has(s.reboot.strategy) && members < 1) {
+  if (s.reboot !== undefined && members !== undefined && takesLock(s.reboot.strategy) && members < 1) {
     push(['etcd', 'members'], `expected etcd.members >= 1 because reboot.strategy is ${s.reboot.strategy}, found ${members}`);
   }
   if (s.etcd?.placement === 'fleet' && nodeCount !== undefined && members !== undefined && members > nodeCount) {
@@ -112,8 +113,8 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
     if (fault.kind === 'message-loss' && fault.scope === 'etcd' && members === 0) {
       push([...path, 'scope'], 'expected an etcd cluster for scope etcd (etcd.members >= 1), found etcd.members 0');
     }
-    if (fault.kind === 'lock-holder-dies' && s.reboot !== undefined && !LOCK_STRATEGIES.has(s.reboot.strategy)) {
-      push([...path, 'kind'], `expected a reboot lock (reboot.strategy etcd-lock or fleet-lock), found strategy ${s.reboot.strategy}`);
+    if (fault.kind === 'lock-holder-dies' && s.reboot !== undefined && !takesLock(s.reboot.strategy)) {
+      push([...path, 'kind'], `expected a reboot lock (reboot.strategy ${LOCK_STRATEGY_NAMES.join(' or ')}), found strategy ${s.reboot.strategy}`);
     }
   });
 

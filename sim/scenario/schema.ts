@@ -25,6 +25,7 @@ import { faultSchema } from './faults.ts';
 import { actionSchema } from './actions.ts';
 import { fuzzSchema } from './fuzz.ts';
 import { windowSchema } from './window.ts';
+import { STRATEGY_NAMES } from '../agents/registry.ts';
 
 export const DEFAULT_START = '2024-01-01T00:00:00Z';
 const MAX_HORIZON_MS = 366 * 24 * 3_600_000;
@@ -140,7 +141,7 @@ const serverSchema = () =>
 
 const rebootSchema = () =>
   strict({
-    strategy: z.enum(['etcd-lock', 'fleet-lock', 'reboot', 'off']).prefault('reboot'),
+    strategy: z.enum(STRATEGY_NAMES).prefault('reboot'),
     maxConcurrent: int(1, 1_000_000).prefault(1),
     // 0 = no TTL (locksmith): a holder that never returns keeps its slot until an unlock.
     lockTTL: durationMs().prefault(0),

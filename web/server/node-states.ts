@@ -41,7 +41,7 @@ export class NodeStates {
       draining: NODE_CATEGORY.REBOOTING,
       shuttingDown: NODE_CATEGORY.REBOOTING,
     });
-    // reboot-manager.ts (locksmithd's loop): locking and backoff wait for a semaphore slot.
+    // agents/locksmithd.ts (locksmithd's loop): locking and backoff wait for a semaphore slot.
     this.rebootTable = tableOf(world.rebootManager, {
       locking: NODE_CATEGORY.WAITING_LOCK,
       backoff: NODE_CATEGORY.WAITING_LOCK,

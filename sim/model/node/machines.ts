@@ -1,3 +1,5 @@
+import { fail } from '../../engine/assert.ts';
+import type { RebootAgent } from '../../agents/registry.ts';
 import {
   BOOT_DEFAULTS,
   BOOT_EFFECTS,
@@ -13,7 +15,7 @@ import {
   rebootManagerMachine,
   type RebootManagerContext,
   type RebootManagerEvent,
-} from './reboot-manager.ts';
+} from './agents/locksmithd.ts';
 import {
   UPDATE_ENGINE_DEFAULTS,
   UPDATE_ENGINE_EFFECTS,
@@ -119,3 +121,19 @@ export const nodeMachines = Object.freeze({
     events: ['REBOOT_NEEDED', 'LOCK_GRANTED', 'LOCK_DENIED', 'BOOTED', 'LOCK_RELEASED', 'RELEASE_FAILED', 'STOP'],
   } satisfies NodeMachineDescriptor<typeof rebootManagerMachine, RebootManagerContext, RebootManagerEvent>,
 });
+
+/**
+ * The machine of each reboot agent of the registry (sim/agents/registry.ts), by agent name. An
+ * agent's machine takes the reboot manager's events (REBOOT_NEEDED, LOCK_GRANTED, LOCK_DENIED,
+ * BOOTED, LOCK_RELEASED, RELEASE_FAILED, STOP) and has a subset of its effects (acquireLock,
+ * reboot, releaseLock): that is the contract the world implements for every agent.
+ */
+const AGENT_MACHINES: Readonly<Record<string, typeof nodeMachines.rebootManager>> = Object.freeze({
+  locksmithd: nodeMachines.rebootManager,
+});
+
+export function agentMachine(agent: RebootAgent): typeof nodeMachines.rebootManager {
+  const descriptor = AGENT_MACHINES[agent.name];
+  if (descriptor === undefined) fail(`reboot agent "${agent.name}" has no machine in sim/model/node/machines.ts`);
+  return descriptor;
+}

@@ -7,7 +7,9 @@ import { fleetLock } from '../etcd/locks/fleetlock.ts';
 import { locksmithLock } from '../etcd/locks/locksmith.ts';
 import { ttlLock } from '../etcd/locks/ttl-lock.ts';
 import type { RebootLock } from '../etcd/locks/types.ts';
+import type { SemaphoreLockOptions } from '../etcd/locks/semaphore-lock.ts';
 import { Network } from '../network/network.ts';
+import { rebootStrategy, type LockProtocol } from '../../agents/registry.ts';
 
 /**
  * The etcd side of a run: the network, the cluster (members spread over the fleet's zones) and
@@ -25,6 +27,12 @@ export interface EtcdSetup {
   /** Zone of each member. */
   memberZones: string[];
 }
+
+/** The lock of each protocol of the registry, over the cluster. */
+const LOCKS: Record<LockProtocol, (cluster: EtcdCluster, options: SemaphoreLockOptions) => RebootLock> = {
+  locksmith: locksmithLock,
+  'fleet-lock': fleetLock,
+};
 
 /** Endpoints: members 0..m-1, zone clients from 1000 on. */
 export const ZONE_CLIENT_ENDPOINT_BASE = 1000;
@@ -52,11 +60,8 @@ export function setUpEtcd(scenario: Scenario, sim: Simulation, trace: Trace, see
     client: zoneClients[0],
     clientFor: (node: number) => zoneClients[nodeZone[node]],
   };
-  let lock: RebootLock | null = null;
-  if (scenario.reboot.strategy === 'etcd-lock') {
-    lock = scenario.reboot.lockTTL > 0 ? ttlLock(cluster, scenario.reboot.lockTTL, options) : locksmithLock(cluster, options);
-  } else if (scenario.reboot.strategy === 'fleet-lock') {
-    lock = scenario.reboot.lockTTL > 0 ? ttlLock(cluster, scenario.reboot.lockTTL, options) : fleetLock(cluster, options);
-  }
+  // The lock the strategy's agent speaks (sim/agents/registry.ts); a TTL replaces either.
+  const protocol = rebootStrategy(scenario.reboot.strategy).lock;
+  const lock = protocol === null ? null : scenario.reboot.lockTTL > 0 ? ttlLock(cluster, scenario.reboot.lockTTL, options) : LOCKS[protocol](cluster, options);
   return { network, cluster, lock, zoneClients, memberZones };
 }

@@ -12,7 +12,6 @@ import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
 import { BOOT_KIND, bootedVersionOf, bootReportOf, type BootContext } from '../node/boot.ts';
 import { checkIntervalMs, firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
 import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
-import { REBOOT_STRATEGY } from '../node/reboot-manager.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
 import { UpdateServer, type ServerListener } from '../server/update-server.ts';
 import { VersionTable } from '../server/versions.ts';
@@ -20,10 +19,11 @@ import * as events from './node-event.ts';
 import { CheckElision, SLEEP_CHECK, SLEEP_NONE } from './check-elision.ts';
 import { compiledNodeMachines } from './compiled-machines.ts';
 import { FleetMetrics } from './fleet-metrics.ts';
-import { LocalSemaphore } from './local-semaphore.ts';
+import { NoLock } from './no-lock.ts';
 import type { LockCallback, RebootLock } from '../etcd/locks/types.ts';
 import { LockClient, type LockAnswer } from './lock-client.ts';
 import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
+import { rebootStrategy } from '../../agents/registry.ts';
 
 /**
  * The world: N nodes, each running the three node machines (update_engine, power and boot,
@@ -56,13 +56,6 @@ export interface WorldOptions {
   trace: Trace;
   streams: RandomStreams;
 }
-
-const STRATEGY_CODE: Record<Scenario['reboot']['strategy'], number> = {
-  reboot: REBOOT_STRATEGY.REBOOT,
-  off: REBOOT_STRATEGY.OFF,
-  'etcd-lock': REBOOT_STRATEGY.ETCD_LOCK,
-  'fleet-lock': REBOOT_STRATEGY.FLEET_LOCK,
-};
 
 export class World {
   readonly nodeCount: number;
@@ -185,7 +178,7 @@ export class World {
     const w = scenario.reboot.window;
     this.window = w === null ? null : WeeklySchedule.window(w.days, w.start, w.length, w.timezone);
     this.etcd = setUpEtcd(scenario, sim, trace, options.seed, this.zoneNames, this.nodeZone);
-    this.lock = this.etcd?.lock ?? new LocalSemaphore(sim, scenario.reboot.maxConcurrent);
+    this.lock = this.etcd?.lock ?? new NoLock(scenario.reboot.maxConcurrent, scenario.reboot.strategy);
     // Waiting without polling needs a schedule that only the lock can end: no reboot window.
     const shortcut = scenario.fidelity === 'fast' && this.window === null;
     const clientLock = this.etcd === null ? this.lock : new ReachableLock(sim, this.lock, this.lockReachable);
@@ -220,17 +213,17 @@ export class World {
         ? new CheckElision(n, this.nodeGroup, this.groupNames.length, this.checkRandom, this.schedule, this.server.requests)
         : null;
 
-    const compiled = compiledNodeMachines();
+    const strategy = rebootStrategy(scenario.reboot.strategy);
+    const compiled = compiledNodeMachines(strategy.agent);
     this.updateEngine = new CompiledRuntime(compiled.updateEngine, n, this.host(UE, 'ue.timer', this.updateEngineEffects(compiled.updateEngine.effectNames)));
     this.boot = new CompiledRuntime(compiled.boot, n, this.host(BOOT, 'boot.timer', this.bootEffects(compiled.boot.effectNames)));
     this.rebootManager = new CompiledRuntime(compiled.rebootManager, n, this.host(RM, 'rm.timer', this.rebootManagerEffects(compiled.rebootManager.effectNames)));
 
     const boot = scenario.fleet.boot;
-    const strategy = STRATEGY_CODE[scenario.reboot.strategy];
     // The machines' schedule fields are the world's schedule (the first check elision reads it).
     this.updateEngine.initAll({ ...this.schedule });
     this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter });
-    this.rebootManager.initAll({ strategy });
+    this.rebootManager.initAll({ strategy: strategy.code });
     // A cold start boots every node at t=0 (all down until they boot); a warm start finds
     // them up a while already.
     const cold = scenario.fleet.coldStart;

@@ -10,7 +10,7 @@ import { describe, it } from 'vitest';
 import type { MachineEvent } from '../../../sim/model/machine/define.ts';
 import { nodeMachines } from '../../../sim/model/node/machines.ts';
 import { BOOT_REPORT } from '../../../sim/model/node/omaha.ts';
-import { REBOOT_STRATEGY, createRebootManagerMachine } from '../../../sim/model/node/reboot-manager.ts';
+import { REBOOT_STRATEGY, createRebootManagerMachine } from '../../../sim/model/node/agents/locksmithd.ts';
 import { assertCompiledMatchesXstate } from '../machine/differential.ts';
 
 const HOUR_MS = 3_600_000;

@@ -9,7 +9,7 @@ import {
   type BootContext,
 } from '../../../sim/model/node/boot.ts';
 import { BOOT_REPORT } from '../../../sim/model/node/omaha.ts';
-import { REBOOT_MANAGER_EFFECTS, REBOOT_MANAGER_STATE, createRebootManagerMachine } from '../../../sim/model/node/reboot-manager.ts';
+import { REBOOT_MANAGER_EFFECTS, REBOOT_MANAGER_STATE, createRebootManagerMachine } from '../../../sim/model/node/agents/locksmithd.ts';
 import { UPDATE_ENGINE_EFFECTS, UPDATE_STATUS, createUpdateEngineMachine } from '../../../sim/model/node/update-engine.ts';
 import { CHECK_RESULT } from '../../../sim/model/node/omaha.ts';
 import { HOUR_MS, MachineHarness, MINUTE_MS, SECOND_MS } from './harness.ts';

@@ -1,4 +1,5 @@
 import { assert, fail } from '../../../engine/assert.ts';
+import { LOCKSMITHD } from '../../../agents/registry.ts';
 
 /**
  * locksmithd's lock retry schedule (coreos/locksmith locksmithctl/daemon.go `expBackoff`;
@@ -6,8 +7,8 @@ import { assert, fail } from '../../../engine/assert.ts';
  * the daemon sleeps min(5 s * 2^(n-1), 5 min) and tries again. No jitter, so the schedule is a
  * pure function and a waiter may skip its failing polls exactly (waitForSlot).
  */
-export const LOCKSMITH_RETRY_INITIAL_MS = 5_000;
-export const LOCKSMITH_RETRY_MAX_MS = 300_000;
+export const LOCKSMITH_RETRY_INITIAL_MS = LOCKSMITHD.lockRetryInitialMs;
+export const LOCKSMITH_RETRY_MAX_MS = LOCKSMITHD.lockRetryMaxMs;
 
 export function locksmithRetryDelayMs(failures: number): number {
   if (!(Number.isInteger(failures) && failures >= 1)) fail(`failures must be an integer >= 1, got ${failures}`);

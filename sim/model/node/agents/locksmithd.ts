@@ -1,7 +1,8 @@
 import { setup } from 'xstate';
-import { assert, fail } from '../../engine/assert.ts';
-import { delay, effect, guard } from '../machine/define.ts';
-import { typedUpdate as update } from './typed-update.ts';
+import { assert, fail } from '../../../engine/assert.ts';
+import { delay, effect, guard } from '../../machine/define.ts';
+import { typedUpdate as update } from '../typed-update.ts';
+import { LOCKSMITHD } from '../../../agents/registry.ts';
 
 /**
  * The reboot manager of one node, after locksmithd (coreos/locksmith): once update_engine reports
@@ -49,11 +50,17 @@ import { typedUpdate as update } from './typed-update.ts';
  *   back here as STOP.
  * - releaseLock (entry of releasing): give the slot back. Answer LOCK_RELEASED or RELEASE_FAILED.
  */
+/** Strategy codes of the context's `strategy`: the registry's (sim/agents/registry.ts). */
+function strategyCode(name: string): number {
+  const row = LOCKSMITHD.strategies.find((s) => s.name === name);
+  if (row === undefined) fail(`locksmithd has no strategy "${name}"`);
+  return row.code;
+}
 export const REBOOT_STRATEGY = Object.freeze({
-  REBOOT: 0,
-  OFF: 1,
-  ETCD_LOCK: 2,
-  FLEET_LOCK: 3,
+  REBOOT: strategyCode('reboot'),
+  OFF: strategyCode('off'),
+  ETCD_LOCK: strategyCode('etcd-lock'),
+  FLEET_LOCK: strategyCode('fleet-lock'),
 });
 
 export const REBOOT_MANAGER_STATE = Object.freeze({
@@ -102,9 +109,9 @@ export type RebootManagerEffect = (typeof REBOOT_MANAGER_EFFECTS)[number];
 
 export const REBOOT_MANAGER_DEFAULTS: Readonly<RebootManagerContext> = Object.freeze({
   strategy: REBOOT_STRATEGY.ETCD_LOCK,
-  backoffMs: 5_000,
-  backoffInitialMs: 5_000,
-  backoffMaxMs: 5 * 60_000,
+  backoffMs: LOCKSMITHD.lockRetryInitialMs,
+  backoffInitialMs: LOCKSMITHD.lockRetryInitialMs,
+  backoffMaxMs: LOCKSMITHD.lockRetryMaxMs,
   waitMs: 0,
   holdsLock: 0,
 });
@@ -159,8 +166,8 @@ const stop = { STOP: { target: 'stopped' } } as const;
 export function createRebootManagerMachine(overrides: Partial<RebootManagerContext> = {}) {
   const context: RebootManagerContext = { ...REBOOT_MANAGER_DEFAULTS, ...overrides };
   assert(
-    Number.isInteger(context.strategy) && context.strategy >= REBOOT_STRATEGY.REBOOT && context.strategy <= REBOOT_STRATEGY.FLEET_LOCK,
-    `strategy must be 0..3, got ${context.strategy}`,
+    LOCKSMITHD.strategies.some((s) => s.code === context.strategy),
+    `strategy must be one of locksmithd's codes (${LOCKSMITHD.strategies.map((s) => s.code).join(', ')}), got ${context.strategy}`,
   );
   if (!(context.backoffInitialMs > 0)) fail(`backoffInitialMs must be > 0, got ${context.backoffInitialMs}`);
   assert(context.backoffMaxMs >= context.backoffInitialMs, 'backoffMaxMs must be >= backoffInitialMs');

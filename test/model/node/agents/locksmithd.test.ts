@@ -4,8 +4,8 @@ import {
   REBOOT_MANAGER_STATE,
   REBOOT_STRATEGY,
   createRebootManagerMachine,
-} from '../../../sim/model/node/reboot-manager.ts';
-import { HOUR_MS, MachineHarness, MINUTE_MS, SECOND_MS } from './harness.ts';
+} from '../../../../sim/model/node/agents/locksmithd.ts';
+import { HOUR_MS, MachineHarness, MINUTE_MS, SECOND_MS } from '../harness.ts';
 
 // The locksmithd-like reboot manager as an xstate actor on the simulation clock, with a scripted
 // lock: each strategy's path from REBOOT_NEEDED to the reboot, the lock retry backoff (5 s
