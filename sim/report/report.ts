@@ -58,7 +58,8 @@ export interface Report {
     t90: number | null;
     t99: number | null;
   };
-  reboots: { total: number; maxConcurrent: number };
+  /** outsideWindow: reboots that started outside the node's reboot window (its own clock). */
+  reboots: { total: number; maxConcurrent: number; outsideWindow: number };
   availability: { maxDown: number; maxDownFraction: number; nodeDowntime: number };
   etcd: {
     members: number;

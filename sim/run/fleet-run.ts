@@ -176,7 +176,7 @@ export class FleetRun {
         t90: metrics.timeToShare(1),
         t99: metrics.timeToShare(2),
       },
-      reboots: { total: metrics.rebootsTotal, maxConcurrent: metrics.maxConcurrentReboots },
+      reboots: { total: metrics.rebootsTotal, maxConcurrent: metrics.maxConcurrentReboots, outsideWindow: metrics.rebootsOutsideWindow },
       availability: {
         maxDown: metrics.maxDown,
         maxDownFraction: metrics.maxDown / nodes,

@@ -127,6 +127,13 @@ export class FleetMetrics {
 
   // ---- reboots ------------------------------------------------------------------------------
 
+  /** Reboots that started outside the node's reboot window. */
+  rebootsOutsideWindow = 0;
+
+  rebootOutsideWindow(_node: number): void {
+    this.rebootsOutsideWindow++;
+  }
+
   rebootStarted(node: number): void {
     this.rebootsTotal++;
     if (this.rebooting[node] === 1) return;

@@ -115,6 +115,8 @@ export class World {
   private readonly checkRandom: RandomColumn;
   private readonly miscRandom: RandomColumn;
   private readonly window: WeeklySchedule | null;
+  /** The agent waits for the next window after a denied lock (not locksmithd: registry). */
+  private readonly rewaitsWindowOnDenial: boolean;
   private readonly releasesByVersion = new Map<number, Release>();
   private readonly groupTarget: Int16Array;
   private updatedCount = 0;
@@ -214,6 +216,7 @@ export class World {
         : null;
 
     const strategy = rebootStrategy(scenario.reboot.strategy);
+    this.rewaitsWindowOnDenial = strategy.agent.rewaitsWindowOnDenial;
     const compiled = compiledNodeMachines(strategy.agent);
     this.updateEngine = new CompiledRuntime(compiled.updateEngine, n, this.host(UE, 'ue.timer', this.updateEngineEffects(compiled.updateEngine.effectNames)));
     this.boot = new CompiledRuntime(compiled.boot, n, this.host(BOOT, 'boot.timer', this.bootEffects(compiled.boot.effectNames)));
@@ -606,6 +609,9 @@ export class World {
       acquireLock: (node) => this.lockClient.acquire(node),
       reboot: (node) => {
         this.metrics.rebootStarted(node);
+        // Started outside the node's window, read on its own clock (locksmithd retries the lock
+        // and reboots whenever it gets it once the window has opened).
+        if (this.windowWaitMs(node) > 0) this.metrics.rebootOutsideWindow(node);
         this.trace.emit(this.sim.now, 'node.reboot', node);
         const boot = this.scenario.fleet.boot;
         this.post(BOOT, node, events.reboot(this.scenario.reboot.drain, this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
@@ -620,7 +626,7 @@ export class World {
       RM,
       node,
       answer === 'LOCK_DENIED'
-        ? events.lockDenied(this.windowWaitMs(node))
+        ? events.lockDenied(this.rewaitsWindowOnDenial ? this.windowWaitMs(node) : 0)
         : answer === 'LOCK_GRANTED'
           ? events.LOCK_GRANTED
           : answer === 'LOCK_RELEASED'
