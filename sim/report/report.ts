@@ -81,6 +81,8 @@ export interface Report {
     /** What the server believes from the reports it received (3/2 and 3/0), distinct from `fleet`. */
     view: { updateComplete: number; updateFailed: number };
   };
+  /** Every fault of the timeline with how many nodes or members it hit (0: `note` says why). */
+  faults: { kind: string; at: number; targets: number; note: string }[];
   invariants: { violations: number; list: InvariantViolation[] };
   expectations: ExpectationResult[];
 }

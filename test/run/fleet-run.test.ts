@@ -103,3 +103,22 @@ reboot: {strategy: reboot}
     expect(disabled.fleet.updated).toBe(0);
   });
 });
+
+describe('an etcd-only scenario (fleet.groups: [])', () => {
+  it('runs the cluster without a fleet: a killed leader is replaced, nothing crashes', () => {
+    const { report } = runYaml(`
+name: etcd-only
+duration: 1h
+fleet:
+  groups: []
+etcd: {members: 5}
+faults:
+  - {at: 10m, kind: etcd-kill, target: {etcd: leader}, duration: 5m}
+`);
+    expect(report.fleet.nodes).toBe(0);
+    expect(report.fleet.updatedFraction).toBe(0);
+    expect(report.etcd.leaderChanges).toBeGreaterThanOrEqual(1);
+    expect(report.faults).toMatchObject([{ kind: 'etcd-kill', targets: 1 }]);
+    expect(report.invariants.violations).toBe(0);
+  });
+});

@@ -43,6 +43,8 @@ const UE = 0;
 const BOOT = 1;
 const RM = 2;
 const OUTBOX_DRAIN_MAX = 50_000_000;
+/** The zone of an etcd cluster without fleet nodes. */
+const ETCD_ONLY_ZONE = 'etcd';
 /** libcurl_http_fetcher.cc: an update check with no HTTP answer is tried again 3 times, 10 s apart. */
 const FETCHER_NO_NETWORK_RETRIES = 3;
 const FETCHER_NO_NETWORK_RETRY_MS = 10_000;
@@ -80,6 +82,7 @@ export class World {
   readonly serverReachable: Uint8Array;
   /** Identifies a node's current update check; its fetcher's pending tries carry it. */
   private readonly checkToken: Int32Array;
+  private readonly lockGrantWatchers: ((node: number) => void)[] = [];
   /**
    * 1 when the node's reboot-lock traffic reaches etcd, 0 while a partition isolates the node
    * itself from its zone's etcd client (faults only; see ReachableLock).
@@ -143,8 +146,10 @@ export class World {
     this.schedule = { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax };
     this.groupNames = scenario.fleet.groups.map((g) => g.name);
     this.nodeCount = scenario.fleet.groups.reduce((sum, g) => sum + g.nodes, 0);
-    assert(this.nodeCount >= 1, 'a fleet needs at least one node');
-    this.zoneNames = [...new Set(scenario.fleet.groups.flatMap((g) => g.zones))];
+    // An etcd-only scenario (`fleet.groups: []`, docs/scenario-format.md) has no node; its members
+    // live in one zone of their own.
+    const zones = [...new Set(scenario.fleet.groups.flatMap((g) => g.zones))];
+    this.zoneNames = zones.length > 0 ? zones : [ETCD_ONLY_ZONE];
     this.hardwareNames = [...new Set(scenario.fleet.groups.flatMap((g) => (g.hardware === null ? [] : [g.hardware])))];
     const n = this.nodeCount;
     this.nodeGroup = new Uint16Array(n);
@@ -267,6 +272,16 @@ export class World {
   /** Power returns to a node that is down: it boots. */
   powerOnNode(node: number): void {
     this.post(BOOT, node, events.powerOn(this.miscRandom.range(node, this.scenario.fleet.boot.boot)));
+  }
+
+  /** True when the nodes take a reboot lock (etcd-lock, fleet-lock). */
+  get hasLock(): boolean {
+    return !(this.lock instanceof NoLock);
+  }
+
+  /** `watcher` learns the next node granted a lock slot, once (a fault's deferred victim). */
+  onNextLockGrant(watcher: (node: number) => void): void {
+    this.lockGrantWatchers.push(watcher);
   }
 
   /** Nodes holding a reboot-lock slot now. */
@@ -623,6 +638,10 @@ export class World {
   }
 
   private lockAnswer(node: number, answer: LockAnswer): void {
+    if (answer === 'LOCK_GRANTED' && this.lockGrantWatchers.length > 0) {
+      const watchers = this.lockGrantWatchers.splice(0);
+      for (const watcher of watchers) watcher(node);
+    }
     this.post(
       RM,
       node,
