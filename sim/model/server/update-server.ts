@@ -98,7 +98,6 @@ export class UpdateServer {
   readonly bandwidth: SharedBandwidth;
   private readonly groups: GroupState[];
   private readonly channels = new Map<string, ChannelState>();
-  private readonly failedVersion: Int32Array;
   private readonly downloadVersion: Int32Array;
   private outageDepth = 0;
   /** Update grants made (Nebraska: an instance told to update). */
@@ -117,7 +116,6 @@ export class UpdateServer {
     this.requests = new RequestCounter(o.horizonMs);
     this.bandwidth = new SharedBandwidth(o.bandwidthBps, o.nodeBandwidthBps);
     const nodeCount = o.nodeGroup.length;
-    this.failedVersion = new Int32Array(nodeCount).fill(-1);
     this.downloadVersion = new Int32Array(nodeCount).fill(-1);
     this.completionKind = o.sim.register('server.download', () => this.onDownloadCompletion());
     this.groups = o.groups.map((info, index) => this.createGroup(info, index));
@@ -141,9 +139,10 @@ export class UpdateServer {
     const channel = this.channel(group.info.channel);
     const target = channel.target;
     if (target < 0 || !this.o.versions.newer(target, version)) return NO_UPDATE;
-    // A version that failed on this node (an error or a rollback it reported) is not offered to
-    // it again: one try per node and version (a fleetsim modelling choice, see docs/model.md).
-    if (this.failedVersion[node] === target) return NO_UPDATE;
+    // A version that failed on this node is offered to it again: Nebraska keeps no per-instance
+    // refusal (flatcar/Flatcar#1924: install -> reboot -> rollback loops). While an update is in
+    // progress the node gets no new grant (backend/pkg/api/updates.go GetUpdatePackage,
+    // ErrUpdateInProgressOnInstance), only its grant offered again (InstanceStatusUpdateGranted).
     if (group.ledger.hasUpdateInProgress(node)) return checkAnswer(CHECK_RESULT.UPDATE, target);
     if (group.controllerState === 'paused' || group.controllerState === 'halted') return NO_UPDATE;
     const throttle = group.policy.throttle;
@@ -161,7 +160,7 @@ export class UpdateServer {
       }
       return NO_UPDATE;
     }
-    group.ledger.grant(node, nowMs);
+    group.ledger.grant(node, target, nowMs);
     this.grants++;
     // GRANTED moves only a waiting rollout (to rolling); elsewhere the machine ignores it, and
     // the actor's interpreter costs more than the rest of the check, once per granted node.
@@ -190,7 +189,6 @@ export class UpdateServer {
       if (success) this.completeReports++;
       else this.failedReports++;
       group.ledger.complete(node, version, success);
-      if (!success) this.failedVersion[node] = version;
       // Keys in sorted order: the trace hash sorts them, and sorting allocates (once per node).
       this.o.trace.emit(nowMs, success ? 'server.update-complete' : 'server.update-failed', node, {
         errorCode,
@@ -347,7 +345,7 @@ export class UpdateServer {
   noUpdateUntilMs(node: number, version: number, nowMs: number): number {
     if (this.outageDepth > 0) return -1;
     const target = this.channel(this.groups[this.o.nodeGroup[node]].info.channel).target;
-    if (target >= 0 && this.o.versions.newer(target, version) && this.failedVersion[node] !== target) return -1;
+    if (target >= 0 && this.o.versions.newer(target, version)) return -1;
     return this.nextChangeMs(node, version, nowMs);
   }
 
@@ -369,7 +367,7 @@ export class UpdateServer {
     const channel = this.channel(group.info.channel);
     if (channel.upcoming.length > 0) next = Math.min(next, channel.upcoming[0].at);
     const target = channel.target;
-    if (target < 0 || !this.o.versions.newer(target, version) || this.failedVersion[node] === target) return next;
+    if (target < 0 || !this.o.versions.newer(target, version)) return next;
     if (group.ledger.hasUpdateInProgress(node)) return nowMs;
     if (group.controllerState === 'paused' || group.controllerState === 'halted') return next;
     if (!group.policy.updatesEnabled) return next;
