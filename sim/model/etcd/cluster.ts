@@ -52,6 +52,8 @@ export interface EtcdClusterOptions {
   readonly fidelity: Fidelity;
   /** etcd runs with CheckQuorum on; default true. */
   readonly checkQuorum?: boolean;
+  /** etcd runs with PreVote on (server/embed/config.go NewConfig: `PreVote: true`); default true. */
+  readonly preVote?: boolean;
   readonly maxEntriesPerAppend?: number;
   /**
    * When true (the default), metrics start at the first leader: a scenario's cluster has been up
@@ -125,6 +127,7 @@ export class EtcdCluster implements ClusterPort {
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       electionTimeoutMs: options.electionTimeoutMs,
       checkQuorum: options.checkQuorum ?? true,
+      preVote: options.preVote ?? true,
       maxEntriesPerAppend: options.maxEntriesPerAppend ?? 64,
     };
     this.metrics = new EtcdMetrics(n);
@@ -515,13 +518,13 @@ export class EtcdCluster implements ClusterPort {
       this.metricsOn = true;
       this.refreshQuorum(nowMs);
       this.metrics.setLeaderless(nowMs, false);
-      this.lessor.promote(nowMs);
+      this.lessor.promote(nowMs, this.config.electionTimeoutMs.min);
       return;
     }
     if (!this.metricsOn) return;
     if (best >= 0 && best !== previous) this.metrics.leaderChanges++;
     this.metrics.setLeaderless(nowMs, best < 0);
-    if (best >= 0) this.lessor.promote(nowMs);
+    if (best >= 0) this.lessor.promote(nowMs, this.config.electionTimeoutMs.min);
   }
 
   /** After crashes, restarts and partitions: the leader and "a live, connected majority exists". */

@@ -17,11 +17,16 @@ export interface FleetLayout {
   readonly nodeHardware: Int16Array;
 }
 
+/** The zone of an etcd cluster without fleet nodes. */
+export const ETCD_ONLY_ZONE = 'etcd';
+
 export function layOutFleet(fleet: Scenario['fleet']): FleetLayout {
   const groupNames = fleet.groups.map((g) => g.name);
   const nodeCount = fleet.groups.reduce((sum, g) => sum + g.nodes, 0);
-  assert(nodeCount >= 1, 'a fleet needs at least one node');
-  const zoneNames = [...new Set(fleet.groups.flatMap((g) => g.zones))];
+  // An etcd-only scenario (`fleet.groups: []`, docs/scenario-format.md) has no node; its members
+  // live in one zone of their own.
+  const fleetZones = [...new Set(fleet.groups.flatMap((g) => g.zones))];
+  const zoneNames = fleetZones.length > 0 ? fleetZones : [ETCD_ONLY_ZONE];
   const hardwareNames = [...new Set(fleet.groups.flatMap((g) => (g.hardware === null ? [] : [g.hardware])))];
   const nodeGroup = new Uint16Array(nodeCount);
   const nodeZone = new Uint16Array(nodeCount);

@@ -10,7 +10,7 @@ import type { Action } from '../../scenario/actions.ts';
 import { bootFailureProbabilityFor } from '../../scenario/release.ts';
 import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
 import { BOOT_KIND, bootedVersionOf, bootReportOf, type BootContext } from '../node/boot.ts';
-import { firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
+import { checkIntervalMs, firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
 import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
 import { UpdateServer, type ServerListener } from '../server/update-server.ts';
@@ -53,6 +53,9 @@ const UE = 0;
 const BOOT = 1;
 const RM = 2;
 const OUTBOX_DRAIN_MAX = 50_000_000;
+/** libcurl_http_fetcher.cc: an update check with no HTTP answer is tried again 3 times, 10 s apart. */
+const FETCHER_NO_NETWORK_RETRIES = 3;
+const FETCHER_NO_NETWORK_RETRY_MS = 10_000;
 /** Fills delivered outbox slots so that they keep no event alive (not the queue's NO_EVENT handle). */
 const EMPTY_SLOT: MachineEvent = Object.freeze({ type: '' });
 
@@ -85,6 +88,9 @@ export class World {
    * its checks, reports and downloads then fail as transfer errors / HTTP 5xx would.
    */
   readonly serverReachable: Uint8Array;
+  /** Identifies a node's current update check; its fetcher's pending tries carry it. */
+  private readonly checkToken: Int32Array;
+  private readonly lockGrantWatchers: ((node: number) => void)[] = [];
   /**
    * 1 when the node's reboot-lock traffic reaches etcd, 0 while a partition isolates the node
    * itself from its zone's etcd client (faults only; see ReachableLock).
@@ -121,6 +127,8 @@ export class World {
   private readonly checkRandom: RandomColumn;
   private readonly miscRandom: RandomColumn;
   private readonly window: WeeklySchedule | null;
+  /** The agent waits for the next window after a denied lock (not locksmithd: registry). */
+  private readonly rewaitsWindowOnDenial: boolean;
   private readonly releasesByVersion = new Map<number, Release>();
   private readonly groupTarget: Int16Array;
   private updatedCount = 0;
@@ -157,6 +165,7 @@ export class World {
     this.badDiskProbability = new Float32Array(n);
     this.nodeVersion = new Int16Array(n);
     this.serverReachable = new Uint8Array(n).fill(1);
+    this.checkToken = new Int32Array(n);
     this.lockReachable = new Uint8Array(n).fill(1);
     this.serverLossRandom = streams.stream('world.server-loss');
     this.installingVersion = new Int16Array(n).fill(-1);
@@ -200,6 +209,7 @@ export class World {
         : null;
 
     const strategy = rebootStrategy(scenario.reboot.strategy);
+    this.rewaitsWindowOnDenial = strategy.agent.rewaitsWindowOnDenial;
     const compiled = compiledNodeMachines(strategy.agent);
     this.updateEngine = new CompiledRuntime(compiled.updateEngine, n, this.host(UE, 'ue.timer', this.updateEngineEffects(compiled.updateEngine.effectNames)));
     this.boot = new CompiledRuntime(compiled.boot, n, this.host(BOOT, 'boot.timer', this.bootEffects(compiled.boot.effectNames)));
@@ -249,6 +259,16 @@ export class World {
   /** Power returns to a node that is down: it boots. */
   powerOnNode(node: number): void {
     this.post(BOOT, node, events.powerOn(this.miscRandom.range(node, this.scenario.fleet.boot.boot)));
+  }
+
+  /** True when the nodes take a reboot lock (etcd-lock, fleet-lock). */
+  get hasLock(): boolean {
+    return !(this.lock instanceof NoLock);
+  }
+
+  /** `watcher` learns the next node granted a lock slot, once (a fault's deferred victim). */
+  onNextLockGrant(watcher: (node: number) => void): void {
+    this.lockGrantWatchers.push(watcher);
   }
 
   /** Nodes holding a reboot-lock slot now. */
@@ -313,9 +333,9 @@ export class World {
     this.lockReachable[node] = reachable ? 1 : 0;
   }
 
-  /** One request from `node` reaches the update server (partitions, message loss). */
+  /** One request from `node` reaches the update server (partitions, message loss, a silent outage). */
   private serverAnswers(node: number): boolean {
-    if (this.serverReachable[node] === 0) return false;
+    if (this.serverReachable[node] === 0 || this.server.silent) return false;
     return this.serverLossProbability === 0 || !this.serverLossRandom.chance(this.serverLossProbability);
   }
 
@@ -360,6 +380,7 @@ export class World {
 
   private deliver(machine: number, node: number, event: MachineEvent): void {
     if (machine === UE) {
+      if (event.type === 'STOP') this.checkToken[node]++; // a check's pending tries die with update_engine
       // A sleeping node (elided checks) is settled before anything else reaches it.
       if (this.elision !== null && this.elision.sleepKind[node] !== SLEEP_NONE && event.type === 'STOP') {
         this.elision.settle(node, this.sim.now);
@@ -421,6 +442,9 @@ export class World {
       },
       needReboot: (node) => {
         this.trace.emit(this.sim.now, 'node.update-ready', node, { version: this.versions.name(this.installingVersion[node]) });
+        // The first ping is scheduled like every check, with the regular fuzz
+        // (update_check_scheduler.cc SetUpdateStatus on UPDATED_NEED_REBOOT).
+        this.post(UE, node, events.rescheduleCheck(checkIntervalMs(this.schedule, this.checkRandom.next(node))));
         this.post(RM, node, events.rebootNeeded(this.windowWaitMs(node)));
       },
       ping: (node) => {
@@ -449,16 +473,38 @@ export class World {
       // The real check after the skipped ones: they all lie in the past now.
       this.elision.sleepKind[node] = SLEEP_NONE;
     }
+    const token = ++this.checkToken[node];
+    this.sendCheck(node, ctx.pendingReport, token, 0);
+  }
+
+  /**
+   * One try of an update check request, carrying the boot report built into it (`report`,
+   * BOOT_REPORT). Without an HTTP answer the fetcher tries again, 10 s apart, 3 times
+   * (libcurl_http_fetcher.cc CurlPerformOnce, no_network_max_retries_ = 3 set by
+   * update_attempter.cc BuildUpdateActions, kNoNetworkRetrySeconds = 10); then update_engine
+   * gets NO_ANSWER and the report, built once, is lost. `token` ties the tries to one check:
+   * the node stopping or checking anew makes the pending tries stale.
+   */
+  private sendCheck(node: number, report: number, token: number, retries: number): void {
+    const now = this.sim.now;
     const version = this.nodeVersion[node];
     if (!this.serverAnswers(node)) {
-      // Cut off or lost: no answer, which update_engine treats like a 5xx (the boot report
-      // stays pending and goes with the next check).
-      this.post(UE, node, events.checkResponse(CHECK_RESULT.SERVER_ERROR, -1, this.checkRandom.next(node), 0));
+      if (retries < FETCHER_NO_NETWORK_RETRIES) {
+        this.trace.emit(now, 'node.check-retry', node, { retry: retries + 1 });
+        this.sim.callAfter(FETCHER_NO_NETWORK_RETRY_MS, () => {
+          if (this.checkToken[node] === token) this.sendCheck(node, report, token, retries + 1);
+        });
+        return;
+      }
+      if (report !== BOOT_REPORT.NONE) this.metrics.bootReportLost(node);
+      this.trace.emit(now, 'node.check-no-answer', node, { bootReportLost: report });
+      this.post(UE, node, events.checkResponse(CHECK_RESULT.NO_ANSWER, -1, this.checkRandom.next(node), 0));
       return;
     }
-    if (ctx.pendingReport === BOOT_REPORT.SUCCESS_REBOOT) {
+    if (report !== BOOT_REPORT.NONE && this.server.inOutage) this.metrics.bootReportLost(node);
+    if (report === BOOT_REPORT.SUCCESS_REBOOT) {
       this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.SUCCESS_REBOOT, 0, version, now);
-    } else if (ctx.pendingReport === BOOT_REPORT.ROLLBACK) {
+    } else if (report === BOOT_REPORT.ROLLBACK) {
       this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.ERROR, ERROR_CODE.ROLLBACK, this.installingVersion[node], now);
     }
     const answer = this.server.check(node, version, now);
@@ -571,6 +617,9 @@ export class World {
       acquireLock: (node) => this.lockClient.acquire(node),
       reboot: (node) => {
         this.metrics.rebootStarted(node);
+        // Started outside the node's window, read on its own clock (locksmithd retries the lock
+        // and reboots whenever it gets it once the window has opened).
+        if (this.windowWaitMs(node) > 0) this.metrics.rebootOutsideWindow(node);
         this.trace.emit(this.sim.now, 'node.reboot', node);
         const boot = this.scenario.fleet.boot;
         this.post(BOOT, node, events.reboot(this.scenario.reboot.drain, this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
@@ -581,11 +630,15 @@ export class World {
   }
 
   private lockAnswer(node: number, answer: LockAnswer): void {
+    if (answer === 'LOCK_GRANTED' && this.lockGrantWatchers.length > 0) {
+      const watchers = this.lockGrantWatchers.splice(0);
+      for (const watcher of watchers) watcher(node);
+    }
     this.post(
       RM,
       node,
       answer === 'LOCK_DENIED'
-        ? events.lockDenied(this.windowWaitMs(node))
+        ? events.lockDenied(this.rewaitsWindowOnDenial ? this.windowWaitMs(node) : 0)
         : answer === 'LOCK_GRANTED'
           ? events.LOCK_GRANTED
           : answer === 'LOCK_RELEASED'

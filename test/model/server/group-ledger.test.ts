@@ -13,7 +13,7 @@ const HOUR = 3_600_000;
 describe('GroupLedger', () => {
   it('counts the grants of the last period, by hand: period 1 h, grants at 0, 30 min, 59 min', () => {
     const ledger = new GroupLedger(HOUR, 100 * HOUR);
-    for (const [node, t] of [[0, 0], [1, 30 * 60_000], [2, 59 * 60_000]]) ledger.grant(node, t);
+    for (const [node, t] of [[0, 0], [1, 30 * 60_000], [2, 59 * 60_000]]) ledger.grant(node, 1, t);
     expect(ledger.stats(59 * 60_000, 1).grantedInLastPeriod).toBe(3);
     // At 1 h the grant at 0 is not after 1 h - 1 h = 0: out of the period.
     expect(ledger.stats(HOUR, 1).grantedInLastPeriod).toBe(2);
@@ -24,8 +24,8 @@ describe('GroupLedger', () => {
 
   it('names the next time a grant leaves the period: the oldest grant in it plus the period', () => {
     const ledger = new GroupLedger(HOUR, 100 * HOUR);
-    ledger.grant(0, 10);
-    ledger.grant(1, 20);
+    ledger.grant(0, 1, 10);
+    ledger.grant(1, 1, 20);
     expect(ledger.nextPeriodExpiryMs(30)).toBe(HOUR + 10);
     expect(ledger.nextPeriodExpiryMs(HOUR + 10)).toBe(HOUR + 20);
     expect(ledger.nextPeriodExpiryMs(HOUR + 20)).toBe(Infinity);
@@ -43,7 +43,7 @@ describe('GroupLedger', () => {
           nowMs += o.dtMs;
           const open = grants.find((g) => g.node === o.node && !g.done);
           if (o.kind === 'grant' && open === undefined) {
-            ledger.grant(o.node, nowMs);
+            ledger.grant(o.node, 1, nowMs);
             grants.push({ node: o.node, atMs: nowMs, done: false });
           } else if (o.kind === 'complete' && open !== undefined) {
             ledger.complete(o.node, 1, true);

@@ -26,12 +26,20 @@ describe('UpdateServer: channel and versions', () => {
     expect(server.check(0, versions.indexOf('2000.0.0'), 0).result).toBe(CHECK_NO_UPDATE);
   });
 
-  it('does not offer a version again to a node that reported it failed (error 44 rollback)', () => {
+  it('backend/pkg/api/updates.go GetUpdatePackage: a version that failed on a node (3/0 error 44) is offered to it again, as a new grant (flatcar/Flatcar#1924)', () => {
     const { server, versions } = makeServer({ nodes: 1 });
     const v = versions.indexOf('2000.0.0');
     expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
     server.report(0, 3, 0, 44, v, 10);
-    expect(server.check(0, 0, 20).result).toBe(CHECK_NO_UPDATE);
+    expect(server.check(0, 0, 20).result).toBe(CHECK_UPDATE);
+    expect(server.metrics(20).grants).toBe(2);
+  });
+
+  it('backend/pkg/api/updates.go GetUpdatePackage (ErrUpdateInProgressOnInstance): no new grant while an update is in progress; the grant is offered again', () => {
+    const { server } = makeServer({ nodes: 1 });
+    expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
+    expect(server.check(0, 0, 10).result).toBe(CHECK_UPDATE);
+    expect(server.metrics(10).grants).toBe(1);
   });
 
   it('answers 5xx during an outage and counts every request', () => {
@@ -84,17 +92,38 @@ describe('UpdateServer: Nebraska rollout policy (enforceRolloutPolicy)', () => {
     expect(server.check(2, 0, 6000).result).toBe(CHECK_UPDATE);
   });
 
-  it('safe_mode grants exactly one update until the first one for this version succeeded', () => {
-    const { server, versions } = makeServer({ nodes: 20, policy: { safeMode: true, maxUpdatesPerPeriod: 100, updateTimeout: 100 * HOUR } });
+  it('backend/pkg/api/updates.go enforceRolloutPolicy: safe_mode grants one update until an update to this version was ATTEMPTED (UpdatesToCurrentVersionAttempted), a failure included', () => {
+    for (const outcome of [{ result: 2, code: 0 }, { result: 0, code: 44 }]) {
+      const { server, versions } = makeServer({ nodes: 20, policy: { safeMode: true, maxUpdatesPerPeriod: 100, updateTimeout: 100 * HOUR } });
+      const v = versions.indexOf('2000.0.0');
+      const granted = [...Array(20).keys()].filter((node) => server.check(node, 0, node * 1000).result === CHECK_UPDATE);
+      expect(granted).toEqual([0]);
+      // An install (3/1) has not finished the attempt; the boot report (3/2 or 3/0) has.
+      server.report(0, 3, 1, 0, v, 30_000);
+      expect(server.check(5, 0, 31_000).result).toBe(CHECK_NO_UPDATE);
+      server.report(0, 3, outcome.result, outcome.code, v, 40_000);
+      const after = [...Array(19).keys()].map((i) => i + 1).filter((node) => server.check(node, 0, 50_000 + node).result === CHECK_UPDATE);
+      expect(after.length).toBe(19);
+    }
+  });
+
+  it('internal/dbreads/groups.go GetGroupUpdatesStats: a node granted the version again is in progress again and no longer counts as attempted, so safe mode closes again', () => {
+    const { server, versions } = makeServer({ nodes: 3, policy: { safeMode: true, maxUpdatesPerPeriod: 100, updateTimeout: 100 * HOUR } });
     const v = versions.indexOf('2000.0.0');
-    const granted = [...Array(20).keys()].filter((node) => server.check(node, 0, node * 1000).result === CHECK_UPDATE);
-    expect(granted).toEqual([0]);
-    // An install (3/1) is not a success yet; only the boot into the new version (3/2) is.
-    server.report(0, 3, 1, 0, v, 30_000);
-    expect(server.check(5, 0, 31_000).result).toBe(CHECK_NO_UPDATE);
-    server.report(0, 3, 2, 0, v, 40_000);
-    const after = [...Array(19).keys()].map((i) => i + 1).filter((node) => server.check(node, 0, 50_000 + node).result === CHECK_UPDATE);
-    expect(after.length).toBe(19);
+    expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
+    server.report(0, 3, 0, 44, v, 10);
+    // Node 0 asks first: granted again (attempted drops to 0, one in progress); node 1 waits.
+    expect(server.check(0, 0, 20).result).toBe(CHECK_UPDATE);
+    expect(server.check(1, 0, 30).result).toBe(CHECK_NO_UPDATE);
+  });
+
+  it('backend/pkg/api/updates.go enforceRolloutPolicy: without safe mode, timed-out updates do not switch the group off', () => {
+    const { server, events } = makeServer({ nodes: 3, policy: { safeMode: false, maxUpdatesPerPeriod: 1, periodInterval: HOUR, updateTimeout: HOUR } });
+    expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
+    // 2 h later: node 0's update timed out; the limit holds it (in progress counts only those not timed out).
+    expect(server.check(1, 0, 2 * HOUR).result).toBe(CHECK_UPDATE);
+    expect(events.some((e) => e.kind === 'server.updates-disabled')).toBe(false);
+    expect(server.rolloutStates()[0].updatesEnabled).toBe(true);
   });
 
   it('safe mode switches updates off when the update in progress times out (UpdatesTimedOut >= max)', () => {

@@ -11,17 +11,18 @@ import { reach } from '../../reach.ts';
 describe('LockWaiters', () => {
   it('gives the slot to the waiter whose next scheduled poll comes first', () => {
     const w = new LockWaiters(3);
-    w.add(0, 0, 1); // polls at 5 s, 15 s, 35 s, ...
-    w.add(1, 2_000, 1); // 7 s, 17 s, ...
-    w.add(2, 4_000, 3); // 24 s, ...
-    expect(w.earliest(6_000)).toEqual({ node: 1, pollMs: 7_000, skippedPolls: 0 });
-    expect(w.earliest(15_500)).toEqual({ node: 1, pollMs: 17_000, skippedPolls: 1 });
+    w.add(0, 0, 1); // polls at 10 s, 30 s, 70 s, ...
+    w.add(1, 2_000, 1); // 12 s, 32 s, ...
+    w.add(2, 4_000, 3); // 44 s, ...
+    expect(w.earliest(6_000)).toEqual({ node: 0, pollMs: 10_000, skippedPolls: 0 });
+    expect(w.earliest(11_000)).toEqual({ node: 1, pollMs: 12_000, skippedPolls: 0 });
+    expect(w.earliest(31_000)).toEqual({ node: 1, pollMs: 32_000, skippedPolls: 1 });
   });
 
   it('counts the polls a crashed waiter made before it went down', () => {
     const w = new LockWaiters(1);
     w.add(0, 0, 1);
-    expect(w.remove(0, 36_000)).toBe(3); // 5 s, 15 s, 35 s
+    expect(w.remove(0, 36_000)).toBe(2); // 10 s, 30 s
     expect(w.size).toBe(0);
   });
 
@@ -94,7 +95,7 @@ describe('LockWaiters', () => {
     const w = new LockWaiters(2);
     w.add(0, 14, 7);
     w.add(1, 0, 1);
-    expect(w.earliest(14)).toEqual({ node: 1, pollMs: 5_000, skippedPolls: 0 });
+    expect(w.earliest(14)).toEqual({ node: 1, pollMs: 10_000, skippedPolls: 0 });
   });
 
   it('keeps working as waiters come and go', () => {
