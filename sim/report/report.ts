@@ -22,6 +22,12 @@ export interface ExpectationResult {
   actual: unknown;
 }
 
+export interface LockReport {
+  group: string;
+  max: number;
+  maxHolders: number;
+}
+
 export interface Report {
   fleetsim: typeof REPORT_FORMAT;
   scenario: string;
@@ -72,6 +78,8 @@ export interface Report {
     peakConcurrentDownloads: number;
     bytesServed: number;
   };
+  /** Per lock group (scenario reboot.lockGroup): its max and the most holders seen; [] without a lock. */
+  locks: LockReport[];
   invariants: { violations: number; list: InvariantViolation[] };
   expectations: ExpectationResult[];
 }

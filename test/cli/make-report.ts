@@ -22,6 +22,7 @@ export function makeReport(changes: DeepPartial<Report> = {}): Report {
     availability: { maxDown: 2, maxDownFraction: 0.002, nodeDowntime: 5_000_000 },
     etcd: { members: 5, elections: 1, leaderChanges: 0, leaderless: 1500, quorumLost: 0, maxLockHolders: 1, requests: 4000, outages: [{ start: 0, end: 1500 }] },
     server: { requests: 12_000, peakRequestsPerMinute: 200, peakConcurrentDownloads: 30, bytesServed: 297_000_000_000 },
+    locks: [],
     invariants: { violations: 0, list: [] },
     expectations: [],
   };

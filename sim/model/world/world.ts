@@ -8,7 +8,6 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { Release } from '../../scenario/release.ts';
 import type { Action } from '../../scenario/actions.ts';
 import { bootFailureProbabilityFor } from '../../scenario/release.ts';
-import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
 import { BOOT_KIND, bootedVersionOf, bootReportOf, type BootContext } from '../node/boot.ts';
 import { firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
 import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
@@ -21,7 +20,8 @@ import { compiledNodeMachines } from './compiled-machines.ts';
 import { FleetMetrics } from './fleet-metrics.ts';
 import { NoLock } from './no-lock.ts';
 import type { LockCallback, RebootLock } from '../etcd/locks/types.ts';
-import { LockClient, type LockAnswer } from './lock-client.ts';
+import type { LockAnswer } from './lock-client.ts';
+import { RebootGroups } from './reboot-groups.ts';
 import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
 import { rebootStrategy } from '../../agents/registry.ts';
 
@@ -92,7 +92,8 @@ export class World {
   readonly server: UpdateServer;
   readonly metrics: FleetMetrics;
   readonly lock: RebootLock;
-  readonly lockClient: LockClient;
+  /** Each fleet group's reboot settings and each lock group's client (reboot.groups, reboot.lockGroup). */
+  readonly rebootGroups: RebootGroups;
   /** The etcd cluster and its network; null when the scenario has no etcd members. */
   readonly etcd: EtcdSetup | null;
   /** Fleet node hosting each etcd member (placement: fleet), else empty. */
@@ -109,7 +110,6 @@ export class World {
   private readonly horizonMs: number;
   private readonly checkRandom: RandomColumn;
   private readonly miscRandom: RandomColumn;
-  private readonly window: WeeklySchedule | null;
   private readonly releasesByVersion = new Map<number, Release>();
   private readonly groupTarget: Int16Array;
   private updatedCount = 0;
@@ -169,14 +169,10 @@ export class World {
     this.metrics = new FleetMetrics(n);
     this.checkRandom = streams.column('node.check', n);
     this.miscRandom = streams.column('node.misc', n);
-    const w = scenario.reboot.window;
-    this.window = w === null ? null : WeeklySchedule.window(w.days, w.start, w.length, w.timezone);
     this.etcd = setUpEtcd(scenario, sim, trace, options.seed, this.zoneNames, this.nodeZone);
     this.lock = this.etcd?.lock ?? new NoLock(scenario.reboot.maxConcurrent, scenario.reboot.strategy);
-    // Waiting without polling needs a schedule that only the lock can end: no reboot window.
-    const shortcut = scenario.fidelity === 'fast' && this.window === null;
     const clientLock = this.etcd === null ? this.lock : new ReachableLock(sim, this.lock, this.lockReachable);
-    this.lockClient = new LockClient(sim, clientLock, n, 'default', shortcut, (node, answer) => this.lockAnswer(node, answer));
+    this.rebootGroups = new RebootGroups(sim, scenario, clientLock, this.nodeGroup, (node, answer) => this.lockAnswer(node, answer));
     if (this.etcd !== null && scenario.etcd.placement === 'fleet') {
       // Members live on the first nodes of the fleet (spread over its zones): their own
       // updates and reboots take them out of the cluster.
@@ -240,7 +236,7 @@ export class World {
 
   /** Settles elided checks at the end of the run so that request counts stop at the horizon. */
   finish(nowMs: number): void {
-    this.lockClient.finish();
+    this.rebootGroups.finish();
     if (this.elision === null) return;
     for (let node = 0; node < this.nodeCount; node++) {
       if (this.elision.sleepKind[node] !== SLEEP_NONE) this.elision.settle(node, nowMs);
@@ -362,7 +358,7 @@ export class World {
     } else if (machine === BOOT) {
       this.boot.send(node, event);
     } else {
-      if (event.type === 'STOP') this.lockClient.forget(node);
+      if (event.type === 'STOP') this.rebootGroups.forget(node);
       this.rebootManager.send(node, event);
     }
   }
@@ -571,14 +567,14 @@ export class World {
 
   private rebootManagerEffects(names: readonly string[]): EffectHandler[] {
     const handlers: Record<string, EffectHandler> = {
-      acquireLock: (node) => this.lockClient.acquire(node),
+      acquireLock: (node) => this.rebootGroups.clientOf(node).acquire(node),
       reboot: (node) => {
         this.metrics.rebootStarted(node);
         this.trace.emit(this.sim.now, 'node.reboot', node);
         const boot = this.scenario.fleet.boot;
-        this.post(BOOT, node, events.reboot(this.scenario.reboot.drain, this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
+        this.post(BOOT, node, events.reboot(this.rebootGroups.drainMsOf(this.nodeGroup[node]), this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
       },
-      releaseLock: (node) => this.lockClient.release(node),
+      releaseLock: (node) => this.rebootGroups.clientOf(node).release(node),
     };
     return bind(names, handlers, 'rebootManager');
   }
@@ -599,8 +595,9 @@ export class World {
 
   /** Time until the node's reboot window opens, read on its own (possibly skewed) clock. */
   private windowWaitMs(node: number): number {
-    if (this.window === null) return 0;
-    return this.window.msUntilOpen(this.scenario.start + this.sim.now + this.clockSkewMs[node]);
+    const window = this.rebootGroups.windowOf(this.nodeGroup[node]);
+    if (window === null) return 0;
+    return window.msUntilOpen(this.scenario.start + this.sim.now + this.clockSkewMs[node]);
   }
 
 
@@ -670,9 +667,13 @@ export class World {
         break;
       }
       case 'unlock': {
-        // locksmith has one semaphore for the fleet here ('default'); a group names it too.
-        const holders = this.lock.holders('default').length;
-        this.lock.unlock('default');
+        // `locksmithctl unlock` on the lock group of the action's fleet group, or on every lock group.
+        const lockGroups = this.rebootGroups.lockGroups.filter((l) => action.group === null || l.fleetGroups.includes(action.group));
+        let holders = 0;
+        for (const l of lockGroups) {
+          holders += this.lock.holders(l.name).length;
+          this.lock.unlock(l.name);
+        }
         this.trace.emit(now, 'operator.unlock', action.group ?? 'all', { holders });
         break;
       }
@@ -760,6 +761,14 @@ class ReachableLock implements RebootLock {
   ) {
     this.max = lock.max;
     this.kind = lock.kind;
+  }
+
+  maxOf(group: string): number {
+    return this.lock.maxOf(group);
+  }
+
+  maxHolders(group: string): number {
+    return this.lock.maxHolders(group);
   }
 
   acquire(nodeId: number, group: string, callback: LockCallback): void {
