@@ -63,7 +63,8 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
     for (const key of Object.keys(s.policy.groups)) checkGroup(['policy', 'groups', key], key, true);
   }
 
-  if (s.reboot !== undefined) {
+  // A section parsed without its defaults (as some callers hand it over) has no overrides to check.
+  if (s.reboot?.groups !== undefined) {
     const reboot = s.reboot;
     for (const key of Object.keys(reboot.groups)) checkGroup(['reboot', 'groups', key], key, true);
     // One semaphore has one max: fleet groups sharing a lock group must agree on it.
