@@ -3,7 +3,18 @@ import { asDoubleFields } from './representation.ts';
 import { EventQueue, type EventHandle } from './event-queue.ts';
 
 /**
- * The discrete-event simulation: one clock, one queue keyed by (time, sequence).
+ * The discrete-event simulation: one clock, one loop over events ordered by (time, priority,
+ * sequence), as in SimPy's core.
+ *
+ * Priorities, for events of the same time (SimPy has URGENT and NORMAL):
+ * - URGENT, the zero-time phase: what an event's handler causes in the node machines is delivered
+ *   before the handler returns, first in, first out (the world's outbox, drained at the end of
+ *   every handler that touches a machine: sim/model/world/world.ts). Nothing else runs between.
+ * - NORMAL: model events (`scheduleAt`, `callAt`): timers, messages, answers.
+ * - LATE (`callAtLate`): the scenario's timeline, faults and operator actions. An item at T runs
+ *   after every NORMAL event at T, including those that events at T schedule at T, so that an
+ *   injection lands on a settled instant (and a session exported with its injections replays to
+ *   the same trace hash). Rare: a sorted array, not the heap; not cancellable.
  *
  * Hot-path events are numeric: a handler registered once per kind receives (target, arg), so the
  * queue stores three numbers and no closure. Rare events (operator actions, xstate actors on the
@@ -50,6 +61,11 @@ export class Simulation {
   private readonly handlerNames: string[] = [];
   private readonly callbacks: (((() => void) | undefined))[] = [];
   private readonly freeCallbacks: number[] = [];
+  /** LATE events by (time, sequence): sorted, consumed from `lateHead`. */
+  private readonly late: { timeMs: number; fn: () => void }[] = [];
+  private lateHead = 0;
+  /** Time of the next LATE event, Infinity when none (read on every step). */
+  private lateTimeMs = Infinity;
   private currentTime = 0;
   private pauseRequested = false;
   private executed = 0;
@@ -61,7 +77,7 @@ export class Simulation {
     this.queue = new EventQueue(options.initialQueueCapacity ?? 1024, options.maxPendingEvents);
     this.handlers.push(this.runCallback);
     this.handlerNames.push('callback');
-    asDoubleFields(this, 'currentTime');
+    asDoubleFields(this, 'currentTime', 'lateTimeMs');
   }
 
   /** Current simulated time in ms. */
@@ -75,12 +91,12 @@ export class Simulation {
   }
 
   get pendingEvents(): number {
-    return this.queue.size;
+    return this.queue.size + this.late.length - this.lateHead;
   }
 
   /** Time of the next pending event, Infinity when none. */
   get nextEventTime(): number {
-    return this.queue.peekTime();
+    return Math.min(this.queue.peekTime(), this.lateTimeMs);
   }
 
   /** Registers a handler for a kind of numeric event; returns the kind to schedule with. */
@@ -125,6 +141,20 @@ export class Simulation {
     return this.callAt(this.currentTime + delayMs, fn);
   }
 
+  /**
+   * Schedules a LATE closure: at `timeMs`, after every NORMAL event of that time; LATE events of
+   * the same time run in the order they were scheduled.
+   */
+  callAtLate(timeMs: number, fn: () => void): void {
+    if (!(timeMs >= this.currentTime)) fail(`cannot schedule in the past: ${timeMs} < now ${this.currentTime}`);
+    const late = this.late;
+    // After every pending item of time <= timeMs (first in, first out among equal times).
+    let i = late.length;
+    while (i > this.lateHead && late[i - 1].timeMs > timeMs) i--;
+    late.splice(i, 0, { timeMs, fn });
+    this.lateTimeMs = late[this.lateHead].timeMs;
+  }
+
   /** Cancels a pending event; a stale handle (ran or cancelled already) is ignored. */
   cancel(handle: EventHandle): boolean {
     if (!this.queue.isPending(handle)) return false;
@@ -149,6 +179,8 @@ export class Simulation {
   /** Runs the next event. Returns false when there is none. */
   step(): boolean {
     const queue = this.queue;
+    // NORMAL before LATE at equal times.
+    if (this.lateTimeMs < queue.peekTime()) return this.stepLate();
     if (!queue.pop()) return false;
     if (this.executed >= this.maxEvents) throw new EventLimitError(this.maxEvents, queue.poppedTime);
     this.executed++;
@@ -165,7 +197,7 @@ export class Simulation {
     if (!(timeMs >= this.currentTime)) fail(`cannot run back in time: ${timeMs} < now ${this.currentTime}`);
     this.pauseRequested = false;
     const queue = this.queue;
-    while (queue.peekTime() <= timeMs) {
+    while (queue.peekTime() <= timeMs || this.lateTimeMs <= timeMs) {
       this.step();
       if (this.pauseRequested) return 'paused';
     }
@@ -190,6 +222,20 @@ export class Simulation {
   /** Asks the running loop to stop after the current event. */
   pause(): void {
     this.pauseRequested = true;
+  }
+
+  private stepLate(): boolean {
+    const item = this.late[this.lateHead++];
+    if (this.executed >= this.maxEvents) throw new EventLimitError(this.maxEvents, item.timeMs);
+    this.executed++;
+    if (this.lateHead === this.late.length) {
+      this.late.length = 0;
+      this.lateHead = 0;
+    }
+    this.lateTimeMs = this.lateHead < this.late.length ? this.late[this.lateHead].timeMs : Infinity;
+    this.currentTime = item.timeMs;
+    item.fn();
+    return true;
   }
 
   private readonly runCallback = (index: number): void => {

@@ -27,10 +27,10 @@ export interface RunOptions {
 }
 
 /**
- * A fault or an operator action at a time. Both the scenario's `faults`/`actions` and those
- * injected by hand (web UI) go through the timeline and are applied after every event at or
- * before their time has run, so a session exported with its injections as a scenario replays
- * to the same trace hash.
+ * A fault or an operator action at a time. The scenario's `faults`/`actions` are LATE events of
+ * the simulation's queue (sim/engine/simulation.ts): applied after every model event at or
+ * before their time, so that those injected by hand (web UI) at a settled time and exported as a
+ * scenario replay to the same trace hash.
  */
 export type TimelineItem = { at: number; fault: Fault; action?: undefined } | { at: number; action: Action; fault?: undefined };
 
@@ -44,8 +44,6 @@ export class FleetRun {
   readonly faults: FaultInjector;
   /** Invariant checkers watching the run (sim/checkers); they fill the report's `invariants`. */
   readonly checkers: Checkers;
-  /** Scenario items not yet applied, by time (file order among equal times: faults, then actions). */
-  private readonly timeline: TimelineItem[] = [];
   /** Items applied by hand (the UI), with the time they were applied at. */
   readonly injected: TimelineItem[] = [];
   private finished = false;
@@ -71,10 +69,19 @@ export class FleetRun {
     this.checkers = installCheckers({ world: this.world, trace: this.trace, scenario, faults: this.faults });
     // `at` may be a range drawn from the seed (its own stream, so drawing does not disturb others).
     const when = this.streams.stream('timeline');
-    for (const fault of scenario.faults) this.timeline.push({ at: Math.round(when.range(fault.at)), fault });
-    for (const action of scenario.actions) this.timeline.push({ at: action.at, action });
-    // A stable sort keeps file order among equal times.
-    this.timeline.sort((a, b) => a.at - b.at);
+    const timeline: TimelineItem[] = [];
+    for (const fault of scenario.faults) timeline.push({ at: Math.round(when.range(fault.at)), fault });
+    for (const action of scenario.actions) timeline.push({ at: action.at, action });
+    // Faults, then actions, in file order among equal times (LATE events run first in, first out).
+    for (const item of timeline) {
+      if (item.fault !== undefined) {
+        const fault = item.fault;
+        this.sim.callAtLate(item.at, () => this.faults.apply(fault));
+      } else {
+        const action = item.action;
+        this.sim.callAtLate(item.at, () => this.world.applyAction(action));
+      }
+    }
   }
 
   /** Injects a fault now (web UI, fuzzer); recorded for export. */
@@ -100,13 +107,6 @@ export class FleetRun {
   /** Runs to `timeMs` (capped at the horizon), or until paused. */
   runUntil(timeMs: number): RunOutcome {
     const until = Math.min(timeMs, this.horizonMs);
-    while (this.timeline.length > 0 && this.timeline[0].at <= until) {
-      const item = this.timeline[0];
-      if (this.sim.runUntil(item.at) === 'paused') return 'paused';
-      this.timeline.shift();
-      if (item.fault !== undefined) this.faults.apply(item.fault);
-      else this.world.applyAction(item.action);
-    }
     const outcome = this.sim.runUntil(until);
     if (this.done && !this.finished) {
       this.finished = true;

@@ -1,5 +1,5 @@
 /**
- * The simulation loop: clock, run bounds, pause/resume, the event bound and closures.
+ * The simulation loop: clock, run bounds, pause, the event bound, closures and the LATE priority.
  */
 import { describe, expect, it } from 'vitest';
 import { EventLimitError, Simulation } from '../../sim/engine/simulation.ts';
@@ -103,5 +103,30 @@ describe('Simulation', () => {
     sim.runToEnd();
     expect(() => sim.scheduleAt(5, kind)).toThrow(/past/);
     expect(() => sim.register('probe', () => undefined)).toThrow(/twice/);
+  });
+
+  it('orders events by (time, priority, sequence): a LATE event at T runs after every NORMAL event at T, even those scheduled at T by events at T', () => {
+    const sim = new Simulation();
+    const order: string[] = [];
+    sim.callAtLate(10, () => order.push('late1@10'));
+    sim.callAtLate(5, () => order.push('late@5'));
+    sim.callAtLate(10, () => {
+      order.push('late2@10');
+      sim.callAt(10, () => order.push('normal-from-late2@10'));
+    });
+    sim.callAtLate(10, () => order.push('late3@10'));
+    sim.callAt(10, () => {
+      order.push('normal@10');
+      sim.callAt(10, () => order.push('normal-chained@10'));
+    });
+    sim.callAt(11, () => order.push('normal@11'));
+    expect(sim.nextEventTime).toBe(5);
+    expect(sim.pendingEvents).toBe(6);
+    expect(sim.runUntil(10)).toBe('reached');
+    expect(order).toEqual(['late@5', 'normal@10', 'normal-chained@10', 'late1@10', 'late2@10', 'normal-from-late2@10', 'late3@10']);
+    sim.runToEnd();
+    expect(order.at(-1)).toBe('normal@11');
+    expect(sim.eventsExecuted).toBe(8);
+    expect(() => sim.callAtLate(3, () => undefined)).toThrow(/past/);
   });
 });

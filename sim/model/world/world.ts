@@ -32,7 +32,8 @@ import { rebootStrategy } from '../../agents/registry.ts';
  * each other — and turns them into events: an effect never gets a synchronous answer; its answer
  * goes to the outbox and is delivered after the current step, in order (a message, as on a
  * network, but without one: the world's answers are instantaneous unless a component says
- * otherwise).
+ * otherwise). The outbox is the loop's zero-time phase, the URGENT priority of
+ * sim/engine/simulation.ts: drained before the event that filled it returns.
  *
  * Random draws for a node come from two per-node streams: `node.check` (the check schedule's fuzz,
  * so that fast and full fidelity draw identically) and `node.misc` (reboot durations, boot
