@@ -16,6 +16,25 @@ import { msUntilThrottleReaches, nodeWariness, throttleAt } from './throttle.ts'
 import type { VersionTable } from './versions.ts';
 import { CHECK_RESULT, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
 
+/** Why the server answers a check as it does (the policy's reasons, and the steps before it). */
+export type DecisionReason = PolicyDecision | 'outage' | 'no-newer-version' | 'in-progress' | 'rollout-stopped' | 'throttled';
+
+/** The answer to a check, and until when the same check would get it. */
+export interface Decision {
+  /** CHECK_RESULT (sim/model/node/omaha.ts). */
+  readonly result: number;
+  /** The offered version, -1 with no update. */
+  readonly version: number;
+  readonly reason: DecisionReason;
+  /**
+   * The answer holds for this node until then by the passing of time alone (scheduled
+   * publications and outages, throttle growth, office hours opening); changes caused by events
+   * (an operator action, another node's progress announced by groupMayHaveUpdate) come on top.
+   * `nowMs` when nothing can be promised (the answer depends on other nodes' progress).
+   */
+  readonly validUntilMs: number;
+}
+
 /**
  * The update server: Omaha answers with Nebraska's rollout policies (flatcar/nebraska), plus
  * Cincinnati-style throttling (Fedora CoreOS), per-group rollout controllers, and the payload
@@ -113,42 +132,97 @@ export class UpdateServer {
   // ---- answers to nodes -------------------------------------------------------------------
 
   /**
-   * An update check from `node` running `version`: CHECK_* and the offered version. Counts the
-   * request. Nebraska's order: the channel's package, then the rollout policy.
+   * The server's decision for a check by `node` running `version` at `nowMs`, and until when it
+   * holds: the one place that answers "update or not", read by `check` (which then acts on it)
+   * and by check elision (which sleeps a node until `validUntilMs`), so that a rule added here
+   * cannot be forgotten by the shortcut. Nebraska's order: the channel's package, then the
+   * rollout policy (flatcar/nebraska backend/pkg/api/updates.go). No side effect but the group
+   * ledger's pointers catching up with `nowMs`.
    */
-  check(node: number, version: number, nowMs: number): { readonly result: number; readonly version: number } {
-    this.requests.add(nowMs);
-    if (this.outageDepth > 0) return SERVER_ERROR;
+  decide(node: number, version: number, nowMs: number): Decision {
+    // Change points by the passing of time alone: a scheduled outage starting...
+    let untilMs = Infinity;
+    for (const outage of this.upcomingOutages) {
+      if (outage.start > nowMs) {
+        untilMs = outage.start;
+        break;
+      }
+    }
+    if (this.outageDepth > 0) {
+      // In an outage the answer is 5xx until it ends; an announced end is a change point, an
+      // unannounced one (injected by hand) arrives through groupMayHaveUpdate.
+      for (const outage of this.upcomingOutages) if (outage.end > nowMs) untilMs = Math.min(untilMs, outage.end);
+      return decision(CHECK_RESULT.SERVER_ERROR, -1, 'outage', untilMs);
+    }
     const group = this.groups[this.o.nodeGroup[node]];
     const channel = this.channel(group.info.channel);
+    // ...a scheduled publication.
+    if (channel.upcoming.length > 0) untilMs = Math.min(untilMs, channel.upcoming[0].at);
     const target = channel.target;
-    if (target < 0 || !this.o.versions.newer(target, version)) return NO_UPDATE;
     // A version that failed on this node (an error or a rollback it reported) is not offered to
     // it again: one try per node and version (a fleetsim modelling choice, see docs/model.md).
-    if (this.failedVersion[node] === target) return NO_UPDATE;
-    if (group.ledger.hasUpdateInProgress(node)) return checkAnswer(CHECK_RESULT.UPDATE, target);
-    if (group.controllerState === 'paused' || group.controllerState === 'halted') return NO_UPDATE;
+    if (target < 0 || !this.o.versions.newer(target, version) || this.failedVersion[node] === target) {
+      return decision(CHECK_RESULT.NO_UPDATE, -1, 'no-newer-version', untilMs);
+    }
+    // The answer to a node with an update in progress depends on its own progress: no promise.
+    if (group.ledger.hasUpdateInProgress(node)) return decision(CHECK_RESULT.UPDATE, target, 'in-progress', nowMs);
+    if (group.controllerState === 'paused' || group.controllerState === 'halted') {
+      return decision(CHECK_RESULT.NO_UPDATE, -1, 'rollout-stopped', untilMs);
+    }
     const throttle = group.policy.throttle;
     if (throttle !== null) {
-      const share = throttleAt(throttle, nowMs - channel.publishedAt);
-      if (nodeWariness(node, this.o.warinessSalt) > share) return NO_UPDATE;
+      const wariness = nodeWariness(node, this.o.warinessSalt);
+      if (wariness > throttleAt(throttle, nowMs - channel.publishedAt)) {
+        // The throttle admits the node at a known time, which changes the answer only when
+        // updates are enabled.
+        const admittedMs = channel.publishedAt + msUntilThrottleReaches(throttle, wariness);
+        return decision(CHECK_RESULT.NO_UPDATE, -1, 'throttled', group.policy.updatesEnabled ? Math.min(untilMs, admittedMs) : untilMs);
+      }
     }
-    const decision = this.decide(group, target, nowMs);
-    if (decision !== 'grant') {
-      if (decision === 'max-timed-out-updates' && group.policy.updatesEnabled) {
+    const policy = this.policyDecision(group, target, nowMs);
+    switch (policy) {
+      case 'grant':
+        return decision(CHECK_RESULT.UPDATE, target, policy, nowMs);
+      case 'updates-disabled':
+        return decision(CHECK_RESULT.NO_UPDATE, -1, policy, untilMs);
+      case 'outside-office-hours': {
+        const hours = group.officeHours;
+        assert(hours !== null, 'outside office hours without office hours');
+        return decision(CHECK_RESULT.NO_UPDATE, -1, policy, Math.min(untilMs, nowMs + hours.msUntilOpen(this.o.startEpochMs + nowMs)));
+      }
+      default:
+        // Denied by a limit that other nodes' progress lifts: no promise.
+        return decision(CHECK_RESULT.NO_UPDATE, -1, policy, nowMs);
+    }
+  }
+
+  /**
+   * An update check from `node` running `version`: counts the request, takes the decision and
+   * acts on it (a grant is recorded; too many timed-out updates switch the group's updates off,
+   * after which the decision is taken again).
+   */
+  check(node: number, version: number, nowMs: number): Decision {
+    this.requests.add(nowMs);
+    const d = this.decide(node, version, nowMs);
+    if (d.reason === 'max-timed-out-updates') {
+      const group = this.groups[this.o.nodeGroup[node]];
+      if (group.policy.updatesEnabled) {
         // Nebraska: too many timed-out updates switch the group's updates off.
         group.policy = { ...group.policy, updatesEnabled: false };
         group.disabledByServer = true;
-        this.o.trace.emit(nowMs, 'server.updates-disabled', group.info.name, { reason: decision });
+        this.o.trace.emit(nowMs, 'server.updates-disabled', group.info.name, { reason: d.reason });
+        return this.decide(node, version, nowMs);
       }
-      return NO_UPDATE;
+      return d;
     }
+    if (d.reason !== 'grant') return d;
+    const group = this.groups[this.o.nodeGroup[node]];
     group.ledger.grant(node, nowMs);
     // GRANTED moves only a waiting rollout (to rolling); elsewhere the machine ignores it, and
     // the actor's interpreter costs more than the rest of the check, once per granted node.
     if (group.controllerState === 'waiting') group.controller.send(GRANTED);
-    this.o.trace.emit(nowMs, 'server.grant', node, { version: this.o.versions.name(target) });
-    return checkAnswer(CHECK_RESULT.UPDATE, target);
+    this.o.trace.emit(nowMs, 'server.grant', node, { version: this.o.versions.name(d.version) });
+    return d;
   }
 
   /** A status ping (update_engine while UPDATED_NEED_REBOOT). */
@@ -294,64 +368,6 @@ export class UpdateServer {
     });
   }
 
-  // ---- what the world needs to elide idle checks exactly ----------------------------------
-
-  /**
-   * The earliest time after `nowMs` at which the answer to `node`'s check could change by the
-   * passing of time alone (scheduled publications, throttle growth, office hours opening, a
-   * period freeing a slot, a scheduled outage starting or ending). Changes caused by other
-   * events (a grant finishing, an operator action) are announced by groupMayHaveUpdate instead.
-   * Returns `nowMs` when no shortcut is safe (the answer depends on other nodes' progress).
-   */
-  /**
-   * When a check by `node` now would be answered "no update" because its channel offers nothing
-   * newer to it (no outage, no policy consulted: nothing happens but the request being counted),
-   * the time until which that answer holds (nextChangeMs); -1 otherwise. Check elision uses it
-   * for a check that has not happened yet (CheckElision.elideFirstCheck).
-   */
-  noUpdateUntilMs(node: number, version: number, nowMs: number): number {
-    if (this.outageDepth > 0) return -1;
-    const target = this.channel(this.groups[this.o.nodeGroup[node]].info.channel).target;
-    if (target >= 0 && this.o.versions.newer(target, version) && this.failedVersion[node] !== target) return -1;
-    return this.nextChangeMs(node, version, nowMs);
-  }
-
-  nextChangeMs(node: number, version: number, nowMs: number): number {
-    let next = Infinity;
-    for (const outage of this.upcomingOutages) {
-      if (outage.start > nowMs) {
-        next = Math.min(next, outage.start);
-        break;
-      }
-    }
-    if (this.outageDepth > 0) {
-      // In an outage the answer is 5xx until it ends; an announced end is a change point, an
-      // unannounced one (injected by hand) arrives through groupMayHaveUpdate.
-      for (const outage of this.upcomingOutages) if (outage.end > nowMs) next = Math.min(next, outage.end);
-      return next;
-    }
-    const group = this.groups[this.o.nodeGroup[node]];
-    const channel = this.channel(group.info.channel);
-    if (channel.upcoming.length > 0) next = Math.min(next, channel.upcoming[0].at);
-    const target = channel.target;
-    if (target < 0 || !this.o.versions.newer(target, version) || this.failedVersion[node] === target) return next;
-    if (group.ledger.hasUpdateInProgress(node)) return nowMs;
-    if (group.controllerState === 'paused' || group.controllerState === 'halted') return next;
-    if (!group.policy.updatesEnabled) return next;
-    const throttle = group.policy.throttle;
-    if (throttle !== null) {
-      const wariness = nodeWariness(node, this.o.warinessSalt);
-      if (wariness > throttleAt(throttle, nowMs - channel.publishedAt)) {
-        return Math.min(next, channel.publishedAt + msUntilThrottleReaches(throttle, wariness));
-      }
-    }
-    if (group.officeHours !== null && !group.officeHours.isOpen(this.o.startEpochMs + nowMs)) {
-      return Math.min(next, nowMs + group.officeHours.msUntilOpen(this.o.startEpochMs + nowMs));
-    }
-    // Denied by a limit that other nodes' progress lifts: no shortcut.
-    return nowMs;
-  }
-
   // ---- the fleet's versions (for rollout completion) --------------------------------------
 
   nodeVersionChanged(node: number, from: number, to: number): void {
@@ -428,7 +444,7 @@ export class UpdateServer {
     return state;
   }
 
-  private decide(group: GroupState, target: number, nowMs: number): PolicyDecision {
+  private policyDecision(group: GroupState, target: number, nowMs: number): PolicyDecision {
     const inOfficeHours = group.officeHours === null || group.officeHours.isOpen(this.o.startEpochMs + nowMs);
     return enforceRolloutPolicy(group.policy, inOfficeHours, () => group.ledger.stats(nowMs, target));
   }
@@ -488,12 +504,10 @@ export class UpdateServer {
   }
 }
 
-/** Every answer from one place: one hidden class for the world's check path to see. */
-function checkAnswer(result: number, version: number): { readonly result: number; readonly version: number } {
-  return { result, version };
+/** Every decision from one place: one hidden class for the world's check path to see. */
+function decision(result: number, version: number, reason: DecisionReason, validUntilMs: number): Decision {
+  return { result, version, reason, validUntilMs };
 }
-const NO_UPDATE = checkAnswer(CHECK_RESULT.NO_UPDATE, -1);
-const SERVER_ERROR = checkAnswer(CHECK_RESULT.SERVER_ERROR, -1);
 
 function patchForTrace(patch: PolicyPatch): { [key: string]: number | string | boolean | null } {
   const out: { [key: string]: number | string | boolean | null } = {};

@@ -8,7 +8,7 @@ import { MINUTE_MS, type RequestCounter } from '../server/request-counter.ts';
  *
  * A node to which the server answers "noupdate" keeps checking every 45 min +-5. In full fidelity
  * every check is an event. In fast fidelity, when the server says its answer cannot change
- * before time T (`UpdateServer.nextChangeMs`), the world draws the same fuzz values the full run
+ * before time T (`UpdateServer.decide`, its `validUntilMs`), the world draws the same fuzz values the full run
  * would draw, in a loop, up to the first check at or after T, counts the skipped checks as
  * server requests at their times, and arms one timer for that check. The draws come from the
  * node's own check stream, so both fidelities consume identical random numbers and the checks

@@ -456,7 +456,8 @@ export class World {
     let u: number;
     let elidedMs = 0;
     if (this.elision !== null && answer.result === CHECK_RESULT.NO_UPDATE && this.serverLossProbability === 0) {
-      const changeMs = Math.min(this.server.nextChangeMs(node, version, now), this.horizonMs);
+      // The decision says until when the answer holds: the checks before then are elided.
+      const changeMs = Math.min(answer.validUntilMs, this.horizonMs);
       const elided = changeMs > now ? this.elision.answerCheck(node, now, changeMs) : { u: this.checkRandom.next(node), elidedMs: 0 };
       u = elided.u;
       elidedMs = elided.elidedMs;
@@ -532,9 +533,11 @@ export class World {
     const schedule = this.schedule;
     // The delay the machine computes from the same draw (update-engine.ts, action start).
     const checkAtMs = now + (warm === 1 ? warmStartCheckMs(schedule, u) : firstCheckMs(schedule, u));
-    const until = this.server.noUpdateUntilMs(node, this.nodeVersion[node], now);
-    if (until < 0) return 0;
-    const changeMs = Math.min(until, this.horizonMs);
+    // Only a "no newer version" answer: nothing is consulted, so nothing but the request count
+    // happens at the first check (a policy could act on it, an outage fails it).
+    const decision = this.server.decide(node, this.nodeVersion[node], now);
+    if (decision.reason !== 'no-newer-version') return 0;
+    const changeMs = Math.min(decision.validUntilMs, this.horizonMs);
     if (!(changeMs > checkAtMs)) return 0;
     return now + this.elision.elideFirstCheck(node, now, checkAtMs, changeMs) - checkAtMs;
   }

@@ -153,7 +153,7 @@ describe('UpdateServer: Cincinnati throttle', () => {
     const throttle = { start: 0, duration: 10 * HOUR };
     const { server } = makeServer({ nodes: 50, policy: { throttle } });
     for (let node = 0; node < 50; node++) {
-      const when = server.nextChangeMs(node, 0, 0);
+      const when = server.decide(node, 0, 0).validUntilMs;
       if (when > 0) {
         expect(throttleAt(throttle, when)).toBeGreaterThanOrEqual(nodeWariness(node, 12345));
         expect(throttleAt(throttle, when - 1)).toBeLessThan(nodeWariness(node, 12345));
