@@ -21,7 +21,7 @@ describe('web session protocol', () => {
   it('greets a new session with the protocol version, its limits and the scenario names', async () => {
     const client = await connect(server);
     const hello = await client.next('hello');
-    expect(hello.protocol).toBe(1);
+    expect(hello.protocol).toBe(2);
     expect(hello.limits.maxPayloadBytes).toBe(4096);
     expect(hello.scenarios).toContain('default');
     client.close();

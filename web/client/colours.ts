@@ -2,7 +2,13 @@
 
 import { schemeTableau10 } from 'd3';
 
-export const CATEGORY_COLOURS = ['#2f7d4f', '#3b82f6', '#a855f7', '#f59e0b', '#22d3ee', '#ef4444', '#f472b6'];
+/**
+ * Okabe & Ito's palette ("Color Universal Design", 2008), distinguishable with the common colour
+ * vision deficiencies: running bluish green, checking/downloading sky blue, needs reboot yellow,
+ * waiting for the lock orange, rebooting blue, down
+ * vermillion, rolled back reddish purple.
+ */
+export const CATEGORY_COLOURS = ['#009E73', '#56B4E9', '#F0E442', '#E69F00', '#0072B2', '#D55E00', '#CC79A7'];
 
 export const VERSION_COLOURS = [...schemeTableau10];
 

@@ -10,12 +10,15 @@ import type { GroupInfo } from '../shared/protocol.ts';
 
 const BACKGROUND = rgbaWord('#11151c');
 const HIGHLIGHT = rgbaWord('#ffffff');
+const PICKED = rgbaWord('#ff4df0');
 
 export class FleetView {
   readonly category: Uint8Array;
   readonly version: Uint8Array;
   colourBy: 'state' | 'version' = 'state';
   highlighted = -1;
+  /** Nodes picked for a fault (outlined like the highlighted one, in the pick colour). */
+  picked: ReadonlySet<number> = new Set();
   private layout: Layout | null = null;
   private image: ImageData | null = null;
   private pixels: Uint32Array | null = null;
@@ -88,21 +91,25 @@ export class FleetView {
         for (let dx = 0; dx < cell; dx++) pixels[row + dx] = border || dx === 0 || dx === cell - 1 ? edge : fill;
       }
     }
-    if (this.highlighted >= 0 && this.highlighted < this.nodeCount) {
-      const at = offsets[this.highlighted];
-      const size = Math.max(cell, 3);
-      for (let d = -1; d <= size; d++) {
-        for (const p of [at - width + d, at + size * width + d, at + d * width - 1, at + d * width + size]) {
-          if (p >= 0 && p < pixels.length) pixels[p] = HIGHLIGHT;
-        }
-      }
-    }
+    for (const node of this.picked) this.outline(pixels, offsets, width, cell, node, PICKED);
+    this.outline(pixels, offsets, width, cell, this.highlighted, HIGHLIGHT);
     this.ctx.putImageData(this.image!, 0, 0);
     this.drawLabels(layout);
     this.dirty = false;
     this.framesDrawn++;
     this.lastDrawMs = performance.now() - started;
     return true;
+  }
+
+  private outline(pixels: Uint32Array, offsets: Uint32Array, width: number, cell: number, node: number, colour: number): void {
+    if (!(node >= 0 && node < this.nodeCount)) return;
+    const at = offsets[node];
+    const size = Math.max(cell, 3);
+    for (let d = -1; d <= size; d++) {
+      for (const p of [at - width + d, at + size * width + d, at + d * width - 1, at + d * width + size]) {
+        if (p >= 0 && p < pixels.length) pixels[p] = colour;
+      }
+    }
   }
 
   private drawLabels(layout: Layout): void {
@@ -126,6 +133,18 @@ export class FleetView {
     const { x } = this.toDevice(clientX, 0);
     const z = zoneAt(this.layout!, x);
     return z < 0 ? null : this.zones[z];
+  }
+
+  /** The CSS pixel (client coordinates) of a node's cell centre (tests and scripts click it). */
+  clientPointOf(node: number): { x: number; y: number } {
+    const layout = this.layout!;
+    const at = layout.nodeOffset[node];
+    const rect = this.canvas.getBoundingClientRect();
+    const half = layout.cellPx / 2;
+    return {
+      x: rect.left + (((at % layout.width) + half) * rect.width) / this.canvas.width,
+      y: rect.top + ((Math.floor(at / layout.width) + half) * rect.height) / this.canvas.height,
+    };
   }
 
   private toDevice(clientX: number, clientY: number): { x: number; y: number } {

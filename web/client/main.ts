@@ -3,14 +3,16 @@
 // `?bench=N` instead draws a synthetic fleet of N nodes with no server (frame-rate probe).
 
 import { applyFrame } from '../shared/node-frames.ts';
-import { CATEGORY_NAMES, SPEED_MAX, type Command, type EtcdFrame, type Frame, type GroupInfo, type Sample, type ScenarioInfo, type StatusFrame } from '../shared/protocol.ts';
+import { CATEGORY_NAMES, SPEED_MAX, type Command, type EtcdFrame, type Frame, type GroupInfo, type NodeDetails, type Sample, type ScenarioInfo, type StatusFrame } from '../shared/protocol.ts';
 import { Charts } from './charts.ts';
 import { CATEGORY_COLOURS } from './colours.ts';
 import { Connection } from './connection.ts';
 import { EventLog } from './event-log.ts';
+import { FaultsPanel } from './faults.ts';
 import { FleetView } from './fleet-view.ts';
 import { formatDuration, formatSpeed } from './format.ts';
 import { renderEtcd, renderNode } from './panels.ts';
+import { Timeline } from './timeline.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
@@ -33,6 +35,10 @@ interface AppState {
   chartsDirty: boolean;
   lastChartDrawMs: number;
   counts: number[];
+  /** The node the inspector shows (refreshed while playing). */
+  inspected: number;
+  lastNode: NodeDetails | null;
+  lastInspectMs: number;
 }
 
 const state: AppState = {
@@ -47,7 +53,13 @@ const state: AppState = {
   chartsDirty: false,
   lastChartDrawMs: 0,
   counts: [],
+  inspected: -1,
+  lastNode: null,
+  lastInspectMs: 0,
 };
+
+/** The inspector asks for its node again at most this often while the run moves. */
+const INSPECT_REFRESH_MS = 500;
 
 const charts = new Charts($('charts'));
 const log = new EventLog(
@@ -115,7 +127,10 @@ function onFrame(frame: Frame): void {
       log.add(frame.events, frame.dropped);
       break;
     case 'node':
-      renderNode($('details-body'), frame);
+      if (frame.node === state.inspected) {
+        state.lastNode = frame;
+        renderNode($('details-body'), frame, state.scenario?.machines ?? []);
+      }
       break;
     case 'export':
       download(frame.fileName, frame.yaml, 'text/yaml');
@@ -143,10 +158,18 @@ function onLoaded(scenario: ScenarioInfo, seed: number, samples: Sample[]): void
   scrubber.max = String(scenario.horizonMs);
   scrubber.step = String(Math.max(1, Math.round(scenario.horizonMs / 2000)));
   $('horizon').textContent = formatDuration(scenario.horizonMs);
-  const zoneSelect = $<HTMLSelectElement>('partition-zone');
-  zoneSelect.innerHTML = scenario.zones.map((z) => `<option>${z}</option>`).join('');
+  faults.load(scenario);
+  timeline.load(scenario.horizonMs, scenario.marks);
   log.clear();
+  state.inspected = -1;
+  state.lastNode = null;
   $('details-body').textContent = 'click a node';
+  $<HTMLSelectElement>('scenario').value = scenario.name;
+  // The URL holds the scenario and seed: a view can be shared (and reloads where it was).
+  const url = new URL(location.href);
+  url.searchParams.set('scenario', scenario.name === 'inline' ? url.searchParams.get('scenario') ?? 'default' : scenario.name);
+  url.searchParams.set('seed', String(seed));
+  history.replaceState(null, '', url);
   message(`${scenario.name}: ${scenario.nodeCount.toLocaleString()} nodes, ${scenario.etcdMembers} etcd members, ${scenario.strategy}`);
 }
 
@@ -165,6 +188,14 @@ function onStatus(status: StatusFrame): void {
   $('play').textContent = status.playing || status.seekingTo !== null ? 'pause' : 'play';
   charts.setVersions(status.versions);
   state.chartsDirty = true;
+  $('caption').textContent = status.caption;
+  $<HTMLInputElement>('skip-quiet').checked = status.skipQuiet;
+  timeline.update(status.injected, status.checkpoints);
+  const now = performance.now();
+  if (state.inspected >= 0 && (status.playing || status.seekingTo !== null || state.lastNode?.node !== state.inspected) && now - state.lastInspectMs >= INSPECT_REFRESH_MS) {
+    state.lastInspectMs = now;
+    send({ type: 'inspect', node: state.inspected });
+  }
   $('injected').textContent = status.injected.length === 0 ? '' : `${status.injected.length} injected: ` +
     status.injected.slice(-4).map((i) => `${formatDuration(i.at)} ${String(i.item.kind ?? i.item.do)}`).join(', ');
   if (status.crashed !== null) message(`run crashed: ${status.crashed}`, true);
@@ -214,12 +245,42 @@ $('load').addEventListener('click', loadSelected);
 $('scenario').addEventListener('change', loadSelected);
 $('play').addEventListener('click', togglePlay);
 $('step').addEventListener('click', () => send({ type: 'step' }));
+/** Seeks by `deltaMs` from the current time (keyboard). */
+function seekBy(deltaMs: number): void {
+  const s = state.status;
+  if (s === null) return;
+  send({ type: 'seek', timeMs: Math.max(0, Math.min(s.horizonMs, s.timeMs + deltaMs)) });
+}
+
+// Keys: space play/pause, right arrow step, left arrow back 5 min, shift+arrows one hour, home
+// to the start. Not while typing in a field (a range input keeps its own arrows).
 document.addEventListener('keydown', (event) => {
-  if (event.key === ' ' && !(event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement)) {
-    event.preventDefault();
-    togglePlay();
-  }
+  const target = event.target;
+  if (target instanceof HTMLInputElement && target.type !== 'checkbox' && target.type !== 'radio') return;
+  if (target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const handled = (() => {
+    switch (event.key) {
+      case ' ':
+        togglePlay();
+        return true;
+      case 'ArrowRight':
+        if (event.shiftKey) seekBy(3_600_000);
+        else send({ type: 'step' });
+        return true;
+      case 'ArrowLeft':
+        seekBy(event.shiftKey ? -3_600_000 : -300_000);
+        return true;
+      case 'Home':
+        send({ type: 'seek', timeMs: 0 });
+        return true;
+      default:
+        return false;
+    }
+  })();
+  if (handled) event.preventDefault();
 });
+$('skip-quiet').addEventListener('change', () => send({ type: 'skip-quiet', on: $<HTMLInputElement>('skip-quiet').checked }));
 
 // Speed: a log-scale slider from 1x to 10^6 x.
 const speedInput = $<HTMLInputElement>('speed');
@@ -249,16 +310,11 @@ function applyColourBy(): void {
 
 // ---- fault tools ----------------------------------------------------------------------------
 
+const faults = new FaultsPanel(send, message);
+const timeline = new Timeline($('marks'), (timeMs) => send({ type: 'seek', timeMs }));
+
 function inject(fault: Record<string, unknown>): void {
   send({ type: 'inject', fault });
-}
-
-function largestZone(groups: GroupInfo[]): string | null {
-  const counts = new Map<string, number>();
-  for (const g of groups) g.zones.forEach((z, i) => counts.set(z, (counts.get(z) ?? 0) + Math.floor(g.nodes / g.zones.length) + (i < g.nodes % g.zones.length ? 1 : 0)));
-  let best: string | null = null;
-  for (const [zone, n] of counts) if (best === null || n > counts.get(best)!) best = zone;
-  return best;
 }
 
 const canvas = $<HTMLCanvasElement>('fleet');
@@ -273,9 +329,17 @@ canvas.addEventListener('click', (event) => {
   }
   const node = view.nodeAtClient(event.clientX, event.clientY);
   if (node < 0) return;
+  if (tool === 'pick') {
+    faults.togglePick(node);
+    view.picked = new Set(faults.picked);
+    view.markDirty();
+    return;
+  }
   view.highlighted = node;
   view.markDirty();
   if (tool === 'crash') inject({ kind: 'node-crash', target: { nodes: [node] }, duration: '10m' });
+  state.inspected = node;
+  state.lastInspectMs = performance.now();
   send({ type: 'inspect', node });
 });
 canvas.addEventListener('mousemove', (event) => {
@@ -285,27 +349,6 @@ canvas.addEventListener('mousemove', (event) => {
   canvas.title = node < 0 ? '' : `node ${node}: ${CATEGORY_NAMES[view.category[node]] ?? '?'}, version ${state.status?.versions[view.version[node]] ?? view.version[node]}`;
 });
 
-$('storm').addEventListener('click', () => {
-  const zone = state.scenario === null ? null : largestZone(state.scenario.groups);
-  if (zone !== null) inject({ kind: 'power-loss', target: { zone }, duration: '5m' });
-});
-$('kill-leader').addEventListener('click', () => inject({ kind: 'etcd-kill', target: { etcd: 'leader' }, duration: '1m' }));
-$('server-outage').addEventListener('click', () => inject({ kind: 'server-outage', duration: '30m' }));
-$('lock-holder-dies').addEventListener('click', () => inject({ kind: 'lock-holder-dies' }));
-$('unlock').addEventListener('click', () => send({ type: 'action', action: { do: 'unlock' } }));
-$('partition').addEventListener('click', () => {
-  const zones = state.scenario?.zones ?? [];
-  const zone = $<HTMLSelectElement>('partition-zone').value;
-  const rest = zones.filter((z) => z !== zone);
-  if (rest.length === 0) return message('a partition needs two zones', true);
-  inject({ kind: 'partition', sides: [[`zone:${zone}`], rest.map((z) => `zone:${z}`)], duration: '10m' });
-});
-const publish = (bad: boolean) => {
-  const version = $<HTMLInputElement>('release-version').value.trim();
-  send({ type: 'action', action: { do: 'publish-release', release: { version, channel: 'stable', ...(bad ? { bootFailureProbability: 1 } : {}) } } });
-};
-$('publish').addEventListener('click', () => publish(false));
-$('publish-bad').addEventListener('click', () => publish(true));
 $('export-yaml').addEventListener('click', () => send({ type: 'export' }));
 $('export-report').addEventListener('click', () => send({ type: 'report' }));
 
@@ -359,6 +402,16 @@ function measureFps(durationMs: number, mutate: (() => void) | null): Promise<{ 
   });
 }
 
+/** A cheap digest of the fleet canvas's pixels (the e2e test watches it change). */
+function canvasHash(): number {
+  const ctx = canvas.getContext('2d');
+  if (ctx === null || canvas.width === 0 || canvas.height === 0) return 0;
+  const data = new Uint32Array(ctx.getImageData(0, 0, canvas.width, canvas.height).data.buffer);
+  let h = 2166136261;
+  for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 16777619);
+  return h >>> 0;
+}
+
 const bench = Number(new URLSearchParams(location.search).get('bench') ?? '0');
 
 declare global {
@@ -385,8 +438,22 @@ window.__fleetsim = {
     injected: state.status?.injected.length ?? 0,
     lastError: state.lastError,
     etcdLeader: state.etcd?.leader ?? null,
+    caption: state.status?.caption ?? '',
+    checkpoints: state.status?.checkpoints ?? [],
+    checkpointsBuilding: state.status?.checkpointsBuilding ?? false,
+    lastSeek: state.status?.lastSeek ?? null,
+    inspected: state.lastNode,
   }),
+  canvasHash,
   send: (command: Command) => connection.send(command),
+  /** The first node drawn in a category (by name), or -1, and where to click it. */
+  findNode: (categoryName: string) => {
+    const view = state.view;
+    const c = (CATEGORY_NAMES as readonly string[]).indexOf(categoryName);
+    if (view === null || c < 0) return null;
+    const node = view.category.indexOf(c);
+    return node < 0 ? null : { node, ...view.clientPointOf(node) };
+  },
   request: (command: Command) => connection.request(command),
   measureFps: (durationMs: number) => {
     const view = state.view;

@@ -1,7 +1,8 @@
 // The side panels: etcd (members, roles, terms, leader, quorum, lock holders) and the node
 // inspector (partition table, update_engine, reboot manager, recent events).
 
-import type { EtcdFrame, NodeDetails } from '../shared/protocol.ts';
+import type { EtcdFrame, MachineGraph, NodeDetails } from '../shared/protocol.ts';
+import { outgoing, renderDiagram } from './diagram.ts';
 import { formatDuration } from './format.ts';
 
 function escape(text: string): string {
@@ -27,7 +28,7 @@ export function renderEtcd(body: HTMLElement, frame: EtcdFrame): void {
     `<div>reboot lock: ${frame.lockHolders.length}/${frame.lockMax} held${frame.lockHolders.length > 0 ? ` by node ${frame.lockHolders.join(', ')}` : ''}</div>`;
 }
 
-export function renderNode(body: HTMLElement, d: NodeDetails): void {
+export function renderNode(body: HTMLElement, d: NodeDetails, graphs: readonly MachineGraph[]): void {
   const parts = d.partitions
     .map((p) => `<tr${p.booted ? ' class="leader"' : ''}><td>${p.slot}${p.booted ? ' (booted)' : ''}</td><td>${escape(p.version ?? '-')}</td><td>${p.priority}</td><td>${p.tries}</td><td>${p.successful}</td></tr>`)
     .join('');
@@ -35,11 +36,29 @@ export function renderNode(body: HTMLElement, d: NodeDetails): void {
   const events = d.lastEvents
     .map((e) => `<li><span class="t">${formatDuration(e.time)}</span>${escape(e.kind)}${e.data === undefined ? '' : ` ${escape(JSON.stringify(e.data))}`}</li>`)
     .join('');
+  const titles = new Map(graphs.map((g) => [g.name, g.title]));
+  const transitions = d.transitions
+    .map((t) => `<li><span class="t">${formatDuration(t.timeMs)}</span><span class="muted">${escape(titles.get(t.machine) ?? t.machine)}:</span> ${escape(t.from)} <b>--${escape(t.event)}--&gt;</b> ${escape(t.to)}</li>`)
+    .join('');
+  const diagrams = graphs
+    .map((g) => {
+      const current = d.machines[g.name] ?? g.initial;
+      const last = d.transitions.filter((t) => t.machine === g.name).at(-1);
+      const next = outgoing(g, current);
+      return `<div class="machine"><div class="machine-title">${escape(g.title)}: <b>${escape(current)}</b></div>${renderDiagram(g, current, last)}` +
+        `<div class="muted next">${next.length === 0 ? 'no way out' : `next: ${next.map(escape).join(' · ')}`}</div></div>`;
+    })
+    .join('');
+  const lock = d.lock;
   body.innerHTML =
     `<div><b>node ${d.node}</b> · group ${escape(d.group)} · zone ${escape(d.zone)} · version ${escape(d.version)}</div>` +
     `<div>update_engine: <b>UPDATE_STATUS_${escape(d.updateStatus)}</b> (failures ${ue.failures ?? 0})</div>` +
     `<div>power/boot: <b>${escape(d.power)}</b>${d.down ? ' <span class="down">down</span>' : ''}${d.rolledBack ? ' · rolled back' : ''}</div>` +
-    `<div>reboot manager: <b>${escape(d.rebootManager)}</b>${d.holdsLock ? ' · holds the lock' : ''}</div>` +
-    `<table><tr><th>partition</th><th>version</th><th>priority</th><th>tries</th><th>successful</th></tr>${parts}</table>` +
+    `<div>reboot agent: <b>${escape(d.rebootManager)}</b> · lock group ${escape(lock.group)}: ${lock.holders.length}/${lock.max} held` +
+    `${d.holdsLock ? ' · <b class="leader">this node holds it</b>' : lock.holders.length > 0 ? ` by node ${lock.holders.join(', ')}` : ''}</div>` +
+    `<table class="partitions"><tr><th>partition</th><th>version</th><th>priority</th><th>tries</th><th>successful</th></tr>${parts}</table>` +
+    `<div class="muted">workloads: none (the model has no workloads yet)</div>` +
+    diagrams +
+    `<div class="muted">last transitions</div><ol class="events transitions">${transitions || '<li class="muted">none in the recent window</li>'}</ol>` +
     `<div class="muted">recent events</div><ol class="events">${events || '<li class="muted">none in the recent window</li>'}</ol>`;
 }

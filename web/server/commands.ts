@@ -29,6 +29,7 @@ const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...id, type: z.literal('export') }),
   z.strictObject({ ...id, type: z.literal('report') }),
   z.strictObject({ ...id, type: z.literal('inspect'), node: z.number().int().min(0) }),
+  z.strictObject({ ...id, type: z.literal('skip-quiet'), on: z.boolean() }),
 ]);
 
 export type ParsedCommand = { ok: true; command: Command } | { ok: false; message: string; id?: number; command?: string };

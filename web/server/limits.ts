@@ -8,6 +8,8 @@ export interface ServerLimits extends Limits {
   cpuMsPerTickTotal: number;
   /** Bytes queued on a socket above which node frames wait for the next tick. */
   sendBufferBytesMax: number;
+  /** Estimated memory one session's seek checkpoints may hold (web/server/checkpoints.ts). */
+  checkpointBytesPerSession: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -20,6 +22,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   // ...and 70% of a core for all of them, so the HTTP side and the OS keep some.
   cpuMsPerTickTotal: 70,
   sendBufferBytesMax: 4 * 1024 * 1024,
+  // Ten checkpoints of a 100k-node fleet (~50 MB each), the cap of 16 for smaller fleets.
+  checkpointBytesPerSession: 512 * 1024 * 1024,
 };
 
 /** The CPU budget of one session for one tick when `active` sessions are playing. */

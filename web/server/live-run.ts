@@ -15,7 +15,9 @@ import { formatScenarioError, parseScenario, type Scenario, type ScenarioError }
 import type { Fault } from '../../sim/scenario/faults.ts';
 import type { Action } from '../../sim/scenario/actions.ts';
 import type { InjectedItem } from '../shared/protocol.ts';
+import { NotableEvents } from './caption.ts';
 import { EventLog } from './event-log.ts';
+import { TransitionRecorder } from './transitions.ts';
 import { exportScenario } from './export.ts';
 import { NodeStates } from './node-states.ts';
 import { Sampler, sampleIntervalMs } from './sampler.ts';
@@ -36,9 +38,25 @@ const ORDER_PUSH_MAX = 1_000;
 export type StartResult = { ok: true; live: LiveRun } | { ok: false; errors: string[] };
 export type InjectResult = { ok: true; at: number; note?: string } | { ok: false; message: string; details?: string[]; crashed?: boolean };
 
+/**
+ * The parsed fault or action of each item injected in this process, so that a run rebuilt for a
+ * seek (or a checkpoint built in the background) applies the very object the live run applied.
+ */
+const parsedItems = new WeakMap<InjectedItem, Fault | Action>();
+
 export class LiveRun {
   readonly states: NodeStates;
   readonly sampler: Sampler;
+  /**
+   * Injections of the session this run has not reached yet (a run rebuilt for a seek, or a
+   * checkpoint): each is applied when the run rests at its `at`, exactly as the live run did
+   * (after every event at or before that time, in list order), then moves to `injected`.
+   */
+  readonly planned: InjectedItem[] = [];
+  /** The node machines' recent transitions (the inspector's list). */
+  readonly transitions: TransitionRecorder;
+  /** Wall ms spent inside runUntil so far (the session's replay-cost curve reads it). */
+  spentMs = 0;
   private sliceMs = 1_000;
 
   private constructor(
@@ -49,8 +67,15 @@ export class LiveRun {
     readonly injected: InjectedItem[],
     readonly run: FleetRun,
     readonly log: EventLog,
+    readonly notable: NotableEvents,
   ) {
     this.states = new NodeStates(run.world);
+    const w = run.world;
+    this.transitions = new TransitionRecorder(run.sim, [
+      { name: 'updateEngine', runtime: w.updateEngine },
+      { name: 'boot', runtime: w.boot },
+      { name: 'rebootManager', runtime: w.rebootManager },
+    ]);
     this.sampler = new Sampler(sampleIntervalMs(run.horizonMs));
   }
 
@@ -71,8 +96,15 @@ export class LiveRun {
     }
     const log = new EventLog();
     log.logging = options.silent !== true;
-    const run = new FleetRun(scenario, { seed: runSeed, traceSubscriber: log.listener });
-    const live = new LiveRun(source, parsedBase.scenario, runSeed, [...injected], run, log);
+    const notable = new NotableEvents();
+    const run = new FleetRun(scenario, {
+      seed: runSeed,
+      traceSubscriber: (event) => {
+        log.listener(event);
+        notable.listener(event);
+      },
+    });
+    const live = new LiveRun(source, parsedBase.scenario, runSeed, [...injected], run, log, notable);
     // Settle time 0 (events and timeline items at 0) before anything can be injected at 0.
     run.runUntil(0);
     live.sampler.take(run);
@@ -81,6 +113,34 @@ export class LiveRun {
 
   get now(): number {
     return this.run.now;
+  }
+
+  /** Every injection of the session: applied, then planned. */
+  get allInjected(): InjectedItem[] {
+    return this.planned.length === 0 ? this.injected : [...this.injected, ...this.planned];
+  }
+
+  /** Applies the planned injections due at the current time (their `at` is now). */
+  private applyDue(): void {
+    const run = this.run;
+    while (this.planned.length > 0 && this.planned[0].at <= run.now) {
+      const item = this.planned.shift()!;
+      if (item.at !== run.now) throw new Error(`planned ${item.kind} at ${item.at} ms was passed (the run is at ${run.now} ms)`);
+      const parsed = parsedItems.get(item) ?? this.parseItem(item);
+      if (item.kind === 'fault') run.injectFault(parsed as Fault);
+      else run.applyAction(parsed as Action);
+      this.injected.push(item);
+    }
+  }
+
+  /** An item injected by another process (not in the cache): parsed as the export does. */
+  private parseItem(item: InjectedItem): Fault | Action {
+    const parsed = parseScenario(exportScenario(this.source.text, this.seed, [...this.injected, item]), `${this.source.name}.yaml`);
+    if (!parsed.ok) throw new Error(`planned ${item.kind} does not parse: ${formatScenarioError(parsed.errors[0])}`);
+    const value = item.kind === 'fault' ? parsed.scenario.faults.at(-1) : parsed.scenario.actions.at(-1);
+    if (value === undefined) throw new Error(`planned ${item.kind} is missing from its scenario`);
+    parsedItems.set(item, value);
+    return value;
   }
 
   get done(): boolean {
@@ -95,14 +155,18 @@ export class LiveRun {
     const run = this.run;
     // Whole milliseconds, so that the run rests where a scenario's `at` can point.
     const until = Math.floor(Math.min(targetMs, run.horizonMs));
+    this.applyDue();
     for (let slices = 0; run.now < until && slices < SLICES_PER_BURST_MAX; slices++) {
       const due = this.sampler.nextDueMs(run.now);
-      const end = Math.min(until, due, run.now + this.sliceMs);
+      const nextPlanned = this.planned.length > 0 ? this.planned[0].at : Infinity;
+      const end = Math.min(until, due, run.now + this.sliceMs, nextPlanned);
       const fullSlice = end === run.now + this.sliceMs;
       const startedMs = wallMs();
       run.runUntil(end);
       const tookMs = wallMs() - startedMs;
+      this.spentMs += tookMs;
       if (run.now === due) this.sampler.take(run);
+      this.applyDue();
       // Slices follow the event density: halve when slow, double when quick.
       if (tookMs > 2 * SLICE_WALL_MS_TARGET) this.sliceMs = Math.max(SLICE_MS_MIN, Math.floor(this.sliceMs / 2));
       else if (tookMs < SLICE_WALL_MS_TARGET / 2 && fullSlice) this.sliceMs = Math.min(run.horizonMs, this.sliceMs * 2);
@@ -163,6 +227,7 @@ export class LiveRun {
       return { ok: false, message: `${kind} failed: ${(error as Error).message}`, crashed: !untouched };
     }
     this.injected.push(candidate);
+    parsedItems.set(candidate, kind === 'fault' ? (parsed.scenario.faults.at(-1) as Fault) : (parsed.scenario.actions.at(-1) as Action));
     return note === undefined ? { ok: true, at: candidate.at } : { ok: true, at: candidate.at, note };
   }
 
@@ -171,6 +236,6 @@ export class LiveRun {
   }
 
   exportText(): string {
-    return exportScenario(this.source.text, this.seed, this.injected);
+    return exportScenario(this.source.text, this.seed, this.allInjected);
   }
 }

@@ -4,7 +4,10 @@
 
 import { encodeDelta, encodeFull } from '../shared/node-frames.ts';
 import { SPEED_MAX, SPEED_MIN, type Command, type EtcdFrame, type Frame, type NodeDetails, type ScenarioInfo, type StatusFrame } from '../shared/protocol.ts';
+import { caption, timelineMarks } from './caption.ts';
 import { exportFileName } from './export.ts';
+import { nodeMachineGraphs } from './machine-graph.ts';
+import { CheckpointLadder, checkpointCount, CostCurve, planFor } from './checkpoints.ts';
 import { LiveRun, type ScenarioSource } from './live-run.ts';
 import type { ScenarioFiles } from './scenario-files.ts';
 
@@ -19,6 +22,12 @@ export interface SessionTransport {
 const DELTA_SHARE_MAX = 1 / 3;
 /** Effective speed is smoothed over about this many ticks. */
 const SPEED_SMOOTHING_TICKS = 10;
+/** Checkpoint memory per session by default (limits.ts sets the server's). */
+export const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
+/** Steps a quiet stretch may skip per tick (each is one timestamp of events). */
+const QUIET_STEPS_PER_TICK_MAX = 5_000;
+/** Background work starts only with at least this much of the tick's budget left. */
+const BACKGROUND_MIN_MS = 2;
 
 export class Session {
   private live: LiveRun | null = null;
@@ -35,12 +44,36 @@ export class Session {
   private samplesSent = 0;
   private lastEtcd = '';
   private dirty = true;
+  /** Checkpoints for seeks (checkpoints.ts), built lazily for the loaded run. */
+  private ladder: CheckpointLadder | null = null;
+  /** Wall ms the run took to reach each simulated time (spaces the checkpoints). */
+  private cost = new CostCurve();
+  private costSpentSeen = 0;
+  private seekStartedWallMs: number | null = null;
+  private seekFrom = 0;
+  private lastSeek: { fromMs: number; toMs: number; wallMs: number } | null = null;
+  /** Playing jumps over stretches where nothing drawn changes (on by default: a newcomer sees the rollout at once). */
+  private skipQuiet = true;
+  private marks: ScenarioInfo['marks'] = [];
 
   constructor(
     private readonly scenarios: ScenarioFiles,
     private readonly transport: SessionTransport,
     private readonly wallMs: () => number,
+    /** Memory the session's checkpoints may hold (estimated, checkpoints.ts). */
+    private readonly checkpointBytes = DEFAULT_CHECKPOINT_BYTES,
   ) {}
+
+  /** True while a seek is on its way (someone is waiting for it). */
+  get seeking(): boolean {
+    return this.live !== null && this.crashed === null && this.seekingTo !== null;
+  }
+
+  /** True when the session has background work (checkpoints to build) for idle CPU. */
+  get wantsBackgroundWork(): boolean {
+    const live = this.live;
+    return live !== null && this.crashed === null && this.ladder !== null && (this.ladder.building || this.ladder.wantedMs(this.cost) !== null);
+  }
 
   get active(): boolean {
     return this.live !== null && this.crashed === null && (this.playing || this.seekingTo !== null);
@@ -78,11 +111,18 @@ export class Session {
       case 'step':
         if (this.seekingTo !== null) return this.error(command, 'a seek is in progress');
         this.playing = false;
-        this.guard(() => live.step());
+        {
+          const before = live.now;
+          this.guard(() => live.step());
+          this.noteCost(live, before);
+        }
         this.flush();
         return this.ack(command);
       case 'speed':
         this.speed = Math.min(SPEED_MAX, Math.max(SPEED_MIN, command.x));
+        return this.ack(command);
+      case 'skip-quiet':
+        this.skipQuiet = command.on;
         return this.ack(command);
       case 'seek':
         return this.seek(live, command.timeMs, command);
@@ -120,20 +160,33 @@ export class Session {
     const nowWall = this.wallMs();
     const elapsedMs = this.lastTickWallMs === null ? 0 : Math.max(0, nowWall - this.lastTickWallMs);
     this.lastTickWallMs = nowWall;
+    const deadline = nowWall + budgetMs;
     if (this.crashed === null && (this.playing || this.seekingTo !== null)) {
       const before = live.now;
-      const deadline = nowWall + budgetMs;
       this.guard(() => {
         if (this.seekingTo !== null) {
           if (live.advance(this.seekingTo, deadline, this.wallMs)) this.finishSeek(live);
         } else {
+          live.notable.pending = 0;
           live.advance(live.now + this.speed * elapsedMs, deadline, this.wallMs);
+          if (this.skipQuiet) this.skipQuietStretch(live, deadline);
           if (live.done) this.playing = false;
         }
       });
+      this.noteCost(live, before);
       const achieved = elapsedMs > 0 ? (live.now - before) / elapsedMs : 0;
       this.effectiveSpeed += (achieved - this.effectiveSpeed) / SPEED_SMOOTHING_TICKS;
       this.dirty = true;
+    }
+    // What is left of the budget builds checkpoints (never while a seek is on its way).
+    if (this.crashed === null && this.seekingTo === null && deadline - this.wallMs() >= BACKGROUND_MIN_MS) {
+      const ladder = this.ladderFor(live);
+      try {
+        if (ladder.work(live.allInjected, this.cost, deadline, this.wallMs)) this.dirty = true;
+      } catch (error) {
+        // A checkpoint is a run of the same session: if it fails, the live run will too; drop it.
+        ladder.clear();
+      }
     }
     if (this.dirty) this.flush();
   }
@@ -141,6 +194,38 @@ export class Session {
   close(): void {
     this.live = null;
     this.playing = false;
+    this.ladder?.clear();
+    this.ladder = null;
+  }
+
+  /**
+   * Skip-quiet: when the burst changed nothing the page draws (node colours, a notable event),
+   * run on event by event (as a debugger steps over) until something does or the budget is spent.
+   * The speed applies again from there; a quiet hour before a release passes in one tick.
+   */
+  private skipQuietStretch(live: LiveRun, deadlineMs: number): void {
+    if (live.notable.pending > 0 || this.drawnChanged(live)) return;
+    for (let k = 0; k < QUIET_STEPS_PER_TICK_MAX && !live.done && this.wallMs() < deadlineMs; k++) {
+      live.step();
+      if (live.notable.pending > 0 || this.drawnChanged(live)) return;
+    }
+  }
+
+  /** True when a node's colour or version differs from what the browser was sent. */
+  private drawnChanged(live: LiveRun): boolean {
+    const states = live.states;
+    states.refresh();
+    const category = states.category;
+    const version = states.version;
+    const sentCategory = this.sentCategory;
+    const sentVersion = this.sentVersion;
+    for (let i = 0; i < category.length; i++) if (category[i] !== sentCategory[i] || version[i] !== sentVersion[i]) return true;
+    return false;
+  }
+
+  private noteCost(live: LiveRun, beforeMs: number): void {
+    this.cost.note(beforeMs, live.now, live.spentMs - this.costSpentSeen);
+    this.costSpentSeen = live.spentMs;
   }
 
   // ---- commands -------------------------------------------------------------------------------
@@ -163,6 +248,11 @@ export class Session {
     }
     const live = started.live;
     this.live = live;
+    this.ladder?.clear();
+    this.ladder = new CheckpointLadder(live.source, live.seed, checkpointCount(live.run.world.nodeCount, this.checkpointBytes));
+    this.cost = new CostCurve();
+    this.costSpentSeen = 0;
+    this.lastSeek = null;
     this.playing = false;
     this.seekingTo = null;
     this.playAfterSeek = false;
@@ -171,6 +261,7 @@ export class Session {
     this.resetNodeFrames(live);
     this.samplesSent = live.sampler.samples.length;
     this.lastEtcd = '';
+    this.marks = timelineMarks(live.base);
     this.transport.send({ type: 'loaded', id, scenario: this.info(live), seed: live.seed, samples: [...live.sampler.samples] });
     this.flush();
   }
@@ -179,29 +270,41 @@ export class Session {
     const target = Math.min(Math.max(0, Math.round(requestedMs)), live.run.horizonMs);
     const wasPlaying = this.playing || this.playAfterSeek;
     this.playing = false;
-    if (target < live.now || this.crashed !== null) {
-      // Back in time: replay from the start with the injections made up to the target (the
-      // later ones are dropped). The replay is exact, so the samples up to the target stand.
-      const kept = live.injected.filter((item) => item.at <= target);
-      const started = LiveRun.start(live.source, live.seed, kept, { silent: true });
+    this.seekStartedWallMs = this.wallMs();
+    const session = live.allInjected;
+    const back = target < live.now || this.crashed !== null;
+    // The injections after a target in the past are dropped; the rest stand.
+    const kept = back ? session.filter((item) => item.at <= target) : session;
+    const ladder = this.ladderFor(live);
+    // The closest checkpoint below the target (back), or between here and the target (forward).
+    const rung = ladder.take(target, back ? -1 : live.now, kept);
+    let from: LiveRun | null = rung;
+    if (from === null && back) {
+      const started = LiveRun.start(live.source, live.seed, [], { silent: true });
       if (!started.ok) return this.error(command, `seek failed: ${started.errors[0]}`);
-      const replay = started.live;
-      replay.sampler.samples.length = 0;
-      replay.sampler.samples.push(...live.sampler.samples.filter((s) => s.t <= target));
-      this.live = replay;
-      this.crashed = null;
-      this.resetNodeFrames(replay);
-      this.samplesSent = replay.sampler.samples.length;
-      this.transport.send({ type: 'samples', samples: [], reset: false, truncateAfter: target });
-      const dropped = live.injected.length - kept.length;
-      this.seekingTo = target;
-      this.playAfterSeek = wasPlaying;
-      this.ack(command, dropped > 0 ? `${dropped} injection(s) after the target were dropped` : undefined);
-    } else {
-      this.seekingTo = target;
-      this.playAfterSeek = wasPlaying;
-      this.ack(command);
+      from = started.live;
+      planFor(from, kept);
     }
+    if (from !== null) {
+      // The run left behind is a checkpoint for a later seek forward (when nothing was dropped).
+      if (this.crashed === null) ladder.offer(live, kept, this.cost);
+      // The replay is exact, so the samples up to the target stand.
+      const samples = live.sampler.samples.filter((s) => s.t <= target);
+      from.sampler.samples.length = 0;
+      from.sampler.samples.push(...samples);
+      from.log.logging = false;
+      this.live = from;
+      this.costSpentSeen = from.spentMs;
+      this.crashed = null;
+      this.resetNodeFrames(from);
+      this.samplesSent = from.sampler.samples.length;
+      if (back) this.transport.send({ type: 'samples', samples: [], reset: false, truncateAfter: target });
+    }
+    this.seekFrom = from === null ? live.now : from.now;
+    const dropped = session.length - kept.length;
+    this.seekingTo = target;
+    this.playAfterSeek = wasPlaying;
+    this.ack(command, dropped > 0 ? `${dropped} injection(s) after the target were dropped` : undefined);
     this.tick(0);
   }
 
@@ -211,6 +314,17 @@ export class Session {
     live.sampler.rebase(live.run);
     this.playing = this.playAfterSeek && !live.done;
     this.playAfterSeek = false;
+    if (this.seekStartedWallMs !== null) {
+      this.lastSeek = { fromMs: this.seekFrom, toMs: live.now, wallMs: this.wallMs() - this.seekStartedWallMs };
+      this.seekStartedWallMs = null;
+    }
+  }
+
+  private ladderFor(live: LiveRun): CheckpointLadder {
+    if (this.ladder === null) {
+      this.ladder = new CheckpointLadder(live.source, live.seed, checkpointCount(live.run.world.nodeCount, this.checkpointBytes));
+    }
+    return this.ladder;
   }
 
   // ---- frames ---------------------------------------------------------------------------------
@@ -279,8 +393,13 @@ export class Session {
       traceHash: run.trace.traceHash,
       versions,
       live: live.sampler.read(run),
-      injected: live.injected,
+      injected: live.allInjected,
       crashed: this.crashed,
+      checkpoints: this.ladder?.times ?? [],
+      checkpointsBuilding: this.wantsBackgroundWork,
+      lastSeek: this.lastSeek,
+      caption: caption(run.world, live.states, run.now, live.notable.last, this.marks),
+      skipQuiet: this.skipQuiet,
     };
   }
 
@@ -319,6 +438,9 @@ export class Session {
       strategy: s.reboot.strategy,
       sampleIntervalMs: live.sampler.intervalMs,
       yaml: live.source.text,
+      marks: this.marks,
+      machines: nodeMachineGraphs(),
+      lockGroups: ['default'],
     };
   }
 
@@ -346,6 +468,14 @@ export class Session {
       ],
       updateEngine: world.updateEngine.context(node),
       lastEvents: live.log.recentFor(node),
+      machines: {
+        updateEngine: world.updateEngine.stateName(node),
+        boot: world.boot.stateName(node),
+        rebootManager: world.rebootManager.stateName(node),
+      },
+      transitions: live.transitions.recentFor(node),
+      // One lock group today (locksmith's default semaphore; lock groups come with fleet-lock).
+      lock: { group: 'default', holders: [...world.lock.holders('default')], max: world.lock.max },
     };
   }
 

@@ -51,6 +51,7 @@ export function attachSessions(httpServer: Server, scenarios: ScenarioFiles, lim
         canSendBulk: () => socket.bufferedAmount < limits.sendBufferBytesMax,
       },
       () => performance.now(),
+      limits.checkpointBytesPerSession,
     );
     sessions.add(session);
     order.push(session);
@@ -95,13 +96,16 @@ export function attachSessions(httpServer: Server, scenarios: ScenarioFiles, lim
   let rotation = 0;
   const timer = setInterval(() => {
     if (order.length === 0) return;
-    const active = order.filter((s) => s.active).length;
+    // Sessions playing or seeking share the budget; idle ones use it to build checkpoints.
+    const active = order.filter((s) => s.active || s.wantsBackgroundWork).length;
     const budget = tickBudgetMs(limits, active);
+    // A seek is someone waiting on the page: it may use the whole shared budget (its share of it).
+    const seekBudget = limits.cpuMsPerTickTotal / Math.max(1, active);
     rotation = (rotation + 1) % order.length;
     for (let k = 0; k < order.length; k++) {
       const session = order[(rotation + k) % order.length];
       try {
-        session.tick(session.active ? budget : 0);
+        session.tick(session.seeking ? seekBudget : session.active || session.wantsBackgroundWork ? budget : 0);
       } catch (error) {
         log(`session tick failed: ${(error as Error).stack ?? String(error)}`);
       }

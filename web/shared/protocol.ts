@@ -4,7 +4,7 @@
 // Node or DOM imports, so both sides compile it.
 
 /** Bumped when a frame or command changes shape. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ---- commands: browser -> server --------------------------------------------------------------
 
@@ -22,12 +22,13 @@ export type Command = { id?: number } & (
   | { type: 'export' }
   | { type: 'report' }
   | { type: 'inspect'; node: number }
+  | { type: 'skip-quiet'; on: boolean }
 );
 
 export type CommandType = Command['type'];
 
 export const COMMAND_TYPES: readonly CommandType[] = [
-  'load', 'play', 'pause', 'step', 'speed', 'seek', 'restart', 'inject', 'action', 'export', 'report', 'inspect',
+  'load', 'play', 'pause', 'step', 'speed', 'seek', 'restart', 'inject', 'action', 'export', 'report', 'inspect', 'skip-quiet',
 ];
 
 /** Speeds are simulated ms per wall ms: real time (1) up to a million times faster. */
@@ -63,6 +64,39 @@ export interface ScenarioInfo {
   sampleIntervalMs: number;
   /** The scenario text the session plays (what export starts from). */
   yaml: string;
+  /** Releases, faults and actions of the scenario, for the time slider. */
+  marks: TimelineMark[];
+  /** The node's three machines as state diagrams (web/server/machine-graph.ts). */
+  machines: MachineGraph[];
+  /** Reboot-lock groups a fault or an unlock can name. */
+  lockGroups: string[];
+}
+
+export interface TimelineMark {
+  atMs: number;
+  /** A fault drawn from a range: the range's end. */
+  untilMs?: number;
+  kind: 'release' | 'fault' | 'action';
+  label: string;
+}
+
+/** One machine's states and transitions, walked from its xstate definition. */
+export interface MachineGraph {
+  name: string;
+  title: string;
+  initial: string;
+  /** Atomic states, named as the compiled runtime names them (`running.fresh`). */
+  states: { name: string; parent: string | null }[];
+  edges: { from: string; to: string; label: string }[];
+}
+
+/** A transition one of a node's machines took. */
+export interface TransitionLine {
+  timeMs: number;
+  machine: string;
+  from: string;
+  to: string;
+  event: string;
 }
 
 /** One point of the time series (charts). */
@@ -101,6 +135,16 @@ export interface StatusFrame {
   /** Faults and actions injected in this session, in order. */
   injected: InjectedItem[];
   crashed: string | null;
+  /** Times of the paused runs kept for seeks (web/server/checkpoints.ts), ascending. */
+  checkpoints: number[];
+  /** True while the session builds checkpoints with its idle CPU. */
+  checkpointsBuilding: boolean;
+  /** One line on what is happening now (web/server/caption.ts). */
+  caption: string;
+  /** Playing jumps over stretches where nothing drawn changes. */
+  skipQuiet: boolean;
+  /** The last finished seek: where its replay started, where it ended, wall ms it took. */
+  lastSeek: { fromMs: number; toMs: number; wallMs: number } | null;
 }
 
 export interface InjectedItem {
@@ -153,6 +197,12 @@ export interface NodeDetails {
   partitions: { slot: 'USR-A' | 'USR-B'; version: string | null; priority: number; tries: number; successful: number; booted: boolean }[];
   updateEngine: Record<string, number>;
   lastEvents: TraceLine[];
+  /** The current state of each machine (MachineGraph.name -> state name). */
+  machines: Record<string, string>;
+  /** The node's last transitions, oldest first. */
+  transitions: TransitionLine[];
+  /** The reboot lock of the node's lock group: its holders and size. */
+  lock: { group: string; holders: number[]; max: number };
 }
 
 export type Frame =
