@@ -1,12 +1,17 @@
 import type { CheckedRun } from './context.ts';
 import { takesLock } from '../agents/registry.ts';
 import { assert } from '../engine/assert.ts';
+import { lockGroups } from '../scenario/reboot.ts';
 
 /**
  * Reboot-lock safety: at every committed write of a semaphore key, the live holders number at
- * most the semaphore's max (`reboot.maxConcurrent`), with no holder twice; for locksmith's
- * semaphore also `semaphore + holders = max` (coreos/locksmith lock/semaphore.go keeps the free
- * count and the holder list together).
+ * most the max of that key's lock group (`reboot.maxConcurrent`, or a fleet group's override in
+ * `reboot.groups`), with no holder twice; for locksmith's semaphore also `semaphore + holders =
+ * max` (coreos/locksmith lock/semaphore.go keeps the free count and the holder list together).
+ * The lock group is read from the key itself (locksmith `.../rebootlock/semaphore` for the
+ * default group, `.../rebootlock/groups/<g>/semaphore` for the others, lock/etcd.go
+ * NewEtcdLockClient; airlock and the TTL lock `.../groups/<g>/...`); a semaphore of a lock group
+ * the scenario does not have is a violation too.
  *
  * The checker reads the committed value itself, with its own reading of the three formats
  * (locksmith `{semaphore, max, holders}`, airlock `{semaphore: {total_slots, holders}}`, the TTL
@@ -28,12 +33,18 @@ export interface Holders {
 export function installLockHoldersChecker(run: CheckedRun): void {
   const { world, scenario, violations } = run;
   if (!takesLock(scenario.reboot.strategy)) return;
-  const max = scenario.reboot.maxConcurrent;
+  const maxByGroup = new Map(lockGroups(scenario.reboot, scenario.fleet.groups.map((g) => g.name)).map((l) => [l.name, l.max]));
   const ttlMs = scenario.reboot.lockTTL;
   // A lock strategy needs etcd (sim/scenario/references.ts rejects a scenario without).
   assert(world.etcd !== null, `reboot.strategy ${scenario.reboot.strategy} takes a lock but the run has no etcd`);
   world.etcd.cluster.store.observe((key, kv, nowMs) => {
     if (kv === null || !isSemaphoreKey(key)) return;
+    const group = lockGroupOfKey(key);
+    const max = group === null ? undefined : maxByGroup.get(group);
+    if (max === undefined) {
+      violations.record(nowMs, LOCK_HOLDERS, `${key}: a semaphore of no lock group of the scenario (${[...maxByGroup.keys()].join(', ')})`);
+      return;
+    }
     const holders = parseHolders(key, kv.value, nowMs, ttlMs);
     if (typeof holders === 'string') {
       violations.record(nowMs, LOCK_HOLDERS, `${key}: ${holders}`);
@@ -49,6 +60,31 @@ export function installLockHoldersChecker(run: CheckedRun): void {
       violations.record(nowMs, LOCK_HOLDERS, `${key}: semaphore ${holders.free} + ${holders.ids.length} holders != max ${max}`);
     }
   });
+}
+
+/**
+ * The lock group a semaphore key belongs to, or null for a key of no known shape. Written from
+ * the real key layouts, not from the locks' own key functions.
+ */
+export function lockGroupOfKey(key: string): string | null {
+  if (key === `${LOCKSMITH_PREFIX}semaphore`) return 'default';
+  const shapes: [string, string][] = [
+    [`${LOCKSMITH_PREFIX}groups/`, '/semaphore'],
+    [AIRLOCK_PREFIX, '/v1/semaphore'],
+    [TTL_PREFIX, '/semaphore'],
+  ];
+  for (const [prefix, suffix] of shapes) {
+    if (!(key.startsWith(prefix) && key.endsWith(suffix))) continue;
+    const escaped = key.slice(prefix.length, key.length - suffix.length);
+    if (escaped === '' || escaped.includes('/')) return null;
+    try {
+      // locksmith escapes with Go's url.QueryEscape (space as '+'), airlock by URL path escaping.
+      return decodeURIComponent(prefix === AIRLOCK_PREFIX ? escaped : escaped.replace(/\+/g, ' '));
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 function isSemaphoreKey(key: string): boolean {

@@ -22,6 +22,12 @@ export interface ExpectationResult {
   actual: unknown;
 }
 
+export interface LockReport {
+  group: string;
+  max: number;
+  maxHolders: number;
+}
+
 export interface Report {
   fleetsim: typeof REPORT_FORMAT;
   scenario: string;
@@ -83,6 +89,8 @@ export interface Report {
   };
   /** Every fault of the timeline with how many nodes or members it hit (0: `note` says why). */
   faults: { kind: string; at: number; targets: number; note: string }[];
+  /** Per lock group (scenario reboot.lockGroup): its max and the most holders seen; [] without a lock. */
+  locks: LockReport[];
   invariants: { violations: number; list: InvariantViolation[] };
   expectations: ExpectationResult[];
 }

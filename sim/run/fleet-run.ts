@@ -190,6 +190,10 @@ export class FleetRun {
         : { members: 0, elections: 0, leaderChanges: 0, leaderless: 0, quorumLost: 0, maxLockHolders: 0, requests: 0, outages: [] },
       server: world.server.metrics(now),
       faults: this.faults.faultReports.map((f) => ({ ...f })),
+      // Each lock group's semaphore: its max and the most live holders any committed value had.
+      locks: takesLock(this.scenario.reboot.strategy)
+        ? world.rebootGroups.lockGroups.map((l) => ({ group: l.name, max: l.max, maxHolders: world.lock.maxHolders(l.name) }))
+        : [],
       invariants: this.checkers.report(),
       expectations: [],
     };

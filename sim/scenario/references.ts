@@ -6,6 +6,7 @@
 import type { Scenario } from './schema.ts';
 import type { Target, PartitionMember } from './faults.ts';
 import { STRATEGY_NAMES, takesLock } from '../agents/registry.ts';
+import { effectiveReboot } from './reboot.ts';
 
 const LOCK_STRATEGY_NAMES = STRATEGY_NAMES.filter(takesLock);
 
@@ -60,6 +61,27 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
   if (s.policy !== undefined) {
     // A policy for a group that does not exist is the key's fault, so point at the key.
     for (const key of Object.keys(s.policy.groups)) checkGroup(['policy', 'groups', key], key, true);
+  }
+
+  // A section parsed without its defaults (as some callers hand it over) has no overrides to check.
+  if (s.reboot?.groups !== undefined) {
+    const reboot = s.reboot;
+    for (const key of Object.keys(reboot.groups)) checkGroup(['reboot', 'groups', key], key, true);
+    // One semaphore has one max: fleet groups sharing a lock group must agree on it.
+    if (groupNames !== undefined) {
+      const first = new Map<string, { fleetGroup: string; max: number }>();
+      for (const groupName of groupNames) {
+        const effective = effectiveReboot(reboot, groupName);
+        const seen = first.get(effective.lockGroup);
+        if (seen === undefined) {
+          first.set(effective.lockGroup, { fleetGroup: groupName, max: effective.maxConcurrent });
+        } else if (seen.max !== effective.maxConcurrent) {
+          const own = reboot.groups[groupName] ?? {};
+          const path: IssuePath = own.maxConcurrent !== undefined ? ['reboot', 'groups', groupName, 'maxConcurrent'] : own.lockGroup !== undefined ? ['reboot', 'groups', groupName, 'lockGroup'] : ['reboot', 'maxConcurrent'];
+          push(path, `expected one maxConcurrent per lock group: lock group "${effective.lockGroup}" has ${seen.max} from fleet group ${seen.fleetGroup}, found ${effective.maxConcurrent} for fleet group ${groupName}`);
+        }
+      }
+    }
   }
 
   const hardware = groups?.flatMap((g) => (g.hardware === null ? [] : [g.hardware]));

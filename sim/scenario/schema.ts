@@ -24,8 +24,7 @@ import { releaseSchema } from './release.ts';
 import { faultSchema } from './faults.ts';
 import { actionSchema } from './actions.ts';
 import { fuzzSchema } from './fuzz.ts';
-import { windowSchema } from './window.ts';
-import { STRATEGY_NAMES } from '../agents/registry.ts';
+import { rebootSchema } from './reboot.ts';
 
 export const DEFAULT_START = '2024-01-01T00:00:00Z';
 const MAX_HORIZON_MS = 366 * 24 * 3_600_000;
@@ -137,16 +136,6 @@ const serverSchema = () =>
   strict({
     bandwidth: rateBps().prefault('10Gbps'),
     nodeBandwidth: rateBps().prefault('1Gbps'),
-  });
-
-const rebootSchema = () =>
-  strict({
-    strategy: z.enum(STRATEGY_NAMES).prefault('reboot'),
-    maxConcurrent: int(1, 1_000_000).prefault(1),
-    // 0 = no TTL (locksmith): a holder that never returns keeps its slot until an unlock.
-    lockTTL: durationMs().prefault(0),
-    window: windowSchema().nullable().prefault(null),
-    drain: durationMs().prefault(0),
   });
 
 const expectationSchema = () =>

@@ -14,7 +14,7 @@ const OUTAGE = 'faults:\n  - {at: 1h, kind: server-outage, duration: 1m}';
 
 /** The mutation: every lock request is answered `full`. */
 function neverGrant(run: FleetRun): void {
-  const lock = run.world.lockClient.lock as unknown as { acquire: (n: number, g: string, cb: (r: unknown) => void) => void };
+  const lock = run.world.rebootGroups.clientOf(0).lock as unknown as { acquire: (n: number, g: string, cb: (r: unknown) => void) => void };
   lock.acquire = (_node, _group, callback) => run.sim.callAfter(5, () => callback({ ok: false, outcome: 'full', holders: 1 }));
 }
 

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LOCK_HOLDERS } from '../../sim/checkers/index.ts';
-import { installLockHoldersChecker, parseLocksmithHolders } from '../../sim/checkers/lock-holders.ts';
+import { installLockHoldersChecker, lockGroupOfKey, parseLocksmithHolders } from '../../sim/checkers/lock-holders.ts';
 import type { CheckedRun } from '../../sim/checkers/context.ts';
 import { Violations } from '../../sim/checkers/violations.ts';
 import { prepare, rollout, violationsOf } from './helpers.ts';
@@ -25,7 +25,8 @@ function feed(reboot: { strategy: 'etcd-lock' | 'fleet-lock'; maxConcurrent: num
   const violations = new Violations();
   const run = {
     world: { etcd: { cluster: { store: { observe: (o: typeof observer) => void (observer = o) } } } },
-    scenario: { reboot },
+    // One fleet group on the default lock group, whose max is the section's.
+    scenario: { reboot: { ...reboot, lockGroup: 'default', groups: {} }, fleet: { groups: [{ name: 'all' }] } },
     violations,
   } as unknown as CheckedRun;
   installLockHoldersChecker(run);
@@ -99,6 +100,45 @@ describe('lock-holders checker, each reading of each lock format (values by hand
   });
 });
 
+
+/** Two lock groups: etcd hosts one at a time, workers five (the section's default max is 5). */
+const lockGroupsYaml = (fidelity = 'fast') => `
+name: lock-groups
+duration: 1d
+fidelity: ${fidelity}
+fleet:
+  groups:
+    - {name: etcd-hosts, nodes: 3, zones: [a, b, c]}
+    - {name: workers, nodes: 30, zones: [a, b, c]}
+etcd: {members: 3}
+releases:
+  - {version: 3815.2.0, at: 1h}
+reboot:
+  strategy: etcd-lock
+  maxConcurrent: 5
+  # A 40-minute drain keeps holders in place across check intervals, so each semaphore fills.
+  drain: 40m
+  groups:
+    etcd-hosts: {maxConcurrent: 1, lockGroup: etcd}
+    workers: {lockGroup: workers}
+`;
+
+/** The lock's policy broken to grant a slot even when the semaphore is at 0, its own assertion off. */
+function breakLocksmith(run: ReturnType<typeof prepare>): void {
+  const lock = run.world.lock as unknown as { policy: { lock: (s: { semaphore: number; holders: string[] }, node: number) => string }; onWrite: () => void };
+  lock.policy = {
+    ...lock.policy,
+    lock: (s, node) => {
+      const id = String(node);
+      if (s.holders.includes(id)) return 'already-held';
+      s.holders.push(id);
+      s.semaphore--;
+      return 'acquired';
+    },
+  };
+  lock.onWrite = () => {};
+}
+
 describe('lock-holders checker', () => {
   it('fires when a broken locksmith lets a second holder in (coreos/locksmith lock/semaphore.go: max holders)', () => {
     // A 5-minute drain keeps holders in place long enough for a second node to want the lock.
@@ -145,6 +185,37 @@ describe('lock-holders checker', () => {
       expect(run.report().rollout.completed).toBe(true);
       expect(violationsOf(run, LOCK_HOLDERS)).toEqual([]);
     }
+  });
+
+  it("judges each lock group's semaphore by its own max: a second etcd host is caught although the section's max is 5 (coreos/locksmith lock/etcd.go groups)", () => {
+    const run = prepare(lockGroupsYaml());
+    breakLocksmith(run);
+    run.runToEnd();
+    const messages = violationsOf(run, LOCK_HOLDERS).map((v) => v.message);
+    expect(messages.some((m) => /^coreos\.com\/updateengine\/rebootlock\/groups\/etcd\/semaphore: [23] live holders .* exceed max 1$/.test(m))).toBe(true);
+  });
+
+  it('stays silent over a rollout with two lock groups that each fill up (etcd 1, workers 5)', () => {
+    const run = prepare(lockGroupsYaml());
+    run.runToEnd();
+    const report = run.report();
+    expect(report.rollout.completed).toBe(true);
+    expect(report.locks).toEqual([
+      { group: 'etcd', max: 1, maxHolders: 1 },
+      { group: 'workers', max: 5, maxHolders: 5 },
+    ]);
+    expect(violationsOf(run, LOCK_HOLDERS)).toEqual([]);
+  });
+
+  it("reads a semaphore key's lock group from the real key layouts (locksmith README, lock/etcd.go: Go url.QueryEscape)", () => {
+    expect(lockGroupOfKey('coreos.com/updateengine/rebootlock/semaphore')).toBe('default');
+    expect(lockGroupOfKey('coreos.com/updateengine/rebootlock/groups/etcd/semaphore')).toBe('etcd');
+    expect(lockGroupOfKey('coreos.com/updateengine/rebootlock/groups/load+balancers%2Feu/semaphore')).toBe('load balancers/eu');
+    expect(lockGroupOfKey('com.coreos.airlock/groups/workers/v1/semaphore')).toBe('workers');
+    expect(lockGroupOfKey('fleetsim/ttl-lock/groups/default/semaphore')).toBe('default');
+    expect(lockGroupOfKey('coreos.com/updateengine/rebootlock/groups/a/b/semaphore')).toBeNull();
+    expect(lockGroupOfKey('coreos.com/updateengine/rebootlock/groups//semaphore')).toBeNull();
+    expect(lockGroupOfKey('some/other/semaphore')).toBeNull();
   });
 
   it('reads a locksmith value without JSON.parse exactly as JSON.parse does, or leaves it to the general reading', () => {

@@ -37,7 +37,7 @@ describe('defaults', () => {
       },
       groups: {},
     });
-    expect(s.reboot).toEqual({ strategy: 'reboot', maxConcurrent: 1, lockTTL: 0, window: null, drain: 0 });
+    expect(s.reboot).toEqual({ strategy: 'reboot', maxConcurrent: 1, lockGroup: 'default', lockTTL: 0, window: null, drain: 0, groups: {} });
     expect(s.releases).toEqual([]);
     expect(s.faults).toEqual([]);
     expect(s.actions).toEqual([]);

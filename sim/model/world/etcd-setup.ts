@@ -10,6 +10,7 @@ import type { RebootLock } from '../etcd/locks/types.ts';
 import type { SemaphoreLockOptions } from '../etcd/locks/semaphore-lock.ts';
 import { Network } from '../network/network.ts';
 import { rebootStrategy, type LockProtocol } from '../../agents/registry.ts';
+import { lockGroups } from '../../scenario/reboot.ts';
 
 /**
  * The etcd side of a run: the network, the cluster (members spread over the fleet's zones) and
@@ -55,8 +56,11 @@ export function setUpEtcd(scenario: Scenario, sim: Simulation, trace: Trace, see
     fastRequests: scenario.fidelity === 'fast',
   });
   const zoneClients = zoneNames.map((zone, z) => new KvClient(cluster, { endpoint: ZONE_CLIENT_ENDPOINT_BASE + z, zone }));
+  // Each lock group's semaphore has its own max (scenario reboot.lockGroup, reboot.groups).
+  const maxByGroup = new Map(lockGroups(scenario.reboot, scenario.fleet.groups.map((g) => g.name)).map((l) => [l.name, l.max]));
   const options = {
     max: scenario.reboot.maxConcurrent,
+    maxByGroup,
     client: zoneClients[0],
     clientFor: (node: number) => zoneClients[nodeZone[node]],
   };

@@ -22,6 +22,14 @@ export class NoLock implements RebootLock {
     this.misuse(`node ${nodeId} released a reboot lock`);
   }
 
+  maxOf(): number {
+    return this.max;
+  }
+
+  maxHolders(): number {
+    return 0;
+  }
+
   holders(): readonly number[] {
     return [];
   }

@@ -9,6 +9,8 @@ export interface OperatorTarget {
   readonly server: UpdateServer;
   readonly lock: RebootLock;
   readonly trace: Trace;
+  /** The lock groups (reboot.lockGroup) of a fleet group's nodes, or every lock group for null. */
+  lockGroupsFor(group: string | null): string[];
   /** Registers a release published now (the world keeps its boot-failure table). */
   addRelease(release: Release): void;
 }
@@ -35,9 +37,12 @@ export function applyOperatorAction(target: OperatorTarget, action: Action, nowM
       break;
     }
     case 'unlock': {
-      // locksmith has one semaphore for the fleet here ('default'); a group names it too.
-      const holders = target.lock.holders('default').length;
-      target.lock.unlock('default');
+      // `locksmithctl unlock` on the lock group of the action's fleet group, or on every lock group.
+      let holders = 0;
+      for (const lockGroup of target.lockGroupsFor(action.group)) {
+        holders += target.lock.holders(lockGroup).length;
+        target.lock.unlock(lockGroup);
+      }
       target.trace.emit(nowMs, 'operator.unlock', action.group ?? 'all', { holders });
       break;
     }

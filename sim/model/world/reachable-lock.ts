@@ -36,6 +36,14 @@ export class ReachableLock implements RebootLock {
     return this.lock.holders(group);
   }
 
+  maxOf(group: string): number {
+    return this.lock.maxOf(group);
+  }
+
+  maxHolders(group: string): number {
+    return this.lock.maxHolders(group);
+  }
+
   unlock(group: string, nodeId?: number, callback?: LockCallback): void {
     this.lock.unlock(group, nodeId, callback);
   }

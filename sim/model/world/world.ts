@@ -8,7 +8,6 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { Release } from '../../scenario/release.ts';
 import type { Action } from '../../scenario/actions.ts';
 import { bootFailureProbabilityFor } from '../../scenario/release.ts';
-import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
 import { BOOT_KIND, bootedVersionOf, bootReportOf, type BootContext } from '../node/boot.ts';
 import { checkIntervalMs, firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
 import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
@@ -21,7 +20,8 @@ import { compiledNodeMachines } from './compiled-machines.ts';
 import { FleetMetrics } from './fleet-metrics.ts';
 import { NoLock } from './no-lock.ts';
 import type { RebootLock } from '../etcd/locks/types.ts';
-import { LockClient, type LockAnswer } from './lock-client.ts';
+import type { LockAnswer } from './lock-client.ts';
+import { RebootGroups } from './reboot-groups.ts';
 import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
 import { ReachableLock } from './reachable-lock.ts';
 import { layOutFleet } from './fleet-layout.ts';
@@ -109,7 +109,8 @@ export class World {
   readonly server: UpdateServer;
   readonly metrics: FleetMetrics;
   readonly lock: RebootLock;
-  readonly lockClient: LockClient;
+  /** Each fleet group's reboot settings and each lock group's client (reboot.groups, reboot.lockGroup). */
+  readonly rebootGroups: RebootGroups;
   /** The etcd cluster and its network; null when the scenario has no etcd members. */
   readonly etcd: EtcdSetup | null;
   /** Fleet node hosting each etcd member (placement: fleet), else empty. */
@@ -126,7 +127,6 @@ export class World {
   private readonly horizonMs: number;
   private readonly checkRandom: RandomColumn;
   private readonly miscRandom: RandomColumn;
-  private readonly window: WeeklySchedule | null;
   /** The agent waits for the next window after a denied lock (not locksmithd: registry). */
   private readonly rewaitsWindowOnDenial: boolean;
   private readonly releasesByVersion = new Map<number, Release>();
@@ -177,14 +177,10 @@ export class World {
     this.metrics = new FleetMetrics(n);
     this.checkRandom = streams.column('node.check', n);
     this.miscRandom = streams.column('node.misc', n);
-    const w = scenario.reboot.window;
-    this.window = w === null ? null : WeeklySchedule.window(w.days, w.start, w.length, w.timezone);
     this.etcd = setUpEtcd(scenario, sim, trace, options.seed, this.zoneNames, this.nodeZone);
     this.lock = this.etcd?.lock ?? new NoLock(scenario.reboot.maxConcurrent, scenario.reboot.strategy);
-    // Waiting without polling needs a schedule that only the lock can end: no reboot window.
-    const shortcut = scenario.fidelity === 'fast' && this.window === null;
     const clientLock = this.etcd === null ? this.lock : new ReachableLock(sim, this.lock, this.lockReachable);
-    this.lockClient = new LockClient(sim, clientLock, n, 'default', shortcut, (node, answer) => this.lockAnswer(node, answer));
+    this.rebootGroups = new RebootGroups(sim, scenario, clientLock, this.nodeGroup, (node, answer) => this.lockAnswer(node, answer));
     this.memberPower = new MemberPower(this.etcd?.cluster ?? null, scenario.etcd.placement, scenario.etcd.members, n);
     this.memberNode = this.memberPower.memberNode;
 
@@ -242,7 +238,7 @@ export class World {
 
   /** Settles elided checks at the end of the run so that request counts stop at the horizon. */
   finish(nowMs: number): void {
-    this.lockClient.finish();
+    this.rebootGroups.finish();
     if (this.elision === null) return;
     for (let node = 0; node < this.nodeCount; node++) {
       if (this.elision.sleepKind[node] !== SLEEP_NONE) this.elision.settle(node, nowMs);
@@ -389,7 +385,7 @@ export class World {
     } else if (machine === BOOT) {
       this.boot.send(node, event);
     } else {
-      if (event.type === 'STOP') this.lockClient.forget(node);
+      if (event.type === 'STOP') this.rebootGroups.forget(node);
       this.rebootManager.send(node, event);
     }
   }
@@ -614,7 +610,7 @@ export class World {
 
   private rebootManagerEffects(names: readonly string[]): EffectHandler[] {
     const handlers: Record<string, EffectHandler> = {
-      acquireLock: (node) => this.lockClient.acquire(node),
+      acquireLock: (node) => this.rebootGroups.clientOf(node).acquire(node),
       reboot: (node) => {
         this.metrics.rebootStarted(node);
         // Started outside the node's window, read on its own clock (locksmithd retries the lock
@@ -622,9 +618,9 @@ export class World {
         if (this.windowWaitMs(node) > 0) this.metrics.rebootOutsideWindow(node);
         this.trace.emit(this.sim.now, 'node.reboot', node);
         const boot = this.scenario.fleet.boot;
-        this.post(BOOT, node, events.reboot(this.scenario.reboot.drain, this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
+        this.post(BOOT, node, events.reboot(this.rebootGroups.drainMsOf(this.nodeGroup[node]), this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
       },
-      releaseLock: (node) => this.lockClient.release(node),
+      releaseLock: (node) => this.rebootGroups.clientOf(node).release(node),
     };
     return bind(names, handlers, 'rebootManager');
   }
@@ -649,8 +645,9 @@ export class World {
 
   /** Time until the node's reboot window opens, read on its own (possibly skewed) clock. */
   private windowWaitMs(node: number): number {
-    if (this.window === null) return 0;
-    return this.window.msUntilOpen(this.scenario.start + this.sim.now + this.clockSkewMs[node]);
+    const window = this.rebootGroups.windowOf(this.nodeGroup[node]);
+    if (window === null) return 0;
+    return window.msUntilOpen(this.scenario.start + this.sim.now + this.clockSkewMs[node]);
   }
 
 
@@ -705,6 +702,7 @@ export class World {
     const target: OperatorTarget = {
       server: this.server,
       lock: this.lock,
+      lockGroupsFor: (group) => this.rebootGroups.lockGroups.filter((l) => group === null || l.fleetGroups.includes(group)).map((l) => l.name),
       trace: this.trace,
       addRelease: (release) => this.releasesByVersion.set(this.versions.add(release.version), release),
     };

@@ -28,6 +28,12 @@ class ScriptedLock implements RebootLock {
     const outcome = this.releaseOutcomes.shift() ?? 'released';
     this.sim.callAfter(2, () => cb({ ok: outcome === 'released', outcome, holders: 0 }));
   }
+  maxOf(): number {
+    return this.max;
+  }
+  maxHolders(): number {
+    return 0;
+  }
   holders(): readonly number[] {
     return [];
   }

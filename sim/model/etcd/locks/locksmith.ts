@@ -35,9 +35,19 @@ function parseCached(value: string): LocksmithSemaphore {
   return { semaphore: s.semaphore, max: s.max, holders: s.holders.slice() };
 }
 
+/**
+ * Go's url.QueryEscape, as lock/etcd.go NewEtcdLockClient escapes a group in its key: the
+ * unreserved bytes A-Z a-z 0-9 - _ . ~ stay, a space becomes '+', every other UTF-8 byte %XX.
+ */
+export function queryEscape(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
 export const locksmithPolicy: SemaphorePolicy<LocksmithSemaphore> = {
   kind: 'locksmith',
-  key: (group) => (group === '' || group === 'default' ? `${KEY_PREFIX}/semaphore` : `${KEY_PREFIX}/groups/${group}/semaphore`),
+  key: (group) => (group === '' || group === 'default' ? `${KEY_PREFIX}/semaphore` : `${KEY_PREFIX}/groups/${queryEscape(group)}/semaphore`),
   parse: (value, max) => (value === null ? { semaphore: max, max, holders: [] } : parseCached(value)),
   encode: (s) => {
     const value = JSON.stringify({ semaphore: s.semaphore, max: s.max, holders: s.holders });

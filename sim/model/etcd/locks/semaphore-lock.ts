@@ -55,7 +55,10 @@ export interface SemaphorePolicy<S> {
 }
 
 export interface SemaphoreLockOptions {
+  /** Slots of a group's semaphore... */
   readonly max: number;
+  /** ...unless the group has its own count here (lock groups: scenario `reboot.lockGroup`). */
+  readonly maxByGroup?: ReadonlyMap<string, number>;
   /** The KV client of a node (by default the shared `client`). */
   readonly clientFor?: (nodeId: number) => KvClient;
   readonly client: KvClient;
@@ -72,6 +75,8 @@ export class SemaphoreLock<S> implements RebootLock {
   private readonly groupOfKey = new Map<string, string>();
   private readonly keyOfGroup = new Map<string, string>();
   private nextWaiterId = 1;
+  /** The most live holders each group's committed semaphore had (report `locks`). */
+  private readonly maxHoldersSeen = new Map<string, number>();
 
   constructor(
     private readonly cluster: EtcdCluster,
@@ -80,6 +85,9 @@ export class SemaphoreLock<S> implements RebootLock {
   ) {
     if (!(Number.isInteger(options.max) && options.max >= 1)) fail(`lock max must be an integer >= 1, got ${options.max}`);
     this.max = options.max;
+    for (const [group, max] of options.maxByGroup ?? []) {
+      if (!(Number.isInteger(max) && max >= 1)) fail(`lock max of group ${group} must be an integer >= 1, got ${max}`);
+    }
     this.kind = policy.kind;
     cluster.store.observe((key, kv, nowMs) => this.onWrite(key, kv, nowMs));
   }
@@ -115,9 +123,13 @@ export class SemaphoreLock<S> implements RebootLock {
     attempt(0);
   }
 
+  maxOf(group: string): number {
+    return this.options.maxByGroup?.get(group) ?? this.max;
+  }
+
   holders(group: string): readonly number[] {
     const kv = this.cluster.store.get(this.keyOf(group));
-    return this.policy.holders(this.policy.parse(kv?.value ?? null, this.max), this.cluster.sim.now);
+    return this.policy.holders(this.policy.parse(kv?.value ?? null, this.maxOf(group)), this.cluster.sim.now);
   }
 
   waitForSlot(group: string, notify: (nowMs: number) => void): () => void {
@@ -130,11 +142,15 @@ export class SemaphoreLock<S> implements RebootLock {
     const id = this.nextWaiterId++;
     waiters.set(id, notify);
     this.keyOf(group);
-    if (this.holders(group).length < this.max) this.notifyLater(group);
+    if (this.holders(group).length < this.maxOf(group)) this.notifyLater(group);
     else this.armExpiry(group);
     return () => {
       this.waiters.get(group)?.delete(id);
     };
+  }
+
+  maxHolders(group: string): number {
+    return this.maxHoldersSeen.get(group) ?? 0;
   }
 
   recordSkippedPolls(count: number): void {
@@ -158,7 +174,7 @@ export class SemaphoreLock<S> implements RebootLock {
         return;
       }
       const nowMs = this.cluster.sim.now;
-      const semaphore = this.policy.parse(read.kv?.value ?? null, this.max);
+      const semaphore = this.policy.parse(read.kv?.value ?? null, this.maxOf(group));
       const { write, outcome, ok } = edit(semaphore, nowMs);
       const holders = this.policy.holders(semaphore, nowMs).length;
       if (!write) {
@@ -189,12 +205,14 @@ export class SemaphoreLock<S> implements RebootLock {
   private onWrite(key: string, kv: KeyValue | null, nowMs: number): void {
     const group = this.groupOfKey.get(key);
     if (group === undefined) return;
-    const semaphore = this.policy.parse(kv?.value ?? null, this.max);
+    const max = this.maxOf(group);
+    const semaphore = this.policy.parse(kv?.value ?? null, max);
     const live = this.policy.holders(semaphore, nowMs).length;
-    if (!(live <= this.max)) fail(`lock ${key}: ${live} holders exceed max ${this.max}`);
+    if (!(live <= max)) fail(`lock ${key}: ${live} holders exceed max ${max}`);
     const metrics = this.cluster.metrics;
     if (live > metrics.maxLockHolders) metrics.maxLockHolders = live;
-    if (live < this.max) this.notifyNow(group);
+    if (live > (this.maxHoldersSeen.get(group) ?? 0)) this.maxHoldersSeen.set(group, live);
+    if (live < max) this.notifyNow(group);
     else this.armExpiry(group);
   }
 
@@ -203,13 +221,13 @@ export class SemaphoreLock<S> implements RebootLock {
     if ((this.waiters.get(group)?.size ?? 0) === 0) return;
     const kv = this.cluster.store.get(this.keyOf(group));
     const nowMs = this.cluster.sim.now;
-    const atMs = this.policy.nextExpiryMs(this.policy.parse(kv?.value ?? null, this.max), nowMs);
+    const atMs = this.policy.nextExpiryMs(this.policy.parse(kv?.value ?? null, this.maxOf(group)), nowMs);
     if (atMs === Infinity) return;
     const sim = this.cluster.sim;
     sim.cancel(this.expiryTimers.get(group) ?? 0);
     this.expiryTimers.set(group, sim.callAt(Math.max(atMs, nowMs), () => {
       this.expiryTimers.delete(group);
-      if (this.holders(group).length < this.max) this.notifyNow(group);
+      if (this.holders(group).length < this.maxOf(group)) this.notifyNow(group);
       else this.armExpiry(group);
     }));
   }

@@ -39,8 +39,12 @@ export interface LockResult {
 export type LockCallback = (result: LockResult) => void;
 
 export interface RebootLock {
-  /** Slots per group (semaphore `max`). */
+  /** Slots of the default group's semaphore (`max`)... */
   readonly max: number;
+  /** ...and of a group's (lock groups may have their own: scenario `reboot.groups`). */
+  maxOf(group: string): number;
+  /** The most live holders the group's committed semaphore has had so far (report `locks`). */
+  maxHolders(group: string): number;
   readonly kind: 'locksmith' | 'fleet-lock' | 'ttl';
   acquire(nodeId: number, group: string, callback: LockCallback): void;
   release(nodeId: number, group: string, callback: LockCallback): void;
