@@ -34,6 +34,8 @@ export class Session {
   private playing = false;
   private speed = 60;
   private seekingTo: number | null = null;
+  /** The fraction of a simulated millisecond played but not yet run (play runs whole ms). */
+  private playCarryMs = 0;
   private playAfterSeek = false;
   private crashed: string | null = null;
   private lastTickWallMs: number | null = null;
@@ -168,7 +170,12 @@ export class Session {
           if (live.advance(this.seekingTo, deadline, this.wallMs)) this.finishSeek(live);
         } else {
           live.notable.pending = 0;
-          live.advance(live.now + this.speed * elapsedMs, deadline, this.wallMs);
+          // Simulated time moves in whole milliseconds (a scenario's times are whole, and so is
+          // a seek's target); the fraction of a millisecond is carried to the next tick.
+          const targetMs = live.now + this.speed * elapsedMs + this.playCarryMs;
+          const wholeMs = Math.floor(targetMs);
+          this.playCarryMs = targetMs - wholeMs;
+          live.advance(wholeMs, deadline, this.wallMs);
           if (this.skipQuiet) this.skipQuietStretch(live, deadline);
           if (live.done) this.playing = false;
         }
