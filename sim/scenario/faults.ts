@@ -43,7 +43,7 @@ export const targetSchema = () =>
 export type Target = z.output<ReturnType<typeof targetSchema>>;
 
 // Faults that hit fleet nodes take node selectors; faults that hit etcd take `{etcd}` only.
-const nodeTarget = () =>
+export const nodeTarget = () =>
   targetSchema().check((ctx) => {
     if (ctx.value.etcd !== undefined) {
       ctx.issues.push({ code: 'custom', message: 'expected a node target (group, zone, count, fraction, nodes), found etcd (use etcd-kill for members)', input: ctx.value, path: ['etcd'] });

@@ -85,11 +85,13 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
   }
 
   const hardware = groups?.flatMap((g) => (g.hardware === null ? [] : [g.hardware]));
-  const checkRelease = (path: IssuePath, release: { bootFailureProbability: Record<string, number> }) => {
+  const checkRelease = (path: IssuePath, release: { bootFailureProbability: Record<string, number>; workloadFailureProbability: Record<string, number> }) => {
     if (hardware === undefined) return;
-    for (const hwClass of Object.keys(release.bootFailureProbability)) {
-      if (hwClass !== 'default' && !hardware.includes(hwClass)) {
-        push([...path, 'bootFailureProbability', hwClass], `expected a hardware class of fleet.groups (${list([...new Set(hardware)])}) or default, found "${hwClass}"`, true);
+    for (const key of ['bootFailureProbability', 'workloadFailureProbability'] as const) {
+      for (const hwClass of Object.keys(release[key])) {
+        if (hwClass !== 'default' && !hardware.includes(hwClass)) {
+          push([...path, key, hwClass], `expected a hardware class of fleet.groups (${list([...new Set(hardware)])}) or default, found "${hwClass}"`, true);
+        }
       }
     }
   };
@@ -157,6 +159,9 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
       case 'publish-release':
         checkVersion([...path, 'release', 'version'], action.release.version);
         checkRelease([...path, 'release'], action.release);
+        break;
+      case 'rollback':
+        checkTarget([...path, 'target'], action.target);
         break;
     }
   });

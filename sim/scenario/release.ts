@@ -25,6 +25,12 @@ const releaseFields = () => ({
   channel: name('channel').prefault('stable'),
   size: sizeBytes().prefault(DEFAULT_RELEASE_SIZE),
   bootFailureProbability: bootFailureProbability().prefault(0),
+  /**
+   * The node boots the release and is marked good after 45 s (so no automatic rollback), but
+   * its workloads fail: only health checks and operators see it (an operator `rollback`).
+   * Same shape as bootFailureProbability: a probability, or one per hardware class.
+   */
+  workloadFailureProbability: bootFailureProbability().prefault(0),
 });
 
 export const releaseSchema = () =>
@@ -42,6 +48,14 @@ export type PublishedRelease = z.output<ReturnType<typeof publishedReleaseSchema
 
 /** The probability that `release` fails to boot on hardware of class `hardware` (null = unlabelled). */
 export function bootFailureProbabilityFor(release: { bootFailureProbability: BootFailureProbability }, hardware: string | null): number {
-  const byClass = release.bootFailureProbability;
+  return probabilityFor(release.bootFailureProbability, hardware);
+}
+
+/** The probability that `release` breaks the workloads of a node of class `hardware`. */
+export function workloadFailureProbabilityFor(release: { workloadFailureProbability: BootFailureProbability }, hardware: string | null): number {
+  return probabilityFor(release.workloadFailureProbability, hardware);
+}
+
+function probabilityFor(byClass: BootFailureProbability, hardware: string | null): number {
   return hardware !== null && Object.hasOwn(byClass, hardware) ? byClass[hardware] : byClass.default;
 }

@@ -9,6 +9,7 @@ import {
   afterPostInstall,
   markedGood,
   otherSlot,
+  prioritize,
   selectBootSlot,
   type GptPartition,
   type GptTable,
@@ -55,6 +56,12 @@ import { typedUpdate as update } from './typed-update.ts';
  *   install next to a partition that is not known good, or a failed try would leave nothing to
  *   fall back to); that transition also emits `markedGood`. Ignored in other states (it cannot
  *   happen: update_engine only runs while the OS does).
+ *
+ * - PRIORITIZE_OTHER {} in running.good: an operator's manual rollback (Flatcar docs, "Manual
+ *   rollbacks": `cgpt prioritize` the other USR partition, then reboot; the world sends the
+ *   REBOOT). Taken only when the other partition holds a version known good (successful = 1):
+ *   canRollBack(ctx). The next boot is a NORMAL one (no trial, no report): update_engine then
+ *   runs the older version, and the server may offer the newer one again.
  *
  * Effects (the world implements them; no answer is expected unless said):
  * - startedWarm: start update_engine with START {warm: 1, bootResult: 0} and tell the reboot
@@ -132,7 +139,8 @@ export type CrashEvent = { type: 'CRASH' };
 export type PowerOnEvent = { type: 'POWER_ON'; bootMs: number };
 export type StartWarmEvent = { type: 'START_WARM' };
 export type PostInstallEvent = { type: 'POST_INSTALL'; version: number; bad: number };
-export type BootEvent = RebootEvent | CrashEvent | PowerOnEvent | StartWarmEvent | PostInstallEvent;
+export type PrioritizeOtherEvent = { type: 'PRIORITIZE_OTHER' };
+export type BootEvent = RebootEvent | CrashEvent | PowerOnEvent | StartWarmEvent | PostInstallEvent | PrioritizeOtherEvent;
 
 export const BOOT_EFFECTS = Object.freeze([
   'startedWarm',
@@ -174,6 +182,17 @@ export function gptTableOf(ctx: BootContext): GptTable {
     { priority: ctx.aPriority, tries: ctx.aTries, successful: ctx.aSuccessful },
     { priority: ctx.bPriority, tries: ctx.bTries, successful: ctx.bSuccessful },
   ];
+}
+
+/**
+ * True when a manual rollback can go to the other partition: it holds a version and is known
+ * good (successful = 1; a partition written by postinstall and not yet booted is not: its one
+ * try is the update's own). The boot machine's guard and the world's rollback action share it.
+ */
+export function canRollBack(ctx: BootContext): boolean {
+  const other = otherSlot(ctx.bootedSlot);
+  const version = other === SLOT_A ? ctx.aVersion : ctx.bVersion;
+  return version >= 0 && gptTableOf(ctx)[other].successful === 1;
 }
 
 // Updates build their partial contexts as plain literals with the fields in one order: object
@@ -222,6 +241,7 @@ const guards = {
   noBootablePartition: guard<Ctx, Ev>((ctx) => selectBootSlot(gptTableOf(ctx)) === SLOT_NONE),
   selectedPartitionIsBad: guard<Ctx, Ev>((ctx) => badOf(ctx, selectBootSlot(gptTableOf(ctx))) === 1),
   rebootWithoutDrain: guard<Ctx, Ev>((_ctx, e) => (e as RebootEvent).drainMs === 0),
+  otherKnownGood: guard<Ctx, Ev>((ctx) => canRollBack(ctx)),
 };
 
 const actions = {
@@ -247,6 +267,11 @@ const actions = {
     const slot = ctx.bootedSlot;
     const table = gptTableOf(ctx);
     return withPartition({ trialSlot: ctx.trialSlot === slot ? SLOT_NONE : ctx.trialSlot }, slot, markedGood(table[slot]));
+  }),
+  /** cgpt prioritize of the other USR partition (manual rollback). */
+  prioritizeOther: update<Ctx, Ev>((ctx) => {
+    const table = prioritize(gptTableOf(ctx), otherSlot(ctx.bootedSlot));
+    return withPartition(withPartition({}, SLOT_A, table[SLOT_A]), SLOT_B, table[SLOT_B]);
   }),
   installToInactive: update<Ctx, Ev>((ctx, e) => {
     const { version, bad } = e as PostInstallEvent;
@@ -378,6 +403,7 @@ export function createBootMachine(overrides: Partial<BootContext> = {}) {
           good: {
             on: {
               POST_INSTALL: { actions: 'installToInactive' },
+              PRIORITIZE_OTHER: { guard: 'otherKnownGood', actions: 'prioritizeOther' },
             },
           },
         },

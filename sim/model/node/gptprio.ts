@@ -101,6 +101,25 @@ export function afterPostInstall(table: GptTable, bootedSlot: number): GptTable 
   return bootedSlot === SLOT_A ? [kept, fresh] : [fresh, kept];
 }
 
+/**
+ * `cgpt prioritize` of `slot` (vboot_reference cgpt/cgpt_prioritize.c, CgptPrioritize): the
+ * partition gets a priority above every other one (the highest in use plus one, at most 15; at
+ * 15 the others are squeezed below it). Its tries and successful bits are untouched: it boots
+ * only if it is still bootable. Flatcar's manual rollback runs it on the other USR partition,
+ * then reboots (Flatcar docs, "Manual rollbacks").
+ */
+export function prioritize(table: GptTable, slot: number): GptTable {
+  const other = otherSlot(slot);
+  const target = table[slot];
+  const rest = table[other];
+  assertPartition(target, 'prioritized partition');
+  assertPartition(rest, 'other partition');
+  const priority = Math.min(PRIORITY_MAX, Math.max(target.priority, rest.priority) + 1);
+  const lowered: GptPartition = rest.priority >= priority ? { ...rest, priority: priority - 1 } : rest;
+  const raised: GptPartition = { ...target, priority };
+  return slot === SLOT_A ? [raised, lowered] : [lowered, raised];
+}
+
 /** The other slot of the pair. */
 export function otherSlot(slot: number): number {
   if (!(slot === SLOT_A || slot === SLOT_B)) fail(`slot must be 0 or 1, got ${slot}`);

@@ -109,7 +109,7 @@ export const nodeMachines = Object.freeze({
     defaults: BOOT_DEFAULTS,
     fields: bootFields,
     effects: BOOT_EFFECTS,
-    events: ['REBOOT', 'CRASH', 'POWER_ON', 'START_WARM', 'POST_INSTALL'],
+    events: ['REBOOT', 'CRASH', 'POWER_ON', 'START_WARM', 'POST_INSTALL', 'PRIORITIZE_OTHER'],
   } satisfies NodeMachineDescriptor<typeof bootMachine, BootContext, BootEvent>,
   rebootManager: {
     name: 'rebootManager',

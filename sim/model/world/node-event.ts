@@ -56,6 +56,7 @@ function event(type: string): NodeEvent {
 export const STOP = event('STOP');
 export const BOOTED = event('BOOTED');
 export const CRASH = event('CRASH');
+export const PRIORITIZE_OTHER = event('PRIORITIZE_OTHER');
 export const START_WARM = event('START_WARM');
 export const DOWNLOAD_FAILED = event('DOWNLOAD_FAILED');
 export const LOCK_GRANTED = event('LOCK_GRANTED');

@@ -100,6 +100,33 @@ describe('power and boot (GRUB gptprio, flatcar-setgoodroot)', () => {
     expect(h.named('booted')[1].context).toMatchObject({ bootedSlot: SLOT_B, bootKind: BOOT_KIND.NORMAL, bVersion: 1 });
   });
 
+  it('a manual rollback (Flatcar docs "Manual rollbacks": cgpt prioritize the other USR partition, then reboot) boots the previous version as an ordinary boot, with no report', () => {
+    const h = warmNode();
+    h.send({ type: 'POST_INSTALL', version: 1, bad: 0 });
+    h.send(reboot);
+    h.runFor(SHUTDOWN_MS + BOOT_MS + MARK_GOOD_MS);
+    expect(ctx(h)).toMatchObject({ bootedSlot: SLOT_B, bVersion: 1, aVersion: 0, aSuccessful: 1 });
+    h.send({ type: 'PRIORITIZE_OTHER' });
+    expect(ctx(h)).toMatchObject({ aPriority: 3, bPriority: 2 });
+    h.send(reboot);
+    h.runFor(SHUTDOWN_MS + BOOT_MS);
+    const booted = h.named('booted')[1].context;
+    expect(booted).toMatchObject({ bootedSlot: SLOT_A, bootKind: BOOT_KIND.NORMAL });
+    expect(bootedVersionOf(booted as unknown as BootContext)).toBe(0);
+    expect(bootReportOf(booted.bootKind)).toBe(BOOT_REPORT.NONE);
+  });
+
+  it('a manual rollback is refused when the other partition is not known good: none written yet, or an install waiting for its one try', () => {
+    const fresh = warmNode();
+    fresh.send({ type: 'PRIORITIZE_OTHER' });
+    expect(ctx(fresh)).toMatchObject({ aPriority: 1, bPriority: 0 });
+    const pending = warmNode();
+    pending.send({ type: 'POST_INSTALL', version: 1, bad: 1 });
+    const before = { ...ctx(pending) };
+    pending.send({ type: 'PRIORITIZE_OTHER' });
+    expect(ctx(pending)).toEqual(before);
+  });
+
   it('a release that hangs on this hardware is rolled back by the watchdog, reported 3/0 error 44', () => {
     const h = warmNode();
     h.send({ type: 'POST_INSTALL', version: 1, bad: 1 });
@@ -247,6 +274,7 @@ describe('boot property: never unbootable, always a known-good partition outside
     | { kind: 'crash' }
     | { kind: 'powerOn'; bootMs: number }
     | { kind: 'postInstall'; version: number; bad: number }
+    | { kind: 'prioritizeOther' }
     | { kind: 'advance'; ms: number };
 
   const durationMs = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10 * SECOND_MS }));
@@ -262,6 +290,7 @@ describe('boot property: never unbootable, always a known-good partition outside
     { weight: 1, arbitrary: fc.constant({ kind: 'crash' as const }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('powerOn' as const), bootMs: durationMs }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('postInstall' as const), version: fc.integer({ min: 1, max: 50 }), bad: fc.integer({ min: 0, max: 1 }) }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'prioritizeOther' as const }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: advanceMs }) },
   );
 
@@ -300,6 +329,9 @@ describe('boot property: never unbootable, always a known-good partition outside
               break;
             case 'postInstall':
               h.send({ type: 'POST_INSTALL', version: c.version, bad: c.bad });
+              break;
+            case 'prioritizeOther':
+              h.send({ type: 'PRIORITIZE_OTHER' });
               break;
             case 'advance':
               h.runFor(c.ms);

@@ -51,6 +51,7 @@ const bootEvents = [
   event('POWER_ON', { bootMs: durationMs }),
   event('START_WARM', {}),
   event('POST_INSTALL', { version: fc.integer({ min: 0, max: 100 }), bad: flag }),
+  event('PRIORITIZE_OTHER', {}),
 ];
 
 const rebootManagerEvents = [

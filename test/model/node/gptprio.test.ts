@@ -8,6 +8,7 @@ import {
   afterPostInstall,
   isBootable,
   markedGood,
+  prioritize,
   selectBootSlot,
   type GptPartition,
   type GptTable,
@@ -83,6 +84,15 @@ describe('gptprio (coreos/grub gptprio.c)', () => {
     expect(selectBootSlot(table)).toBe(SLOT_B);
     table = [table[0], afterBootAttempt(table[1])];
     expect(selectBootSlot(table)).toBe(SLOT_B);
+  });
+
+  it('cgpt prioritize (vboot_reference cgpt_prioritize.c) puts the partition above the other, keeping its tries and successful bits', () => {
+    expect(prioritize([part(2, 0, 1), part(1, 0, 1)], SLOT_B)).toEqual([part(2, 0, 1), part(3, 0, 1)]);
+    expect(prioritize([part(1, 0, 1), part(2, 0, 1)], SLOT_B)).toEqual([part(1, 0, 1), part(3, 0, 1)]);
+    // At the 4-bit ceiling the other partition is squeezed below.
+    expect(prioritize([part(15, 0, 1), part(1, 0, 1)], SLOT_B)).toEqual([part(14, 0, 1), part(15, 0, 1)]);
+    const table: GptTable = [part(1, 0, 1), part(5, 0, 1)];
+    expect(selectBootSlot(prioritize(table, SLOT_A))).toBe(SLOT_A);
   });
 
   it('rejects attributes outside their GPT bit widths', () => {

@@ -23,7 +23,7 @@ export const basePolicy: Policy = {
 };
 
 export function release(version: string, atMs = 0, sizeBytes = 300e6): Release {
-  return { version, channel: 'stable', size: sizeBytes, bootFailureProbability: { default: 0 }, at: atMs };
+  return { version, channel: 'stable', size: sizeBytes, bootFailureProbability: { default: 0 }, workloadFailureProbability: { default: 0 }, at: atMs };
 }
 
 export function makeServer(options: {
