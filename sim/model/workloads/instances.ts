@@ -1,8 +1,8 @@
 import { assert, fail } from '../../engine/assert.ts';
 
 /**
- * The instances of every workload in flat typed arrays (one row per instance, 13 bytes: node id,
- * workload index, state, ready-at time), so 100,000 instances cost about 1.3 MB plus the per-node
+ * The instances of every workload in flat typed arrays (one row per instance, 14 bytes: node id,
+ * workload index, state, ready-at time), so 100,000 instances cost about 1.4 MB plus the per-node
  * index, not 100,000 objects.
  *
  * States:
