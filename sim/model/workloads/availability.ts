@@ -22,6 +22,7 @@ export class AvailabilityMeter {
   private quorumLostMs = 0;
   private minReady: number;
   private refused = 0;
+  private opened = false;
 
   constructor(
     readonly name: string,
@@ -34,16 +35,26 @@ export class AvailabilityMeter {
 
   /** The ready count is `ready` from `nowMs` on (times never go back). */
   set(nowMs: number, ready: number): void {
+    if (!this.opened) return;
     this.advance(nowMs);
     this.current = ready;
     this.minReady = Math.min(this.minReady, ready);
   }
 
-  /** Starts the meter once the initial placement is ready: minReady counts from here. */
+  /**
+   * Starts the meter once the initial placement is all ready: a run starts from a fleet already
+   * serving, so the first startups are not an outage. Before it, nothing is counted.
+   */
   open(nowMs: number, ready: number): void {
-    this.advance(nowMs);
+    assert(!this.opened, `AvailabilityMeter ${this.name}: opened twice`);
+    this.opened = true;
+    this.lastMs = nowMs;
     this.current = ready;
     this.minReady = ready;
+  }
+
+  isOpen(): boolean {
+    return this.opened;
   }
 
   refusedEviction(): void {
@@ -51,6 +62,11 @@ export class AvailabilityMeter {
   }
 
   report(horizonMs: number): WorkloadReport {
+    // A workload never all ready counts as below its target from the start.
+    if (!this.opened) {
+      this.opened = true;
+      this.minReady = this.current;
+    }
     this.advance(horizonMs);
     return {
       name: this.name,

@@ -21,8 +21,16 @@ describe('AvailabilityMeter', () => {
     });
   });
 
+  it('does not count the first startups before the workload was all ready once', () => {
+    const meter = new AvailabilityMeter('api', 3, 3, null);
+    meter.set(5_000, 1);
+    meter.open(20_000, 3);
+    expect(meter.report(100_000)).toMatchObject({ belowMinMs: 0, minReady: 3, availability: 1 });
+  });
+
   it('refuses time going back', () => {
     const meter = new AvailabilityMeter('api', 3, 2, null);
+    meter.open(0, 3);
     meter.set(10, 3);
     expect(() => meter.set(5, 2)).toThrow(/time went back/);
   });
