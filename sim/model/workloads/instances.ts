@@ -25,6 +25,8 @@ export class InstanceTable {
   readonly readyAtMs: Float64Array;
   private readonly onNode: number[][];
   private readonly readyCount: Int32Array;
+  /** Instances of workload w on node n at [n * workloadCount + w] (spread placement reads it). */
+  private readonly perNode: Int32Array;
 
   /** `workloadOf[i]` is instance i's workload index (below 256 workloads: the scenario validator's bound). */
   constructor(workloadOf: readonly number[], workloadCount: number, readonly nodeCount: number) {
@@ -36,6 +38,15 @@ export class InstanceTable {
     this.readyAtMs = new Float64Array(n);
     this.onNode = Array.from({ length: nodeCount }, () => []);
     this.readyCount = new Int32Array(workloadCount);
+    this.perNode = new Int32Array(nodeCount * workloadCount);
+    this.workloadCount = workloadCount;
+  }
+
+  private readonly workloadCount: number;
+
+  /** How many of workload `w`'s instances are on node `nodeId` (any state). */
+  countOn(nodeId: number, w: number): number {
+    return this.perNode[nodeId * this.workloadCount + w];
   }
 
   get size(): number {
@@ -55,6 +66,7 @@ export class InstanceTable {
     if (this.state[instance] !== InstanceState.Pending) fail(`instance ${instance} started while ${this.state[instance]}`);
     this.node[instance] = nodeId;
     this.onNode[nodeId].push(instance);
+    this.perNode[nodeId * this.workloadCount + this.workload[instance]]++;
     this.state[instance] = InstanceState.Starting;
     this.readyAtMs[instance] = readyAtMs;
   }
@@ -111,6 +123,7 @@ export class InstanceTable {
     assert(at >= 0, `instance ${instance} missing from node ${this.node[instance]}'s index`);
     list[at] = list[list.length - 1];
     list.pop();
+    this.perNode[this.node[instance] * this.workloadCount + this.workload[instance]]--;
     this.node[instance] = -1;
     this.state[instance] = InstanceState.Pending;
   }

@@ -42,6 +42,8 @@ export class Workloads {
   private readonly up: Uint8Array;
   private readonly cordoned: Uint8Array;
   private readonly drains = new Map<number, NodeDrain>();
+  /** Per workload, the instances that may be pending (checked before use), oldest first. */
+  private pending: number[][];
   drainBlockedMs = 0;
   drainTimeouts = 0;
 
@@ -58,6 +60,8 @@ export class Workloads {
     this.table = new InstanceTable(workloadOf, specs.length, nodeCount);
     this.up = new Uint8Array(nodeCount).fill(1);
     this.cordoned = new Uint8Array(nodeCount);
+    this.pending = specs.map(() => []);
+    for (let i = 0; i < workloadOf.length; i++) this.pending[workloadOf[i]].push(i);
     this.budgets = specs.map((spec) => new DisruptionBudget(spec.minAvailable, spec.replicas));
     this.meters = specs.map(
       (spec) => new AvailabilityMeter(spec.name, spec.replicas, desiredHealthy(spec.minAvailable, spec.replicas), spec.quorum),
@@ -73,7 +77,8 @@ export class Workloads {
     this.up[nodeId] = 0;
     const hit = this.table.nodeDown(nodeId, (w) => this.specs[w].reschedule);
     this.observe(nowMs, hit);
-    if (hit.some((i) => this.table.state[i] === InstanceState.Pending)) this.placePending(nowMs);
+    const moved = this.queuePending(hit);
+    if (moved > 0) this.placePending(nowMs);
   }
 
   /** The node is up and schedulable again (kured uncordons after the reboot). */
@@ -97,7 +102,7 @@ export class Workloads {
     const round = (atMs: number): void => {
       const step: DrainStep = drain.attempt(atMs, this.table, (w) => this.budgets[w], (w) => this.meters[w].refusedEviction());
       this.observe(atMs, step.evicted);
-      if (step.evicted.length > 0) this.placePending(atMs);
+      if (this.queuePending(step.evicted) > 0) this.placePending(atMs);
       if (step.kind === 'retry') {
         this.ports.schedule(step.atMs, () => round(step.atMs));
         return;
@@ -152,6 +157,17 @@ export class Workloads {
     });
   }
 
+  /** Adds the instances of `instances` that are now pending to their workload's list; returns how many. */
+  private queuePending(instances: readonly number[]): number {
+    let count = 0;
+    for (const i of instances) {
+      if (this.table.state[i] !== InstanceState.Pending) continue;
+      this.pending[this.table.workload[i]].push(i);
+      count++;
+    }
+    return count;
+  }
+
   /** The ready counts of the workloads of `instances` may have changed at `nowMs`. */
   private observe(nowMs: number, instances: readonly number[]): void {
     const seen = new Set<number>();
@@ -169,19 +185,19 @@ export class Workloads {
   /** Places the pending instances, workload by workload, on up, uncordoned, allowed nodes. */
   private placePending(nowMs: number): void {
     this.specs.forEach((spec, w) => {
-      const pending: number[] = [];
-      for (let i = 0; i < this.table.size; i++) {
-        if (this.table.workload[i] === w && this.table.state[i] === InstanceState.Pending) pending.push(i);
-      }
+      const pending = this.pending[w].filter((i) => this.table.state[i] === InstanceState.Pending);
+      this.pending[w] = pending;
       if (pending.length === 0) return;
       const candidates = this.nodes.filter((n) => this.up[n.id] === 1 && this.cordoned[n.id] === 0 && this.ports.allowed(w, n.id));
-      const mineOn = (nodeId: number) => this.table.instancesOn(nodeId).filter((i) => this.table.workload[i] === w).length;
-      const chosen = place(spec.placement, pending.length, candidates, () => Number.POSITIVE_INFINITY, mineOn);
+      const chosen = place(spec.placement, pending.length, candidates, () => Number.POSITIVE_INFINITY, (nodeId) =>
+        this.table.countOn(nodeId, w),
+      );
       chosen.forEach((nodeId, k) => {
         const instance = pending[k];
         this.table.start(instance, nodeId, this.readyAt(instance, nowMs));
         this.scheduleReady(instance);
       });
+      this.pending[w] = pending.slice(chosen.length);
     });
   }
 }

@@ -20,9 +20,12 @@ function table(): InstanceTable {
 const rescheduleWorkload1 = (w: number) => w === 1;
 
 describe('InstanceTable', () => {
-  it('counts ready instances per workload', () => {
+  it('counts ready instances per workload, and each workload\'s instances per node', () => {
     const t = table();
     expect([t.ready(0), t.ready(1)]).toEqual([2, 1]);
+    expect([t.countOn(0, 0), t.countOn(0, 1), t.countOn(1, 0), t.countOn(2, 0)]).toEqual([1, 1, 1, 0]);
+    t.nodeDown(0, rescheduleWorkload1);
+    expect([t.countOn(0, 0), t.countOn(0, 1)]).toEqual([1, 0]);
   });
 
   it('stops every instance of a node that goes down; a rescheduled one leaves the node', () => {
