@@ -16,6 +16,7 @@ import {
   type RebootManagerContext,
   type RebootManagerEvent,
 } from './agents/locksmithd.ts';
+import { KURED_DEFAULTS, KURED_EFFECTS, KURED_EVENTS, createKuredMachine, kuredMachine, type KuredContext, type KuredEvent } from './agents/kured.ts';
 import {
   UPDATE_ENGINE_DEFAULTS,
   UPDATE_ENGINE_EFFECTS,
@@ -91,6 +92,33 @@ const rebootManagerFields: Record<keyof RebootManagerContext, FieldStorage> = {
   waitMs: 'f64',
   holdsLock: 'u8',
 };
+
+const kuredFields: Record<keyof KuredContext, FieldStorage> = {
+  periodMs: 'f64',
+  drainTimeoutMs: 'f64',
+  forceReboot: 'u8',
+  rebootDelayMs: 'f64',
+  lockReleaseDelayMs: 'f64',
+  sentinel: 'u8',
+  holdsLock: 'u8',
+  drainMs: 'f64',
+  forced: 'u8',
+  waitMs: 'f64',
+};
+
+/**
+ * kured's machine (agents/kured.ts). Not yet in AGENT_MACHINES: the world does not implement
+ * its effects beyond the reboot manager's (drawUniform, checkGates, startDrain) yet.
+ */
+export const kuredDescriptor = Object.freeze({
+  name: 'kured',
+  machine: kuredMachine,
+  create: createKuredMachine,
+  defaults: KURED_DEFAULTS,
+  fields: kuredFields,
+  effects: KURED_EFFECTS,
+  events: KURED_EVENTS,
+} satisfies NodeMachineDescriptor<typeof kuredMachine, KuredContext, KuredEvent>);
 
 export const nodeMachines = Object.freeze({
   updateEngine: {
