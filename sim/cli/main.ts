@@ -1,5 +1,5 @@
-// The `fleetsim` command line (docs/cli.md). Commands: run, check, sweep, validate, serve,
-// start, fuzz. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
+// The `fleetsim` command line (docs/cli.md). Commands: run, check, sweep, search, fuzz, worker,
+// validate, serve, start. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
 // stderr; machine-readable output (--json -, --csv -) to stdout. Only sim/cli/ touches files,
 // processes, threads and the wall clock; the simulation itself is pure (sim/).
 
@@ -8,8 +8,10 @@ import { Command, CommanderError } from 'commander';
 import type { CheckOptions } from './commands/check.ts';
 import type { FuzzOptions } from './commands/fuzz.ts';
 import type { RunOptions } from './commands/run.ts';
+import type { SearchOptions } from './commands/search.ts';
 import type { ServeOptions } from './commands/serve.ts';
 import type { SweepOptions } from './commands/sweep.ts';
+import type { WorkerOptions } from './commands/worker.ts';
 import { MAX_WORKERS } from './args.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, type ExitCode } from './exit.ts';
 import { processIo, type Io } from './io.ts';
@@ -22,11 +24,15 @@ export type MainOutcome = ExitCode | 'serving';
 export const HELP_DEFAULTS = { checkSeeds: 10, port: 8080, host: '127.0.0.1' } as const;
 /** The same for `fuzz` (test/cli/fuzz.test.ts keeps them equal to sim/cli/commands/fuzz.ts). */
 export const FUZZ_HELP_DEFAULTS = { out: 'fuzz-failures', shrinkRuns: 100 } as const;
+/** The same for `worker` (test/cli/queue/worker.test.ts keeps it equal to sim/cli/commands/worker.ts). */
+export const WORKER_HELP_DEFAULTS = { lockDurationMs: 30_000 } as const;
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
   return (JSON.parse(text) as { version: string }).version;
 }
+
+const QUEUE_HELP = 'send the runs to a BullMQ queue in Redis at redis://HOST:PORT[/DB], served by `fleetsim worker` processes on any machine, and collect the results (same output as a local run; rerun the same command to resume). See docs/distributed.md';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -79,6 +85,7 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .option('--junit <file>', 'write JUnit XML to FILE (one testsuite per scenario, one testcase per expectation)')
     .option('--json <file>', 'write the check/v1 JSON (verdicts, failing seeds, trace hashes) to FILE, or to stdout with -')
     .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
+    .option('--queue <url>', QUEUE_HELP)
     .option('-f, --force', 'overwrite output files that exist')
     .addHelpText('after', `\nExamples:\n  fleetsim check scenarios/ --seeds 20 --junit fleetsim-junit.xml\n  fleetsim check a.yaml b.yaml --seeds 5 --seed-base 1000 --workers 2${EXIT_HELP}`)
     .action(async (paths: string[], options: CheckOptions) => {
@@ -94,6 +101,7 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .option('--seed-base <s>', "first seed (default: the scenario's seed)")
     .option('--set <path=v1,v2>', 'values to try for a scenario path, like reboot.maxConcurrent=1,2,4 (repeatable; the cartesian product is run)', collect, [])
     .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
+    .option('--queue <url>', QUEUE_HELP)
     .option('--csv <file>', 'write the statistics as CSV to FILE, or to stdout with - (one row per combination and metric)')
     .option('-f, --force', 'overwrite output files that exist')
     .addHelpText('after', `\nExamples:\n  fleetsim sweep scenarios/default.yaml --seeds 10 --set reboot.maxConcurrent=1,2,4 --csv sweep.csv\n  fleetsim sweep s.yaml --seeds 5 --set policy.default.maxUpdatesPerPeriod=50,100 --set reboot.strategy=etcd-lock,reboot\n\nExit codes: 0 ok, 1 a run crashed, 2 bad input.`)
@@ -103,12 +111,31 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     });
 
   program
+    .command('search')
+    .description('policy search: the grid of --set values over N seeds, and the Pareto frontier of rollout time (p95 rollout.duration) against disruption (p95 availability.maxDown), as a table, CSV and an HTML chart')
+    .argument('<file>', 'scenario file')
+    .requiredOption('--seeds <n>', 'seeds per combination')
+    .option('--seed-base <s>', "first seed (default: the scenario's seed)")
+    .option('--set <path=v1,v2>', 'values to search for a scenario path, like reboot.maxConcurrent=1,2,4 (repeatable, at least one; the cartesian product is run)', collect, [])
+    .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
+    .option('--queue <url>', QUEUE_HELP)
+    .option('--csv <file>', 'write every combination with its scores and a frontier column (1/0) as CSV to FILE, or to stdout with -')
+    .option('--html <file>', 'write a self-contained page (no network) drawing the combinations and the frontier to FILE')
+    .option('-f, --force', 'overwrite output files that exist')
+    .addHelpText('after', `\nExamples:\n  fleetsim search scenarios/default.yaml --seeds 20 --set reboot.maxConcurrent=1,2,4,8 --set policy.default.maxUpdatesPerPeriod=50,100 --html frontier.html\n  fleetsim search s.yaml --seeds 50 --set reboot.maxConcurrent=1,2,4 --queue redis://10.0.0.5:6379 --csv frontier.csv\n\nLower is better on every objective; a point is on the frontier when no other combination is at least as good on all of them and better on one.\nExit codes: 0 ok, 1 a run crashed, 2 bad input.`)
+    .action(async (file: string, options: SearchOptions) => {
+      const { searchCommand } = await import('./commands/search.ts');
+      setOutcome(await searchCommand(file, options, io));
+    });
+
+  program
     .command('fuzz')
     .description('fault-schedule fuzzing: per seed, random faults from the scenario\'s fuzz mix, then a liveness phase; failing seeds become standalone, shrunk scenarios')
     .argument('<file>', 'scenario file (its `fuzz` section sets the fault mix; without one, the default mix)')
     .requiredOption('--seeds <n>', 'seeds to run, one fault schedule each')
     .option('--seed-base <s>', "first seed (default: the scenario's seed)")
     .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
+    .option('--queue <url>', QUEUE_HELP)
     .option('--out <dir>', `where failing seeds' scenarios go (default ${FUZZ_HELP_DEFAULTS.out})`)
     .option('--shrink-runs <n>', `runs spent shrinking each kind of failure (default ${FUZZ_HELP_DEFAULTS.shrinkRuns}; 0: no shrinking)`)
     .option('-f, --force', 'overwrite scenarios of an earlier fuzz in --out')
@@ -116,6 +143,18 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .action(async (file: string, options: FuzzOptions) => {
       const { fuzzCommand } = await import('./commands/fuzz.ts');
       setOutcome(await fuzzCommand(file, options, io));
+    });
+
+  program
+    .command('worker')
+    .description('serve a queue: run the jobs that check, sweep, fuzz and search --queue put in Redis, on worker threads, until Ctrl-C (which drains)')
+    .requiredOption('--queue <url>', 'the Redis to take jobs from: redis://HOST:PORT[/DB]')
+    .option('--workers <n>', `worker threads, 1-${MAX_WORKERS}: runs in hand at once (default: the number of cores)`)
+    .option('--lock-duration <ms>', `how long a run's lock lasts unrenewed, in ms, 1000-3600000 (default ${WORKER_HELP_DEFAULTS.lockDurationMs}): a worker that dies holding runs is noticed by the other workers within about twice this, and its runs are retried`)
+    .addHelpText('after', `\nExamples:\n  fleetsim worker --queue redis://10.0.0.5:6379 --workers 8\n  fleetsim sweep s.yaml --seeds 50 --set reboot.maxConcurrent=1,2,4 --queue redis://10.0.0.5:6379 --csv sweep.csv\n\nCtrl-C or SIGTERM: finish the runs in hand, return them, exit 0; a second Ctrl-C stops at once.\nExit codes: 0 stopped, 2 bad input (a bad URL, Redis unreachable).`)
+    .action(async (options: WorkerOptions) => {
+      const { workerCommand } = await import('./commands/worker.ts');
+      setOutcome(await workerCommand(options, io));
     });
 
   program

@@ -1,13 +1,12 @@
-// A fixed pool of worker threads running batch jobs (check, sweep). Results come back in job
-// order whatever the completion order, so output never depends on --workers. Bounded: at most
-// `workers` threads, each holding one job at a time; the queue is the finite list of jobs.
+// A fixed pool of worker threads running batch jobs (check, sweep, fuzz, search; and the jobs a
+// `fleetsim worker` takes from a queue). Results come back in job order whatever the completion
+// order, so output never depends on --workers. Bounded: at most `threads` threads, each holding
+// one job at a time; the waiting list holds at most the jobs its callers handed in.
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { JobResult, RunJob } from './job.ts';
 import type { JobMessage } from './job-worker.ts';
-import { styleOf, type Io } from './io.ts';
-import { formatBatchProgress, ProgressLine } from './progress.ts';
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
@@ -15,65 +14,98 @@ export function defaultWorkers(): number {
 
 export type PoolProgress = (done: number, total: number) => void;
 
-export async function runJobs(jobs: readonly RunJob[], workerCount: number, onProgress?: PoolProgress): Promise<JobResult[]> {
-  if (!Number.isSafeInteger(workerCount) || workerCount < 1) throw new Error(`runJobs: workers must be >= 1, got ${workerCount}`);
-  const results: (JobResult | undefined)[] = new Array(jobs.length).fill(undefined);
-  if (jobs.length === 0) return [];
-  const count = Math.min(workerCount, jobs.length);
-  const workers: Worker[] = [];
-  let next = 0;
-  let done = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const dispatch = (worker: Worker) => {
-        if (next >= jobs.length) return;
-        const message: JobMessage = { index: next, job: jobs[next] };
-        next++;
-        worker.postMessage(message);
-      };
-      for (let i = 0; i < count; i++) {
-        const worker = new Worker(new URL('./worker.js', import.meta.url));
-        workers.push(worker);
-        worker.on('message', (message: { index: number; result: JobResult }) => {
-          if (results[message.index] !== undefined) {
-            reject(new Error(`runJobs: job ${message.index} answered twice`));
-            return;
-          }
-          results[message.index] = message.result;
-          done++;
-          onProgress?.(done, jobs.length);
-          if (done === jobs.length) resolve();
-          else dispatch(worker);
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => {
-          if (done < jobs.length) reject(new Error(`a worker thread exited with code ${code} before the batch finished`));
-        });
-        dispatch(worker);
-      }
-    });
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return results.map((r, i) => {
-    if (r === undefined) throw new Error(`runJobs: job ${i} has no result`);
-    return r;
-  });
+interface Task {
+  job: RunJob;
+  resolve: (result: JobResult) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  thread: Worker;
+  task: Task | null;
 }
 
 /**
- * runJobs with the batch progress line on a terminal (runs done / total, ETA): what check, sweep
- * and fuzz all show while their runs go.
+ * Threads that run one job each at a time. A thread that dies (an out-of-memory, a bug in the
+ * worker) fails the job it held and is replaced, so a long-lived `fleetsim worker` survives it.
  */
-export async function runJobsWithProgress(jobs: readonly RunJob[], workerCount: number, io: Io): Promise<JobResult[]> {
-  const progress = new ProgressLine(io.stderr, io.stderr.isTTY === true);
-  const ascii = !styleOf(io, io.stderr).fancy;
-  const started = io.nowMs();
-  progress.update(formatBatchProgress(0, jobs.length, 0, ascii), 0, true);
-  const results = await runJobs(jobs, workerCount, (done, total) => {
-    const wallMs = io.nowMs() - started;
-    progress.update(formatBatchProgress(done, total, wallMs, ascii), wallMs, done === total);
-  });
-  progress.clear();
-  return results;
+export class ThreadPool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Task[] = [];
+  private closed = false;
+  private nextTag = 0;
+
+  constructor(readonly threads: number) {
+    if (!Number.isSafeInteger(threads) || threads < 1) throw new Error(`ThreadPool: threads must be >= 1, got ${threads}`);
+    for (let i = 0; i < threads; i++) this.slots.push(this.spawn());
+  }
+
+  run(job: RunJob): Promise<JobResult> {
+    if (this.closed) return Promise.reject(new Error('ThreadPool: run after close'));
+    return new Promise<JobResult>((resolve, reject) => {
+      this.waiting.push({ job, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.waiting.splice(0)) task.reject(new Error('ThreadPool: closed before the job ran'));
+    await Promise.all(this.slots.map((s) => s.thread.terminate()));
+  }
+
+  private spawn(): Slot {
+    const thread = new Worker(new URL('./worker.js', import.meta.url));
+    const slot: Slot = { thread, task: null };
+    thread.on('message', (message: { index: number; result: JobResult }) => {
+      const task = slot.task;
+      if (task === null) throw new Error('ThreadPool: a thread answered a job it was not given');
+      slot.task = null;
+      task.resolve(message.result);
+      this.pump();
+    });
+    const fail = (error: Error) => {
+      const task = slot.task;
+      slot.task = null;
+      if (this.closed) return;
+      task?.reject(error);
+      // Replace the dead thread so the pool keeps its size.
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots[index] = this.spawn();
+      this.pump();
+    };
+    thread.on('error', fail);
+    thread.on('exit', (code) => fail(new Error(`a worker thread exited with code ${code} in the middle of a job`)));
+    return slot;
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.task !== null) continue;
+      const task = this.waiting.shift();
+      if (task === undefined) return;
+      slot.task = task;
+      const message: JobMessage = { index: this.nextTag++, job: task.job };
+      slot.thread.postMessage(message);
+    }
+  }
+}
+
+export async function runJobs(jobs: readonly RunJob[], workerCount: number, onProgress?: PoolProgress): Promise<JobResult[]> {
+  if (!Number.isSafeInteger(workerCount) || workerCount < 1) throw new Error(`runJobs: workers must be >= 1, got ${workerCount}`);
+  if (jobs.length === 0) return [];
+  const pool = new ThreadPool(Math.min(workerCount, jobs.length));
+  let done = 0;
+  try {
+    return await Promise.all(
+      jobs.map(async (job) => {
+        const result = await pool.run(job);
+        done++;
+        onProgress?.(done, jobs.length);
+        return result;
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
 }

@@ -31,10 +31,14 @@ export function formatRunProgress(p: RunProgress, ascii = false): string {
   return `${bar(fraction, ascii)} ${(fraction * 100).toFixed(1).padStart(5)}%  ${formatDurationShort(p.simMs)} / ${formatDurationShort(p.horizonMs)}  ${formatCount(Math.round(rate))} events/s  ETA ${formatDurationShort(roundSeconds(eta))}`;
 }
 
-/** `[#####---] 12/40 runs  ETA 3s` for check and sweep. */
-export function formatBatchProgress(done: number, total: number, wallMs: number, ascii = false): string {
+/**
+ * `[#####---] 12/40 runs  ETA 3s` for check, sweep, fuzz and search. `doneAtStart` runs were done
+ * before `wallMs` started (a resumed queue run): the rate, hence the ETA, is over the others.
+ */
+export function formatBatchProgress(done: number, total: number, wallMs: number, ascii = false, doneAtStart = 0): string {
   const fraction = total > 0 ? done / total : 1;
-  const eta = done > 0 && done < total ? (wallMs * (total - done)) / done : 0;
+  const doneHere = done - doneAtStart;
+  const eta = doneHere > 0 && done < total ? (wallMs * (total - done)) / doneHere : 0;
   return `${bar(fraction, ascii)} ${done}/${total} runs  ETA ${formatDurationShort(roundSeconds(eta))}`;
 }
 

@@ -2,7 +2,7 @@
 // expectation judged over all seeds of its scenario; a table, JUnit XML, exit 0 or 1 (2 on bad
 // input, before anything runs). Every failure prints its seed and the command that reproduces it.
 
-import { MAX_RUNS, MAX_SEEDS, parseIntegerOption, parseSeedOption, parseWorkersOption, seedList } from '../args.ts';
+import { MAX_RUNS, MAX_SEEDS, parseIntegerOption, parseSeedOption, seedList } from '../args.ts';
 import { judgeScenario, type ScenarioVerdict } from '../check-results.ts';
 import { checkToJson, checkToJUnit, formatCheckFailures, formatCheckTable } from '../check-output.ts';
 import { badInput, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
@@ -11,7 +11,7 @@ import { styleOf, type Io } from '../io.ts';
 import type { RunJob } from '../job.ts';
 import { toJUnitXml } from '../junit.ts';
 import { loadAllScenarios } from '../load.ts';
-import { defaultWorkers, runJobsWithProgress } from '../pool.ts';
+import { batchTarget, describeTarget, runBatch } from '../batch.ts';
 
 export interface CheckOptions {
   seeds?: string;
@@ -19,6 +19,7 @@ export interface CheckOptions {
   junit?: string;
   json?: string;
   workers?: string;
+  queue?: string;
   force?: boolean;
 }
 
@@ -27,7 +28,7 @@ export const DEFAULT_CHECK_SEEDS = 10;
 export async function checkCommand(paths: readonly string[], options: CheckOptions, io: Io): Promise<ExitCode> {
   const seedCount = options.seeds === undefined ? DEFAULT_CHECK_SEEDS : parseIntegerOption('--seeds', options.seeds, 1, MAX_SEEDS);
   const seedBase = options.seedBase === undefined ? null : parseSeedOption('--seed-base', options.seedBase);
-  const workers = options.workers === undefined ? defaultWorkers() : parseWorkersOption(options.workers);
+  const target = batchTarget(options);
   const force = options.force === true;
   if (options.junit === '-' && options.json === '-') throw badInput('--junit - and --json -: only one output can go to stdout');
   if (options.junit !== undefined) assertWritable(options.junit, '--junit', force);
@@ -39,7 +40,7 @@ export async function checkCommand(paths: readonly string[], options: CheckOptio
   const jobs: RunJob[] = scenarios.flatMap((s, i) => seedsPer[i].map((seed) => ({ file: s.path, text: s.text, overrides: {}, seed })));
   if (jobs.length > MAX_RUNS) throw badInput(`check: ${scenarios.length} scenarios x ${seedCount} seeds = ${jobs.length} runs, more than the limit of ${MAX_RUNS}`);
 
-  const results = await runJobsWithProgress(jobs, workers, io);
+  const results = await runBatch(jobs, target, io);
 
   const verdicts: ScenarioVerdict[] = [];
   const wallSeconds: number[] = [];
@@ -60,7 +61,7 @@ export async function checkCommand(paths: readonly string[], options: CheckOptio
   const totalChecks = verdicts.reduce((n, v) => n + v.expectations.length + 1, 0);
   io.stderr.write(formatCheckFailures(verdicts, styleOf(io, io.stderr)));
   io.stderr.write(
-    `${scenarios.length} scenarios x ${seedCount} seeds = ${jobs.length} runs on ${Math.min(workers, jobs.length)} workers: ` +
+    `${scenarios.length} scenarios x ${seedCount} seeds = ${jobs.length} runs ${describeTarget(target, jobs.length)}: ` +
       `${ok ? 'all' : `${failedChecks} of`} ${totalChecks} checks ${ok ? 'passed' : 'failed'}\n`,
   );
   if (options.junit !== undefined) writeOutput(options.junit, toJUnitXml(checkToJUnit(verdicts, wallSeconds), 'fleetsim check'));

@@ -17,19 +17,20 @@ import { formatDuration } from '../../scenario/units.ts';
 import { DEFAULT_FUZZ, drawFuzzSchedule } from '../../faults/fuzz-schedule.ts';
 import { faultsOf, fuzzScenario, nodeCountOf, scenarioText, type RawScenario } from '../../faults/fuzz-scenario.ts';
 import { shrinkScenario } from '../../faults/shrink.ts';
-import { MAX_RUNS, MAX_SEEDS, parseIntegerOption, parseSeedOption, parseWorkersOption, seedList } from '../args.ts';
+import { MAX_RUNS, MAX_SEEDS, parseIntegerOption, parseSeedOption, seedList } from '../args.ts';
 import { badInput, CliError, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
 import { writeOutput } from '../files.ts';
 import { styleOf, type Io } from '../io.ts';
 import { describeCrash, type JobResult, type RunJob } from '../job.ts';
 import { loadScenario } from '../load.ts';
-import { defaultWorkers, runJobsWithProgress } from '../pool.ts';
+import { batchTarget, describeTarget, runBatch } from '../batch.ts';
 import { shellQuote } from '../repro.ts';
 
 export interface FuzzOptions {
   seeds: string;
   seedBase?: string;
   workers?: string;
+  queue?: string;
   out?: string;
   force?: boolean;
   shrinkRuns?: string;
@@ -54,7 +55,7 @@ export interface FuzzFailure {
 export async function fuzzCommand(file: string, options: FuzzOptions, io: Io): Promise<ExitCode> {
   const seedCount = parseIntegerOption('--seeds', options.seeds, 1, Math.min(MAX_SEEDS, MAX_RUNS));
   const seedBase = options.seedBase === undefined ? null : parseSeedOption('--seed-base', options.seedBase);
-  const workers = options.workers === undefined ? defaultWorkers() : parseWorkersOption(options.workers);
+  const target = batchTarget(options);
   const shrinkRuns = options.shrinkRuns === undefined ? DEFAULT_SHRINK_RUNS : parseIntegerOption('--shrink-runs', options.shrinkRuns, 0, 10_000);
   const outDir = options.out ?? DEFAULT_FUZZ_OUT;
   const force = options.force === true;
@@ -80,7 +81,7 @@ export async function fuzzCommand(file: string, options: FuzzOptions, io: Io): P
 
   if (scenario.fuzz === null) io.stderr.write(`fuzz: ${file} has no fuzz section; using the default mix over a ${formatDuration(DEFAULT_FUZZ.safety)} safety phase\n`);
   const started = io.nowMs();
-  const results = await runJobsWithProgress(jobs, workers, io);
+  const results = await runBatch(jobs, target, io);
   const runWallMs = io.nowMs() - started;
 
   const failures: { failure: FuzzFailure; job: RunJob }[] = [];
@@ -91,7 +92,7 @@ export async function fuzzCommand(file: string, options: FuzzOptions, io: Io): P
   const events = results.reduce((sum, r) => sum + (r.ok ? r.report.events : 0), 0);
   const style = styleOf(io, io.stdout);
   io.stdout.write(
-    `fuzz ${scenario.name}: ${seeds.length} seeds (${seeds[0]}..${seeds[seeds.length - 1]}) on ${Math.min(workers, jobs.length)} workers in ${(runWallMs / 1000).toFixed(1)}s ` +
+    `fuzz ${scenario.name}: ${seeds.length} seeds (${seeds[0]}..${seeds[seeds.length - 1]}) ${describeTarget(target, jobs.length)} in ${(runWallMs / 1000).toFixed(1)}s ` +
       `(${formatRate(events, runWallMs)} events/s): ${failures.length === 0 ? style.green('no violation') : style.red(`${failures.length} failing seeds`)}\n`,
   );
   if (failures.length === 0) return EXIT_OK;

@@ -1,17 +1,13 @@
 // `fleetsim sweep FILE --seeds N --set PATH=v1,v2 ...`: policy comparison. Every combination of
-// the --set values (cartesian product) over N seeds, on worker threads; p50/p95/max of the key
-// metrics per combination, as a table and a CSV. Exit 0; 2 on bad input (every combination is
-// validated before anything runs); 1 if a run crashed.
+// the --set values (cartesian product) over N seeds, on worker threads or through a queue;
+// p50/p95/max of the key metrics per combination, as a table and a CSV. Exit 0; 2 on bad input
+// (every combination is validated before anything runs); 1 if a run crashed.
 
-import type { Report } from '../../report/report.ts';
-import { assertDistinctPaths, cartesian, MAX_RUNS, MAX_SEEDS, parseIntegerOption, parseSeedOption, parseSetOption, parseWorkersOption, seedList } from '../args.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
+import { batchTarget, describeTarget, runBatch } from '../batch.ts';
+import { EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
 import { assertWritable, writeOutput } from '../files.ts';
+import { buildGrid, gridReports } from '../grid.ts';
 import { styleOf, type Io } from '../io.ts';
-import type { RunJob } from '../job.ts';
-import { loadScenario, tryLoadScenario } from '../load.ts';
-import { defaultWorkers, runJobsWithProgress } from '../pool.ts';
-import { reproCommand } from '../repro.ts';
 import { formatSweepTable, sweepCsv, sweepStats } from '../sweep-stats.ts';
 
 export interface SweepOptions {
@@ -19,61 +15,24 @@ export interface SweepOptions {
   seedBase?: string;
   set?: string[];
   workers?: string;
+  queue?: string;
   csv?: string;
   force?: boolean;
 }
 
 export async function sweepCommand(file: string, options: SweepOptions, io: Io): Promise<ExitCode> {
-  const seedCount = parseIntegerOption('--seeds', options.seeds, 1, MAX_SEEDS);
-  const seedBase = options.seedBase === undefined ? null : parseSeedOption('--seed-base', options.seedBase);
-  const workers = options.workers === undefined ? defaultWorkers() : parseWorkersOption(options.workers);
-  const sets = (options.set ?? []).map((text) => parseSetOption(text));
-  assertDistinctPaths(sets);
-  const combinations = cartesian(sets);
+  const target = batchTarget(options);
   if (options.csv !== undefined) assertWritable(options.csv, '--csv', options.force === true);
+  const grid = buildGrid('sweep', file, options);
 
-  const base = loadScenario(file);
-  // Each combination is validated like a file of its own; all errors of all combinations at once,
-  // each error once, with the first combination that shows it when not every combination does.
-  const errors = new Map<string, { count: number; first: string }>();
-  for (const combination of combinations) {
-    const result = tryLoadScenario(file, combination.overrides);
-    if (result.ok) continue;
-    for (const line of result.lines) {
-      const seen = errors.get(line);
-      if (seen === undefined) errors.set(line, { count: 1, first: combination.labels.join(' ') });
-      else seen.count++;
-    }
-  }
-  if (errors.size > 0) {
-    const lines = [...errors].map(([line, { count, first }]) =>
-      count === combinations.length ? line : `${line} [in ${count} of ${combinations.length} combinations, e.g. ${first}]`,
-    );
-    throw new CliError(lines, EXIT_BAD_INPUT);
-  }
+  const results = await runBatch(grid.jobs, target, io);
 
-  const seeds = seedList(seedBase ?? base.scenario.seed, seedCount);
-  const jobs: RunJob[] = combinations.flatMap((c) => seeds.map((seed) => ({ file, text: base.text, overrides: c.overrides, seed })));
-  if (jobs.length > MAX_RUNS) throw new CliError([`sweep: ${combinations.length} combinations x ${seedCount} seeds = ${jobs.length} runs, more than the limit of ${MAX_RUNS}`]);
-
-  const results = await runJobsWithProgress(jobs, workers, io);
-
-  const reportsPer: Report[][] = [];
-  const crashes: string[] = [];
-  combinations.forEach((c, i) => {
-    const reports: Report[] = [];
-    seeds.forEach((seed, k) => {
-      const result = results[i * seeds.length + k];
-      if (result.ok) reports.push(result.report);
-      else crashes.push(`seed ${seed} crashed${c.labels.length > 0 ? ` with ${c.labels.join(' ')}` : ''}: ${result.error}\n  reproduce: ${reproCommand(file, seed, { sets: c.labels })}`);
-    });
-    reportsPer.push(reports);
-  });
-  const stats = sweepStats(combinations, reportsPer);
+  const { reportsPer, crashes } = gridReports(grid, results);
+  const stats = sweepStats(grid.combinations, reportsPer);
   const tableStream = options.csv === '-' ? io.stderr : io.stdout;
   tableStream.write(formatSweepTable(stats));
-  if (options.csv !== undefined) writeOutput(options.csv, sweepCsv(sets.map((s) => s.path), stats));
-  io.stderr.write(`${combinations.length} combinations x ${seedCount} seeds = ${jobs.length} runs on ${Math.min(workers, jobs.length)} workers\n`);
+  if (options.csv !== undefined) writeOutput(options.csv, sweepCsv(grid.sets.map((s) => s.path), stats));
+  io.stderr.write(`${grid.combinations.length} combinations x ${grid.seeds.length} seeds = ${grid.jobs.length} runs ${describeTarget(target, grid.jobs.length)}\n`);
   if (crashes.length === 0) return EXIT_OK;
   const style = styleOf(io, io.stderr);
   for (const crash of crashes) io.stderr.write(`${style.fail} ${crash}\n`);

@@ -1,0 +1,59 @@
+// `fleetsim search FILE --set PATH=v1,v2,... [--set ...] --seeds N [--seed-base S] [--csv F]
+// [--html F] [--workers N | --queue URL] [--force]`: policy search. The grid of `sweep` (every
+// combination over N seeds, on worker threads or through a queue), scored on the search
+// objectives (p95 rollout time against p95 disruption; sim/cli/search/objectives.ts), and the
+// Pareto frontier printed as a table, written as CSV and drawn in a self-contained HTML page.
+// Exit 0; 2 on bad input; 1 if a run crashed (the frontier is still printed, over the runs that
+// finished).
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { batchTarget, describeTarget, runBatch } from '../batch.ts';
+import { badInput, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
+import { assertWritable, writeOutput } from '../files.ts';
+import { buildGrid, gridReports } from '../grid.ts';
+import { styleOf, type Io } from '../io.ts';
+import { searchHtml } from '../search/html.ts';
+import { formatSearchTable, searchCsv, searchResult } from '../search/result.ts';
+
+export interface SearchOptions {
+  seeds: string;
+  seedBase?: string;
+  set?: string[];
+  workers?: string;
+  queue?: string;
+  csv?: string;
+  html?: string;
+  force?: boolean;
+}
+
+/** d3's UMD bundle, from the installed package (the page must not load anything from the network). */
+export function d3Bundle(): string {
+  const entry = createRequire(import.meta.url).resolve('d3');
+  return readFileSync(join(dirname(entry), 'd3.min.js'), 'utf8');
+}
+
+export async function searchCommand(file: string, options: SearchOptions, io: Io): Promise<ExitCode> {
+  const target = batchTarget(options);
+  const force = options.force === true;
+  if ((options.set ?? []).length === 0) throw badInput('search: give at least one --set PATH=V1,V2,... to search over (like --set reboot.maxConcurrent=1,2,4)');
+  if (options.html === '-') throw badInput('--html: expected a file name (the page is not written to stdout)');
+  if (options.csv !== undefined) assertWritable(options.csv, '--csv', force);
+  if (options.html !== undefined) assertWritable(options.html, '--html', force);
+  const grid = buildGrid('search', file, options);
+
+  const results = await runBatch(grid.jobs, target, io);
+
+  const { reportsPer, crashes } = gridReports(grid, results);
+  const result = searchResult(grid.combinations, reportsPer, grid.seeds.length);
+  const tableStream = options.csv === '-' ? io.stderr : io.stdout;
+  tableStream.write(formatSearchTable(result));
+  if (options.csv !== undefined) writeOutput(options.csv, searchCsv(grid.sets.map((s) => s.path), result));
+  if (options.html !== undefined) writeOutput(options.html, searchHtml(result, { title: `fleetsim search ${file}: ${grid.sets.map((s) => s.path).join(' x ')}`, d3Source: d3Bundle() }));
+  io.stderr.write(`${grid.combinations.length} combinations x ${grid.seeds.length} seeds = ${grid.jobs.length} runs ${describeTarget(target, grid.jobs.length)}\n`);
+  if (crashes.length === 0) return EXIT_OK;
+  const style = styleOf(io, io.stderr);
+  for (const crash of crashes) io.stderr.write(`${style.fail} ${crash}\n`);
+  return EXIT_FAILED;
+}
