@@ -30,11 +30,18 @@ export interface RebootAgent {
   /** Lock retry schedule: the first delay after a failure, doubling up to the cap. */
   readonly lockRetryInitialMs: number;
   readonly lockRetryMaxMs: number;
+  /**
+   * After a denied lock, wait for the next reboot window again (Zincati's periodic strategy,
+   * kured) rather than retrying whenever (locksmithd: the window gates the first attempt only).
+   */
+  readonly rewaitsWindowOnDenial: boolean;
 }
 
 /**
  * locksmithd (coreos/locksmith): strategies from its README and locksmithctl/daemon.go, retry
- * schedule from daemon.go (`initialInterval` 5 s, `maxInterval` 5 min, `expBackoff`).
+ * schedule from daemon.go (`initialInterval` 5 s, `maxInterval` 5 min, `expBackoff`). runDaemon
+ * sleeps until the window once (`period.DurationToStart`), then reboot() -> lockAndReboot loops
+ * on the lock and reboots whenever it gets it, also after the window closed (coreos/bugs#1886).
  * `fleet-lock` is the same loop over Fedora CoreOS's FleetLock protocol (coreos/airlock).
  */
 export const LOCKSMITHD: RebootAgent = Object.freeze({
@@ -47,6 +54,7 @@ export const LOCKSMITHD: RebootAgent = Object.freeze({
   ] as const),
   lockRetryInitialMs: 5_000,
   lockRetryMaxMs: 5 * 60_000,
+  rewaitsWindowOnDenial: false,
 });
 
 /** Every agent. */

@@ -9,7 +9,9 @@ import type { CheckedRun } from './context.ts';
  * - is halted or paused by policy (the rollout controller halted it, an operator paused it, or
  *   Nebraska switched its updates off), or
  * - has every node running the group's target version, or having failed it (an error or a
- *   rollback that update_engine reported: the server will not offer it to that node again).
+ *   rollback that update_engine reported). Nebraska offers a failed version again, so such a
+ *   node may loop install -> reboot -> rollback for good: its loops (boots, further failures)
+ *   are not progress towards settling.
  * Nodes killed for good by a fault are excused. The check runs once, at the end of the run, and
  * only when it can be judged: the run reached the deadline, and no fault that never heals
  * (an etcd member killed for good; a dead lock holder whose slot never frees) holds the rollout.
@@ -34,11 +36,16 @@ export function installLivenessChecker(run: CheckedRun): LivenessChecker {
       case 'server.release':
         lastReleaseMs = event.time;
         break;
-      case 'server.update-failed':
-        failedVersion[event.subject as number] = String(event.data?.version);
-        lastProgressMs = event.time;
+      case 'server.update-failed': {
+        const node = event.subject as number;
+        const version = String(event.data?.version);
+        if (failedVersion[node] !== version) lastProgressMs = event.time; // a first failure, not a loop
+        failedVersion[node] = version;
         break;
+      }
       case 'node.boot':
+        if (failedVersion[event.subject as number] === null) lastProgressMs = event.time;
+        break;
       case 'rollout.halted':
       case 'server.update-complete':
         lastProgressMs = event.time;

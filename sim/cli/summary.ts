@@ -30,6 +30,7 @@ export function formatSummary(report: Report, style: Style): string {
     ['availability', `at most ${formatCount(availability.maxDown)} down at once (${formatFraction(availability.maxDownFraction)}), ${formatDurationShort(availability.nodeDowntime)} of node downtime`],
     ['etcd', `${plural(etcd.members, 'member')}, ${plural(etcd.elections, 'election')}, ${plural(etcd.leaderChanges, 'leader change')}, leaderless ${formatDurationShort(etcd.leaderless)}, quorum lost ${formatDurationShort(etcd.quorumLost)}, at most ${plural(etcd.maxLockHolders, 'lock holder')}, ${plural(etcd.requests, 'request')}, ${plural(etcd.outages.length, 'outage')}`],
     ['server', `${plural(server.requests, 'request')}, peak ${formatCount(server.peakRequestsPerMinute)}/min, peak ${formatCount(server.peakConcurrentDownloads)} concurrent downloads, ${formatBytes(server.bytesServed)} served`],
+    ...faultRows(report.faults),
     ['invariants', invariants.violations === 0 ? `${style.ok} no violation` : `${style.fail} ${plural(invariants.violations, 'violation')}`],
   ];
   let text = `${style.bold(`${report.scenario}`)}: seed ${report.seed}, ${formatDurationShort(report.duration)} simulated (${report.fidelity}) in ${formatDurationShort(report.wallMs)} wall, ${plural(report.events, 'event')}, trace ${report.traceHash}\n`;
@@ -42,6 +43,16 @@ export function formatSummary(report: Report, style: Style): string {
     text += '\n' + formatExpectations(report.expectations, style);
   }
   return text;
+}
+
+/** Faults listed in the summary; the JSON report has them all. */
+const FAULTS_SHOWN = 10;
+
+/** One row per fault: what it was, when, how many nodes or members it hit, and the note. */
+function faultRows(faults: Report['faults']): string[][] {
+  const rows = faults.slice(0, FAULTS_SHOWN).map((f) => ['fault', `${f.kind} at ${formatDurationShort(f.at)}: ${formatCount(f.targets)} hit; ${f.note}`]);
+  if (faults.length > FAULTS_SHOWN) rows.push(['fault', `... and ${faults.length - FAULTS_SHOWN} more in the JSON report`]);
+  return rows;
 }
 
 /** The expectations table: mark, expression, actual value in the expression's units. */

@@ -5,7 +5,7 @@ import type { Trace, TraceData } from '../engine/trace.ts';
 import type { Fault, FaultKind, PartitionMember } from '../scenario/faults.ts';
 import type { World } from '../model/world/world.ts';
 import { NetworkFaults } from './network-faults.ts';
-import { layoutPartition } from './partition.ts';
+import { layoutPartition, type PartitionLayout } from './partition.ts';
 import { MemberPower, NodePower } from './power.ts';
 import { resolveEtcdMember, resolveNodeTarget } from './targets.ts';
 
@@ -36,6 +36,18 @@ export interface FaultRecord {
 }
 
 const UNHEALED_MAX = 1000;
+/** Faults listed in the report (a fuzzed or UI session could apply many). */
+const FAULT_LIST_MAX = 1000;
+
+/** One fault of the timeline as the report lists it (docs/report.md `faults`). */
+export interface FaultReport {
+  kind: FaultKind;
+  /** ms since the start. */
+  at: number;
+  /** How many nodes or etcd members it hit; 0 = it found nothing to hit (`note` says why). */
+  targets: number;
+  note: string;
+}
 
 export class FaultInjector implements FaultRecord {
   private readonly nodes: NodePower;
@@ -45,6 +57,7 @@ export class FaultInjector implements FaultRecord {
   private lastHeal = 0;
   private readonly dead = new Set<number>();
   private readonly unhealedFaults: string[] = [];
+  private readonly reports: FaultReport[] = [];
 
   constructor(
     private readonly world: World,
@@ -75,6 +88,17 @@ export class FaultInjector implements FaultRecord {
     return this.unhealedFaults;
   }
 
+  /** Every fault applied, with what it hit (the report's `faults`). */
+  get faultReports(): readonly FaultReport[] {
+    return this.reports;
+  }
+
+  private record(kind: FaultKind, targets: number, note: string): FaultReport {
+    const entry: FaultReport = { kind, at: this.sim.now, targets, note };
+    if (this.reports.length < FAULT_LIST_MAX) this.reports.push(entry);
+    return entry;
+  }
+
   apply(fault: Fault): void {
     const now = this.sim.now;
     this.appliedCount++;
@@ -83,6 +107,7 @@ export class FaultInjector implements FaultRecord {
       case 'node-crash': {
         const nodes = resolveNodeTarget(this.world, fault.target, this.random);
         this.emit('node-crash', nodes.length, { nodes: nodes.slice(0, 100), duration: fault.duration });
+        this.record(fault.kind, nodes.length, nodes.length === 0 ? 'no node matched the target' : `${nodes.length} node(s) crashed${fault.duration === null ? ' for good' : ''}`);
         for (const node of nodes) this.nodes.hold(node);
         if (fault.duration !== null) {
           this.after(fault, fault.duration, () => nodes.forEach((node) => this.nodes.release(node)));
@@ -99,6 +124,7 @@ export class FaultInjector implements FaultRecord {
         const nodes = resolveNodeTarget(this.world, fault.target, this.random);
         const members = this.dedicatedMembersOfZone(fault.target);
         this.emit('power-loss', nodes.length, { zone: fault.target.zone ?? null, group: fault.target.group ?? null, members, duration: fault.duration });
+        this.record(fault.kind, nodes.length + members.length, nodes.length + members.length === 0 ? 'no node matched the target' : `${nodes.length} node(s) and ${members.length} etcd member(s) lost power`);
         for (const node of nodes) this.nodes.hold(node);
         for (const member of members) this.members.powerOff(member);
         this.after(fault, fault.duration, () => {
@@ -112,12 +138,16 @@ export class FaultInjector implements FaultRecord {
         const layout = layoutPartition(this.world, fault.sides);
         const sides = fault.sides.map((side) => side.map(partitionItemText));
         this.emit('partition', 'net', { sides, leaders: [...layout.leaders], duration: fault.duration });
+        this.record(fault.kind, ...partitionTargets(layout));
         const id = this.network.addPartition(layout);
         this.after(fault, fault.duration, () => this.network.removePartition(id));
         break;
       }
       case 'message-loss': {
         this.emit('message-loss', 'net', { probability: fault.probability, scope: fault.scope, duration: fault.duration });
+        const lossMembers = this.world.etcd?.cluster.members.length ?? 0;
+        const lossNodes = fault.scope === 'all' ? this.world.nodeCount : 0;
+        this.record(fault.kind, lossMembers + lossNodes, `${lossMembers} etcd member(s)${fault.scope === 'all' ? ` and ${lossNodes} node(s)' update traffic` : ''} lose ${fault.probability} of their messages`);
         const id = this.network.addLoss(fault.probability, fault.scope);
         this.after(fault, fault.duration, () => this.network.removeLoss(id));
         break;
@@ -127,6 +157,8 @@ export class FaultInjector implements FaultRecord {
         const extraMs = Math.round(this.random.range(fault.extra));
         this.emit('latency-spike', 'net', { extra: extraMs, duration: fault.duration });
         const network = this.world.etcd?.network;
+        const spikeMembers = this.world.etcd?.cluster.members.length ?? 0;
+        this.record(fault.kind, spikeMembers, network === undefined ? 'no etcd cluster' : `${extraMs} ms more on every etcd message`);
         if (network !== undefined) {
           const id = network.addSpike(extraMs, null);
           this.after(fault, fault.duration, () => network.removeSpike(id));
@@ -137,6 +169,7 @@ export class FaultInjector implements FaultRecord {
         assert(fault.target.etcd !== undefined, 'etcd-kill needs an etcd target');
         const member = resolveEtcdMember(this.world, fault.target.etcd);
         this.emit('etcd-kill', member, { target: fault.target.etcd, duration: fault.duration });
+        this.record(fault.kind, member < 0 ? 0 : 1, member < 0 ? (this.world.etcd === null ? 'no etcd cluster' : 'no leader to kill at this moment') : `member ${member} killed`);
         if (member < 0) break; // no cluster, or no leader to kill at this moment
         this.members.kill(member);
         if (fault.duration !== null) this.after(fault, fault.duration, () => this.members.unkill(member));
@@ -147,37 +180,57 @@ export class FaultInjector implements FaultRecord {
         assert(fault.target.etcd !== undefined, 'etcd-restart needs an etcd target');
         const member = resolveEtcdMember(this.world, fault.target.etcd);
         this.emit('etcd-restart', member, { target: fault.target.etcd });
+        this.record(fault.kind, member < 0 ? 0 : 1, member < 0 ? 'no such member' : `member ${member} restarted`);
         if (member >= 0) this.members.restart(member);
         break;
       }
       case 'server-outage': {
-        this.emit('server-outage', 'server', { duration: fault.duration });
-        this.world.server.beginOutage(now);
-        this.after(fault, fault.duration, () => this.world.server.endOutage(this.sim.now));
+        const silent = fault.answer === 'none';
+        this.emit('server-outage', 'server', { answer: fault.answer, duration: fault.duration });
+        this.record(fault.kind, this.world.nodeCount, silent ? 'the update server answers nothing' : `the update server answers HTTP ${fault.answer}`);
+        this.world.server.beginOutage(now, silent);
+        this.after(fault, fault.duration, () => this.world.server.endOutage(this.sim.now, silent));
         break;
       }
       case 'clock-skew': {
         const nodes = resolveNodeTarget(this.world, fault.target, this.random);
         this.emit('clock-skew', nodes.length, { nodes: nodes.slice(0, 100), skew: fault.skew });
-        for (const node of nodes) this.world.clockSkewMs[node] += fault.skew;
+        this.record(fault.kind, nodes.length, nodes.length === 0 ? 'no node matched the target' : `clocks moved by ${fault.skew} ms`);
+        for (const node of nodes) this.world.skewClock(node, fault.skew);
         break;
       }
       case 'bad-disk': {
         const nodes = resolveNodeTarget(this.world, fault.target, this.random);
         this.emit('bad-disk', nodes.length, { nodes: nodes.slice(0, 100), probability: fault.probability });
-        for (const node of nodes) this.world.badDiskProbability[node] = fault.probability;
+        this.record(fault.kind, nodes.length, nodes.length === 0 ? 'no node matched the target' : `writes fail with probability ${fault.probability}`);
+        for (const node of nodes) this.world.setBadDiskProbability(node, fault.probability);
         break;
       }
       case 'lock-holder-dies': {
         // A node holding a reboot-lock slot dies and never comes back (locksmith's top
         // complaint: the slot stays taken until an operator unlocks it, or a TTL frees it).
+        // When nobody holds a slot, the next node to take one dies (what an operator means by
+        // "the holder dies"), and the report says so.
         const holders = this.world.lockHolders();
         const victim = holders.length === 0 ? -1 : this.random.pick(holders);
         this.emit('lock-holder-dies', victim, { holders: holders.length });
         if (victim >= 0) {
-          this.nodes.hold(victim);
-          this.dead.add(victim);
-          if (!this.deadHolderFrees) this.markUnhealed(fault.kind, now);
+          this.record(fault.kind, 1, `node ${victim} died holding a slot`);
+          this.killHolder(victim, fault.kind, now);
+        } else if (!this.world.hasLock) {
+          this.record(fault.kind, 0, 'no reboot lock in this scenario');
+        } else {
+          const entry = this.record(fault.kind, 0, 'nobody held a slot: the next node to take one dies');
+          this.world.onNextLockGrant((node) => {
+            // After the grant's step: the node took its slot, then dies.
+            this.sim.callAfter(0, () => {
+              this.trace.emit(this.sim.now, 'fault.lock-holder-dies', node, { holders: this.world.lockHolders().length, deferred: true });
+              entry.targets = 1;
+              entry.note = `nobody held a slot at ${formatMs(entry.at)}: node ${node}, the next to take one, died at ${formatMs(this.sim.now)}`;
+              this.killHolder(node, fault.kind, this.sim.now);
+              this.world.flush();
+            });
+          });
         }
         break;
       }
@@ -185,6 +238,12 @@ export class FaultInjector implements FaultRecord {
         unreachable(fault, 'fault kind');
     }
     this.world.flush();
+  }
+
+  private killHolder(node: number, kind: FaultKind, nowMs: number): void {
+    this.nodes.hold(node);
+    this.dead.add(node);
+    if (!this.deadHolderFrees) this.markUnhealed(kind, nowMs);
   }
 
   /** A whole zone's power-loss (no group, count or node selector) takes its dedicated members. */
@@ -216,6 +275,26 @@ export class FaultInjector implements FaultRecord {
       this.world.flush();
     });
   }
+}
+
+/** A partition's targets: nodes cut off the update server, members cut off the largest side of the cluster. */
+function partitionTargets(layout: PartitionLayout): [number, string] {
+  let nodes = 0;
+  for (let node = 0; node < layout.nodeSide.length; node++) if (layout.nodeSide[node] !== layout.serverSide) nodes++;
+  const perSide = new Map<number, number>();
+  for (const side of layout.memberSide) perSide.set(side, (perSide.get(side) ?? 0) + 1);
+  const largest = Math.max(0, ...perSide.values());
+  const members = layout.memberSide.length - largest;
+  return [nodes + members, `${nodes} node(s) cut off the update server, ${members} etcd member(s) cut off the largest side`];
+}
+
+/** ms as h:mm:ss for a note. */
+function formatMs(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  return `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s`;
 }
 
 function partitionItemText(item: PartitionMember): string {

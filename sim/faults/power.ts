@@ -35,7 +35,7 @@ export class NodePower {
 
 /**
  * The same for etcd member processes. A member on a fleet node (placement: fleet) also stops and
- * starts with its node (world.ts memberDown/memberUp): systemd starts etcd when the node boots, so
+ * starts with its node (sim/model/world/member-power.ts): systemd starts etcd when the node boots, so
  * a kill lasts at most until the host's next boot; and a member is not restarted on a host that
  * is down.
  */

@@ -47,6 +47,10 @@ export interface Report {
     updatedFraction: number;
     rolledBack: number;
     failed: number;
+    /** Update attempts that ended in failure (an error or a rollback); a node may count several times. */
+    failedAttempts: number;
+    /** Boot reports (Omaha 3/2, 3/0 error 44) whose one request failed: lost, never resent. */
+    bootReportsLost: number;
     down: number;
     versions: Record<string, number>;
   };
@@ -60,7 +64,8 @@ export interface Report {
     t90: number | null;
     t99: number | null;
   };
-  reboots: { total: number; maxConcurrent: number };
+  /** outsideWindow: reboots that started outside the node's reboot window (its own clock). */
+  reboots: { total: number; maxConcurrent: number; outsideWindow: number };
   availability: { maxDown: number; maxDownFraction: number; nodeDowntime: number };
   etcd: {
     members: number;
@@ -77,7 +82,13 @@ export interface Report {
     peakRequestsPerMinute: number;
     peakConcurrentDownloads: number;
     bytesServed: number;
+    /** Update grants made. */
+    grants: number;
+    /** What the server believes from the reports it received (3/2 and 3/0), distinct from `fleet`. */
+    view: { updateComplete: number; updateFailed: number };
   };
+  /** Every fault of the timeline with how many nodes or members it hit (0: `note` says why). */
+  faults: { kind: string; at: number; targets: number; note: string }[];
   /** Per lock group (scenario reboot.lockGroup): its max and the most holders seen; [] without a lock. */
   locks: LockReport[];
   invariants: { violations: number; list: InvariantViolation[] };

@@ -156,9 +156,11 @@ export class FleetRun {
       fleet: {
         nodes,
         updated: metrics.updated,
-        updatedFraction: metrics.updated / nodes,
+        updatedFraction: nodes === 0 ? 0 : metrics.updated / nodes,
         rolledBack: metrics.rolledBackNodes,
         failed: metrics.failedNodes,
+        failedAttempts: metrics.failedAttempts,
+        bootReportsLost: metrics.bootReportsLost,
         down: metrics.currentlyDown,
         versions,
       },
@@ -174,10 +176,10 @@ export class FleetRun {
         t90: metrics.timeToShare(1),
         t99: metrics.timeToShare(2),
       },
-      reboots: { total: metrics.rebootsTotal, maxConcurrent: metrics.maxConcurrentReboots },
+      reboots: { total: metrics.rebootsTotal, maxConcurrent: metrics.maxConcurrentReboots, outsideWindow: metrics.rebootsOutsideWindow },
       availability: {
         maxDown: metrics.maxDown,
-        maxDownFraction: metrics.maxDown / nodes,
+        maxDownFraction: nodes === 0 ? 0 : metrics.maxDown / nodes,
         nodeDowntime: metrics.nodeDowntimeMs(now),
       },
       etcd: world.etcd !== null
@@ -187,6 +189,7 @@ export class FleetRun {
           })()
         : { members: 0, elections: 0, leaderChanges: 0, leaderless: 0, quorumLost: 0, maxLockHolders: 0, requests: 0, outages: [] },
       server: world.server.metrics(now),
+      faults: this.faults.faultReports.map((f) => ({ ...f })),
       // Each lock group's semaphore: its max and the most live holders any committed value had.
       locks: takesLock(this.scenario.reboot.strategy)
         ? world.rebootGroups.lockGroups.map((l) => ({ group: l.name, max: l.max, maxHolders: world.lock.maxHolders(l.name) }))

@@ -144,7 +144,15 @@ export const faultSchema = () =>
       strict({ ...base, kind: z.literal('latency-spike'), extra: durationRangeMs(), duration: positiveDurationMs() }),
       strict({ ...base, kind: z.literal('etcd-kill'), target: etcdTarget(), duration: optionalDuration() }),
       strict({ ...base, kind: z.literal('etcd-restart'), target: etcdTarget() }),
-      strict({ ...base, kind: z.literal('server-outage'), duration: positiveDurationMs() }),
+      strict({
+        ...base,
+        kind: z.literal('server-outage'),
+        duration: positiveDurationMs(),
+        // 503: what a proxy answers for a dead Nebraska (update_engine backs off, doubling);
+        // none: no HTTP answer at all (connection refused; update_engine retries in 10 s, 3
+        // times, then waits its regular 45 min).
+        answer: z.union([z.literal(503), z.literal(500), z.literal('none')]).prefault(503),
+      }),
       strict({ ...base, kind: z.literal('lock-holder-dies') }),
       strict({ ...base, kind: z.literal('clock-skew'), target: nodeTarget(), skew: signedDurationMs() }),
       strict({ ...base, kind: z.literal('bad-disk'), target: nodeTarget(), probability: fraction().prefault(1) }),

@@ -111,6 +111,8 @@ const etcdSchema = () =>
     placement: z.enum(['dedicated', 'fleet']).prefault('dedicated'),
     heartbeat: positiveDurationMs().prefault('100ms'),
     electionTimeout: electionTimeoutMs().prefault('1000ms'),
+    // etcd's --pre-vote, on by default (server/embed/config.go NewConfig).
+    preVote: z.boolean().prefault(true),
   }).check((ctx) => {
     const etcd = ctx.value;
     if (etcd.electionTimeout.min <= etcd.heartbeat) {

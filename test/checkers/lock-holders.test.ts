@@ -7,8 +7,99 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LOCK_HOLDERS } from '../../sim/checkers/index.ts';
-import { lockGroupOfKey, parseLocksmithHolders } from '../../sim/checkers/lock-holders.ts';
+import { installLockHoldersChecker, lockGroupOfKey, parseLocksmithHolders } from '../../sim/checkers/lock-holders.ts';
+import type { CheckedRun } from '../../sim/checkers/context.ts';
+import { Violations } from '../../sim/checkers/violations.ts';
 import { prepare, rollout, violationsOf } from './helpers.ts';
+
+const LOCKSMITH_KEY = 'coreos.com/updateengine/rebootlock/semaphore';
+const AIRLOCK_KEY = 'com.coreos.airlock/groups/default/v1/semaphore';
+const TTL_KEY = 'fleetsim/ttl-lock/groups/default/semaphore';
+
+/**
+ * The checker alone, fed committed values written out by hand: a stand-in for the etcd store
+ * (the checker only registers an observer on it) and for the scenario's reboot section.
+ */
+function feed(reboot: { strategy: 'etcd-lock' | 'fleet-lock'; maxConcurrent: number; lockTTL: number }, writes: Array<[key: string, value: string, atMs: number]>): string[] {
+  let observer: ((key: string, kv: { value: string } | null, nowMs: number) => void) | null = null;
+  const violations = new Violations();
+  const run = {
+    world: { etcd: { cluster: { store: { observe: (o: typeof observer) => void (observer = o) } } } },
+    // One fleet group on the default lock group, whose max is the section's.
+    scenario: { reboot: { ...reboot, lockGroup: 'default', groups: {} }, fleet: { groups: [{ name: 'all' }] } },
+    violations,
+  } as unknown as CheckedRun;
+  installLockHoldersChecker(run);
+  expect(observer, 'the checker watches the store').not.toBeNull();
+  for (const [key, value, atMs] of writes) observer!(key, { value }, atMs);
+  return violations.list.map((v) => `${v.time} ${v.message}`);
+}
+
+describe('lock-holders checker, each reading of each lock format (values by hand)', () => {
+  const locksmith = { strategy: 'etcd-lock' as const, maxConcurrent: 2, lockTTL: 0 };
+  const airlock = { strategy: 'fleet-lock' as const, maxConcurrent: 2, lockTTL: 0 };
+  const ttl = { strategy: 'etcd-lock' as const, maxConcurrent: 2, lockTTL: 600_000 };
+
+  it('locksmith (coreos/locksmith lock/semaphore.go): silent on a consistent value, fires on too many holders', () => {
+    expect(feed(locksmith, [[LOCKSMITH_KEY, '{"semaphore":0,"max":2,"holders":["1","2"]}', 5]])).toEqual([]);
+    expect(feed(locksmith, [[LOCKSMITH_KEY, '{"semaphore":-1,"max":2,"holders":["1","2","3"]}', 5]])).toEqual([
+      `5 ${LOCKSMITH_KEY}: 3 live holders [1, 2, 3] exceed max 2`,
+    ]);
+  });
+
+  it('locksmith: fires on a holder listed twice, and on semaphore + holders != max', () => {
+    expect(feed(locksmith, [[LOCKSMITH_KEY, '{"semaphore":0,"max":2,"holders":["7","7"]}', 9]])).toEqual([
+      `9 ${LOCKSMITH_KEY}: a holder appears twice in [7, 7]`,
+    ]);
+    expect(feed(locksmith, [[LOCKSMITH_KEY, '{"semaphore":1,"max":2,"holders":["1","2"]}', 9]])).toEqual([
+      `9 ${LOCKSMITH_KEY}: semaphore 1 + 2 holders != max 2`,
+    ]);
+    // The same through the general (JSON.parse) reading: keys in another order.
+    expect(feed(locksmith, [[LOCKSMITH_KEY, '{"holders":["4","4","5"],"semaphore":0,"max":2}', 3]])).toEqual([
+      `3 ${LOCKSMITH_KEY}: a holder appears twice in [4, 4, 5]`,
+      `3 ${LOCKSMITH_KEY}: 3 live holders [4, 4, 5] exceed max 2`,
+      `3 ${LOCKSMITH_KEY}: semaphore 0 + 3 holders != max 2`,
+    ]);
+    expect(feed(locksmith, [[`${LOCKSMITH_KEY.replace('/semaphore', '')}/groups/canary/semaphore`, '{"semaphore":0,"max":2,"holders":["1","1"]}', 1]])).toHaveLength(1);
+  });
+
+  it('airlock / FleetLock (coreos/airlock internal/lock/semaphore.go): silent on a valid value, fires on too many holders and on duplicates', () => {
+    expect(feed(airlock, [[AIRLOCK_KEY, '{"semaphore":{"total_slots":2,"holders":["a","b"]}}', 4]])).toEqual([]);
+    expect(feed(airlock, [[AIRLOCK_KEY, '{"semaphore":{"total_slots":2,"holders":["a","b","c"]}}', 4]])).toEqual([
+      `4 ${AIRLOCK_KEY}: 3 live holders [a, b, c] exceed max 2`,
+    ]);
+    expect(feed(airlock, [[AIRLOCK_KEY, '{"semaphore":{"total_slots":2,"holders":["a","a"]}}', 6]])).toEqual([
+      `6 ${AIRLOCK_KEY}: a holder appears twice in [a, a]`,
+    ]);
+  });
+
+  it('TTL lock (kured --lock-ttl): counts only holders whose TTL still runs, fires on too many live holders and on duplicates', () => {
+    const value = (holders: Array<[string, number]>) => JSON.stringify({ max: 2, holders: holders.map(([id, acquiredAtMs]) => ({ id, acquiredAtMs })) });
+    // At 1,000,000 ms with a 600,000 ms TTL, a holder acquired at 400,000 has expired (400,000 +
+    // 600,000 is not after 1,000,000); one acquired at 400,001 still holds.
+    expect(feed(ttl, [[TTL_KEY, value([['a', 400_000], ['b', 500_000], ['c', 900_000]]), 1_000_000]])).toEqual([]);
+    expect(feed(ttl, [[TTL_KEY, value([['a', 400_001], ['b', 500_000], ['c', 900_000]]), 1_000_000]])).toEqual([
+      `1000000 ${TTL_KEY}: 3 live holders [a, b, c] exceed max 2`,
+    ]);
+    expect(feed(ttl, [[TTL_KEY, value([['a', 900_000], ['a', 950_000]]), 1_000_000]])).toEqual([
+      `1000000 ${TTL_KEY}: a holder appears twice in [a, a]`,
+    ]);
+  });
+
+  it('fires on a value it cannot read, and ignores deletions and keys that are not a semaphore', () => {
+    expect(feed(locksmith, [[LOCKSMITH_KEY, 'not json', 2]])).toEqual([`2 ${LOCKSMITH_KEY}: value is not JSON: not json`]);
+    expect(feed(locksmith, [[LOCKSMITH_KEY, '{"max":2}', 2]])).toEqual([`2 ${LOCKSMITH_KEY}: not a locksmith semaphore: {"max":2}`]);
+    expect(feed(airlock, [[AIRLOCK_KEY, '{"holders":[]}', 2]])).toEqual([`2 ${AIRLOCK_KEY}: not an airlock semaphore: {"holders":[]}`]);
+    expect(feed(ttl, [[TTL_KEY, '{"max":2}', 2]])).toEqual([`2 ${TTL_KEY}: not a TTL semaphore: {"max":2}`]);
+    expect(feed(locksmith, [['coreos.com/updateengine/rebootlock/other', '{"semaphore":0,"max":2,"holders":["1","1","1"]}', 2]])).toEqual([]);
+    expect(feed(locksmith, [['elsewhere/semaphore', 'not json', 2]])).toEqual([]);
+  });
+
+  it('watches nothing for strategies without a shared lock', () => {
+    expect(() => feed({ strategy: 'reboot' as 'etcd-lock', maxConcurrent: 1, lockTTL: 0 }, [])).toThrow(/watches the store/);
+  });
+});
+
 
 /** Two lock groups: etcd hosts one at a time, workers five (the section's default max is 5). */
 const lockGroupsYaml = (fidelity = 'fast') => `
@@ -77,6 +168,21 @@ describe('lock-holders checker', () => {
       run.runToEnd();
       expect(run.report().rollout.completed).toBe(true);
       expect(run.report().etcd.maxLockHolders).toBeGreaterThan(0);
+      expect(violationsOf(run, LOCK_HOLDERS)).toEqual([]);
+    }
+  });
+
+  it('stays silent over whole rollouts with FleetLock (airlock format) and with a TTL lock, having read their writes', () => {
+    for (const [strategy, extra, prefix] of [
+      ['fleet-lock', '', 'com.coreos.airlock/groups/'],
+      ['etcd-lock, lockTTL: 20m', '', 'fleetsim/ttl-lock/groups/'],
+    ] as const) {
+      const run = prepare(rollout(strategy, extra).replace('maxConcurrent: 1', 'maxConcurrent: 2'));
+      const written = new Set<string>();
+      run.world.etcd!.cluster.store.observe((key) => void written.add(key.slice(0, prefix.length)));
+      run.runToEnd();
+      expect(written.has(prefix), `${strategy} writes under ${prefix}`).toBe(true);
+      expect(run.report().rollout.completed).toBe(true);
       expect(violationsOf(run, LOCK_HOLDERS)).toEqual([]);
     }
   });

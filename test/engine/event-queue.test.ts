@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EventQueue, NO_EVENT, QueueFullError } from '../../sim/engine/event-queue.ts';
+import { reach } from '../reach.ts';
 
 function drain(queue: EventQueue): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -69,38 +70,77 @@ describe('EventQueue', () => {
     expect(() => q.push(Infinity, 1, 0, 0)).toThrow(/finite/);
   });
 
-  it('matches a sorted-list model under random pushes, pops and cancels', () => {
+  it('matches a sorted-list model under random pushes, pops and cancels, with heaps of hundreds of events', () => {
+    // Sized explicitly: fast-check's default size would give about 10 operations per case and a
+    // heap of at most 6 events, too shallow for the 4-ary heap's sift paths (and their bugs) to
+    // show. Pushes outweigh removals 3 to 2, so a case of 600-1,500 operations holds hundreds of
+    // events; times from a narrow range give many ties (FIFO order), cancellations remove from
+    // the middle of the heap (where the moved last element may have to sift up).
     type Op = { op: 'push'; time: number } | { op: 'pop' } | { op: 'cancel'; pick: number };
     const opArb: fc.Arbitrary<Op> = fc.oneof(
-      fc.record({ op: fc.constant('push' as const), time: fc.integer({ min: 0, max: 20 }) }),
-      fc.record({ op: fc.constant('pop' as const) }),
-      fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }),
+      { arbitrary: fc.record({ op: fc.constant('push' as const), time: fc.integer({ min: 0, max: 200 }) }), weight: 3 },
+      { arbitrary: fc.record({ op: fc.constant('pop' as const) }), weight: 1 },
+      { arbitrary: fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }), weight: 1 },
     );
+    const depth = reach();
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => {
+      fc.property(fc.array(opArb, { minLength: 600, maxLength: 1_500 }), (ops) => {
         const q = new EventQueue(1);
         const model: Array<{ time: number; seq: number; handle: number }> = [];
         let seq = 0;
+        let largest = 0;
         for (const op of ops) {
           if (op.op === 'push') {
             const handle = q.push(op.time, 1, seq, 0);
             model.push({ time: op.time, seq: seq++, handle });
           } else if (op.op === 'pop') {
-            model.sort((a, b) => a.time - b.time || a.seq - b.seq);
-            const expected = model.shift();
-            expect(q.pop()).toBe(expected !== undefined);
-            if (expected) {
-              expect(q.poppedTime).toBe(expected.time);
-              expect(q.poppedTarget).toBe(expected.seq);
+            // The earliest (time, then scheduling order), found by a scan of the model.
+            let at = -1;
+            model.forEach((e, i) => {
+              if (at < 0 || e.time < model[at].time || (e.time === model[at].time && e.seq < model[at].seq)) at = i;
+            });
+            expect(q.pop()).toBe(at >= 0);
+            if (at >= 0) {
+              const [expected] = model.splice(at, 1);
+              expect([q.poppedTime, q.poppedTarget]).toEqual([expected.time, expected.seq]);
             }
           } else if (model.length > 0) {
             const [victim] = model.splice(op.pick % model.length, 1);
             expect(q.cancel(victim.handle)).toBe(true);
+            expect(q.isPending(victim.handle)).toBe(false);
           }
           expect(q.size).toBe(model.length);
+          largest = Math.max(largest, q.size);
         }
+        depth.record(largest);
+        model.sort((a, b) => a.time - b.time || a.seq - b.seq);
+        expect(drain(q)).toEqual(model.map((e) => [e.time, e.seq]));
       }),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
+    const { median, max } = depth.summary();
+    expect(median, 'the median case must hold a heap of at least 100 events').toBeGreaterThanOrEqual(100);
+    expect(max, 'some case must hold a heap of at least 250 events').toBeGreaterThanOrEqual(250);
+  });
+
+  it('pops ties in scheduling order and lower times first, against values written out by hand', () => {
+    const q = new EventQueue(2);
+    // (time, target): target = scheduling order.
+    const pushes: Array<[number, number]> = [[5, 0], [3, 1], [5, 2], [3, 3], [1, 4], [5, 5], [3, 6]];
+    for (const [t, target] of pushes) q.push(t, 1, target, 0);
+    expect(drain(q)).toEqual([[1, 4], [3, 1], [3, 3], [3, 6], [5, 0], [5, 2], [5, 5]]);
+  });
+
+  it('re-sifts the element moved into a cancelled middle slot upwards when it is earlier than its new parent', () => {
+    // A 4-ary heap, pushed in an order that keeps every event where it lands: index 0 holds 0;
+    // 1-4 hold 100, 200, 500, 400; 5-19 hold 1,005-1,019; index 20 (a child of index 4, 400)
+    // holds 450. Cancelling index 13 (1,013, a child of index 3, 500) moves 450 under 500: it
+    // must go up, or 500 would pop before 450.
+    const q = new EventQueue(32);
+    const times = [0, 100, 200, 500, 400, ...Array.from({ length: 15 }, (_, k) => 1_005 + k), 450];
+    const handles = times.map((t, i) => q.push(t, 1, i, 0));
+    expect(q.cancel(handles[13])).toBe(true);
+    const expected = [0, 100, 200, 400, 450, 500, ...Array.from({ length: 15 }, (_, k) => 1_005 + k).filter((t) => t !== 1_013)];
+    expect(drain(q).map(([t]) => t)).toEqual(expected);
   });
 });

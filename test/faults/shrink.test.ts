@@ -55,6 +55,27 @@ describe('shrinkScenario', () => {
     expect(result.doc.duration).toBe('5h1m1ms');
   });
 
+  it('drops, after shrinking the fleet, a fault that only the larger fleet needed (the final pass)', () => {
+    // The failure needs fault 1h always, and fault 2h only while the fleet has more than 4 nodes
+    // (every fault hits node 0, so halving the fleet never drops one by itself). The first pass
+    // can drop only 3h; halving the fleet down to 2 nodes keeps it failing; only the final pass
+    // over the faults can then drop 2h.
+    const start: RawScenario = {
+      name: 's',
+      duration: '2d',
+      fleet: { groups: [{ name: 'prod', nodes: 16 }] },
+      faults: ['1h', '2h', '3h'].map((at) => ({ at, kind: 'node-crash', target: { nodes: [0] }, duration: '5m' })),
+    };
+    const result = shrinkScenario(start, {
+      stillFails: (d) => atOf(d).includes('1h') && (nodeCountOf(d) <= 4 || atOf(d).includes('2h')),
+      failureTimeMs: null,
+      horizonMs: 2 * 86_400_000,
+      maxRuns: 500,
+    });
+    expect(result.nodes).toBe(1);
+    expect(atOf(result.doc)).toEqual(['1h']);
+  });
+
   it('spends at most maxRuns runs', () => {
     let runs = 0;
     const result = shrinkScenario(doc(30), { stillFails: () => (runs++, false), failureTimeMs: null, horizonMs: 1, maxRuns: 7 });

@@ -56,9 +56,11 @@ reboot: {strategy: reboot}
       expect(world.versions.name(world.nodeVersion[node])).toBe(gen1 ? '3760.2.0' : '3815.2.0');
       const table = gptTableOf(world.boot.context(node) as BootContext);
       expect(selectBootSlot(table)).not.toBe(SLOT_NONE);
-      expect(world.boot.stateName(node)).toBe('running.good');
+      // gen1 nodes are offered the release again and loop (install, reboot, rollback): at the end
+      // one may be anywhere in that loop; gen2 nodes are done.
+      if (!gen1) expect(world.boot.stateName(node)).toBe('running.good');
     }
-    // Each gen1 node reported the rollback (Omaha 3/0, error 44) and is not offered it again.
+    expect(report.fleet.failedAttempts).toBeGreaterThan(300);
     expect(report.rollout.completed).toBe(false);
   });
 
@@ -101,5 +103,47 @@ reboot: {strategy: reboot}
     const disabled = runYaml(rollout(50) + 'policy:\n  default: {updatesEnabled: false}\n').report;
     expect(disabled.rollout.halted).toBe(false);
     expect(disabled.fleet.updated).toBe(0);
+  });
+});
+
+describe('an etcd-only scenario (fleet.groups: [])', () => {
+  it('runs the cluster without a fleet: a killed leader is replaced, nothing crashes', () => {
+    const { report } = runYaml(`
+name: etcd-only
+duration: 1h
+fleet:
+  groups: []
+etcd: {members: 5}
+faults:
+  - {at: 10m, kind: etcd-kill, target: {etcd: leader}, duration: 5m}
+`);
+    expect(report.fleet.nodes).toBe(0);
+    expect(report.fleet.updatedFraction).toBe(0);
+    expect(report.etcd.leaderChanges).toBeGreaterThanOrEqual(1);
+    expect(report.faults).toMatchObject([{ kind: 'etcd-kill', targets: 1 }]);
+    expect(report.invariants.violations).toBe(0);
+  });
+});
+
+describe('a release that fails on a node is offered to it again (flatcar/nebraska, flatcar/Flatcar#1924)', () => {
+  it('backend/pkg/api/updates.go GetUpdatePackage: every broken node loops install -> reboot -> rollback; each loop is a grant and a failed attempt', () => {
+    const { report } = runYaml(`
+name: loop
+duration: 1d
+fleet:
+  groups:
+    - {name: old, nodes: 5, zones: [a], hardware: gen1}
+releases:
+  - {version: 3815.2.0, at: 1h, bootFailureProbability: {gen1: 1, default: 0}}
+reboot: {strategy: reboot}
+`);
+    expect(report.fleet.rolledBack).toBe(5);
+    expect(report.fleet.updated).toBe(0);
+    // Many loops per node in a day (each about a check interval long).
+    expect(report.fleet.failedAttempts).toBeGreaterThan(5 * 10);
+    // Every attempt began with a grant; at most one grant per node is still in progress.
+    expect(report.server.grants - report.fleet.failedAttempts).toBeGreaterThanOrEqual(0);
+    expect(report.server.grants - report.fleet.failedAttempts).toBeLessThanOrEqual(5);
+    expect(report.reboots.total).toBeGreaterThanOrEqual(report.fleet.failedAttempts);
   });
 });

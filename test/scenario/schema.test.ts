@@ -20,7 +20,7 @@ describe('defaults', () => {
       version: '3760.2.0',
       updateCheck: { first: 420_000, interval: 2_700_000, fuzz: 300_000, backoffMax: 14_400_000 },
     });
-    expect(s.etcd).toEqual({ members: 0, placement: 'dedicated', heartbeat: 100, electionTimeout: { min: 1000, max: 2000 } });
+    expect(s.etcd).toEqual({ members: 0, placement: 'dedicated', heartbeat: 100, electionTimeout: { min: 1000, max: 2000 }, preVote: true });
     expect(s.network).toEqual({ latency: { min: 1, max: 5 }, interZoneLatency: { min: 5, max: 20 }, loss: 0 });
     expect(s.server).toEqual({ bandwidth: 10e9, nodeBandwidth: 1e9 });
     expect(s.policy).toEqual({

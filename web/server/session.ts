@@ -3,10 +3,10 @@
 // the session plays its LiveRun in bursts paced to the chosen speed and sends what changed.
 
 import { encodeDelta, encodeFull } from '../shared/node-frames.ts';
-import { SPEED_MAX, SPEED_MIN, type Command, type EtcdFrame, type Frame, type NodeDetails, type ScenarioInfo, type StatusFrame } from '../shared/protocol.ts';
-import { caption, timelineMarks } from './caption.ts';
+import { SPEED_MAX, SPEED_MIN, type Command, type Frame, type ScenarioInfo, type StatusFrame } from '../shared/protocol.ts';
+import { caption, formatClock, timelineMarks } from './caption.ts';
 import { exportFileName } from './export.ts';
-import { nodeMachineGraphs } from './machine-graph.ts';
+import { etcdFrame, nodeDetails, scenarioInfo } from './frames.ts';
 import { CheckpointLadder, checkpointCount, CostCurve, planFor } from './checkpoints.ts';
 import { LiveRun, type ScenarioSource } from './live-run.ts';
 import type { ScenarioFiles } from './scenario-files.ts';
@@ -34,6 +34,8 @@ export class Session {
   private playing = false;
   private speed = 60;
   private seekingTo: number | null = null;
+  /** The fraction of a simulated millisecond played but not yet run (play runs whole ms). */
+  private playCarryMs = 0;
   private playAfterSeek = false;
   private crashed: string | null = null;
   private lastTickWallMs: number | null = null;
@@ -146,7 +148,7 @@ export class Session {
         return this.transport.send({ type: 'report', id, report: live.run.report() });
       case 'inspect':
         if (command.node >= live.run.world.nodeCount) return this.error(command, `node ${command.node} does not exist (the fleet has ${live.run.world.nodeCount})`);
-        return this.transport.send(this.nodeDetails(live, command.node, id));
+        return this.transport.send(nodeDetails(live, command.node, id));
     }
   }
 
@@ -168,7 +170,12 @@ export class Session {
           if (live.advance(this.seekingTo, deadline, this.wallMs)) this.finishSeek(live);
         } else {
           live.notable.pending = 0;
-          live.advance(live.now + this.speed * elapsedMs, deadline, this.wallMs);
+          // Simulated time moves in whole milliseconds (a scenario's times are whole, and so is
+          // a seek's target); the fraction of a millisecond is carried to the next tick.
+          const targetMs = live.now + this.speed * elapsedMs + this.playCarryMs;
+          const wholeMs = Math.floor(targetMs);
+          this.playCarryMs = targetMs - wholeMs;
+          live.advance(wholeMs, deadline, this.wallMs);
           if (this.skipQuiet) this.skipQuietStretch(live, deadline);
           if (live.done) this.playing = false;
         }
@@ -262,7 +269,7 @@ export class Session {
     this.samplesSent = live.sampler.samples.length;
     this.lastEtcd = '';
     this.marks = timelineMarks(live.base);
-    this.transport.send({ type: 'loaded', id, scenario: this.info(live), seed: live.seed, samples: [...live.sampler.samples] });
+    this.transport.send({ type: 'loaded', id, scenario: scenarioInfo(live, this.marks), seed: live.seed, samples: [...live.sampler.samples] });
     this.flush();
   }
 
@@ -333,6 +340,12 @@ export class Session {
     const live = this.live;
     if (live === null) return;
     this.dirty = false;
+    // While a seek is on its way the page keeps what it shows (and the clock says "seeking"):
+    // intermediate node frames and chart points would only cost both sides CPU.
+    if (this.seekingTo !== null) {
+      this.transport.send(this.status(live));
+      return;
+    }
     this.sendNodeFrame(live);
     const samples = live.sampler.samples;
     if (samples.length > this.samplesSent) {
@@ -341,7 +354,7 @@ export class Session {
     }
     const events = live.log.take();
     if (events !== null) this.transport.send({ type: 'events', events: events.events, dropped: events.dropped });
-    const etcd = this.etcdFrame(live);
+    const etcd = etcdFrame(live);
     if (etcd !== null) {
       const key = JSON.stringify({ ...etcd, timeMs: 0 });
       if (key !== this.lastEtcd) {
@@ -398,84 +411,8 @@ export class Session {
       checkpoints: this.ladder?.times ?? [],
       checkpointsBuilding: this.wantsBackgroundWork,
       lastSeek: this.lastSeek,
-      caption: caption(run.world, live.states, run.now, live.notable.last, this.marks),
+      caption: this.seekingTo === null ? caption(run.world, live.states, run.now, live.notable.last, this.marks) : `seeking to ${formatClock(this.seekingTo)}`,
       skipQuiet: this.skipQuiet,
-    };
-  }
-
-  private etcdFrame(live: LiveRun): EtcdFrame | null {
-    const world = live.run.world;
-    const etcd = world.etcd;
-    const holders = [...world.lock.holders('default')];
-    if (etcd === null) {
-      return { type: 'etcd', timeMs: live.now, members: [], leader: -1, quorum: 0, hasQuorum: false, lockHolders: holders, lockMax: world.lock.max };
-    }
-    const cluster = etcd.cluster;
-    const count = etcd.memberZones.length;
-    return {
-      type: 'etcd',
-      timeMs: live.now,
-      members: etcd.memberZones.map((zone, m) => ({ id: m, zone, role: cluster.role(m), term: cluster.term(m), up: cluster.isUp(m) })),
-      leader: cluster.leader(),
-      quorum: Math.floor(count / 2) + 1,
-      hasQuorum: cluster.hasLiveMajority,
-      lockHolders: holders,
-      lockMax: world.lock.max,
-    };
-  }
-
-  private info(live: LiveRun): ScenarioInfo {
-    const s = live.run.scenario;
-    return {
-      name: s.name,
-      description: s.description ?? null,
-      seed: live.seed,
-      horizonMs: live.run.horizonMs,
-      nodeCount: live.run.world.nodeCount,
-      groups: s.fleet.groups.map((g) => ({ name: g.name, nodes: g.nodes, zones: [...g.zones] })),
-      zones: [...live.run.world.zoneNames],
-      etcdMembers: s.etcd.members,
-      strategy: s.reboot.strategy,
-      sampleIntervalMs: live.sampler.intervalMs,
-      yaml: live.source.text,
-      marks: this.marks,
-      machines: nodeMachineGraphs(),
-      lockGroups: ['default'],
-    };
-  }
-
-  private nodeDetails(live: LiveRun, node: number, id: number | undefined): NodeDetails {
-    const world = live.run.world;
-    const snapshot = world.nodeSnapshot(node);
-    const p = snapshot.partitions;
-    const versionName = (index: number) => (index >= 0 ? world.versions.name(index) : null);
-    return {
-      type: 'node',
-      id,
-      node,
-      group: snapshot.group,
-      zone: snapshot.zone,
-      version: snapshot.version,
-      updateStatus: snapshot.updateStatus,
-      power: snapshot.power,
-      rebootManager: snapshot.rebootManager,
-      down: world.nodeIsDown(node),
-      rolledBack: world.metrics.hasRolledBack(node),
-      holdsLock: world.rebootManager.get(node, 'holdsLock') === 1,
-      partitions: [
-        { slot: 'USR-A', version: versionName(p.aVersion), priority: p.aPriority, tries: p.aTries, successful: p.aSuccessful, booted: p.bootedSlot === 0 },
-        { slot: 'USR-B', version: versionName(p.bVersion), priority: p.bPriority, tries: p.bTries, successful: p.bSuccessful, booted: p.bootedSlot === 1 },
-      ],
-      updateEngine: world.updateEngine.context(node),
-      lastEvents: live.log.recentFor(node),
-      machines: {
-        updateEngine: world.updateEngine.stateName(node),
-        boot: world.boot.stateName(node),
-        rebootManager: world.rebootManager.stateName(node),
-      },
-      transitions: live.transitions.recentFor(node),
-      // One lock group today (locksmith's default semaphore; lock groups come with fleet-lock).
-      lock: { group: 'default', holders: [...world.lock.holders('default')], max: world.lock.max },
     };
   }
 

@@ -14,8 +14,12 @@ export interface LessorPort {
 /**
  * Lease expiry, kept by the leader (etcd server/lease/lessor.go): each lease expires `ttlMs`
  * after it was granted or last kept alive, as measured by the current leader. A new leader
- * refreshes every lease's TTL (lessor.Promote), so leases do not expire while the cluster has no
- * leader; an expired lease is revoked through Raft (an entry deleting its keys).
+ * refreshes every lease (lessor.Promote(extend) -> Lease.refresh: expiry = now + extend + TTL,
+ * where etcdserver passes extend = ElectionTimeout(), server/etcdserver/server.go
+ * applyEntryNormal), so leases do not expire while the cluster has no leader, and a client gets
+ * an election timeout of grace to find the new leader; an expired lease is revoked through Raft
+ * (an entry deleting its keys). etcd promotes once the new leader applies its first (empty) entry
+ * of the term; fleetsim promotes when the leader is elected, a commit round trip earlier.
  */
 export class Lessor {
   private readonly deadlines = new Map<number, number>();
@@ -33,11 +37,11 @@ export class Lessor {
     this.reschedule();
   }
 
-  /** A new leader: every lease gets its full TTL again. */
-  promote(nowMs: number): void {
+  /** A new leader: every lease gets its full TTL again, plus `extendMs` (lessor.Promote). */
+  promote(nowMs: number, extendMs: number): void {
     this.deadlines.clear();
     this.revoking.clear();
-    for (const lease of this.cluster.store.leases.values()) this.deadlines.set(lease.id, nowMs + lease.ttlMs);
+    for (const lease of this.cluster.store.leases.values()) this.deadlines.set(lease.id, nowMs + extendMs + lease.ttlMs);
     this.reschedule();
   }
 

@@ -3,6 +3,7 @@ import type { ClusterPort, MemberSlot } from './cluster-port.ts';
 import { lastIndex } from './raft/log.ts';
 import { quorumSize } from './raft/quorum.ts';
 import type { MsgHeartbeat, MsgHeartbeatResp, RaftState } from './raft/types.ts';
+import { electionDeadlineMs } from './raft/election.ts';
 
 /**
  * The quiescence shortcut (docs/sources.md "Shortcuts"): a healthy, idle etcd cluster costs no events.
@@ -87,7 +88,7 @@ export class Quiescence {
       const pr = leader.progress[m.id];
       if (pr.match !== last || pr.state !== 'replicate') return;
       // The next heartbeat reaches the follower before its election timer expires...
-      if (s.electionResetMs + s.electionTimeoutMs <= heartbeatMs + latencyMaxMs) return;
+      if (electionDeadlineMs(s) <= heartbeatMs + latencyMaxMs) return;
       // ...and the next CheckQuorum counts it.
       if (c.config.checkQuorum && pr.lastHeardMs < leader.quorumCheckMs) return;
     }
@@ -164,7 +165,7 @@ export class Quiescence {
       }
       net.skipMessages(leaderSlot.endpoint, m.endpoint, rounds, heartbeatsDelivered, lastHeartbeatArrivalMs);
       net.skipMessages(m.endpoint, leaderSlot.endpoint, answersSent, answersDelivered, lastAnswerArrivalMs);
-      if (follower !== null) c.setTimer(m, 'election', follower.electionResetMs + follower.electionTimeoutMs);
+      if (follower !== null) c.setTimer(m, 'election', electionDeadlineMs(follower));
     }
     c.setTimer(leaderSlot, 'heartbeat', frozen.heartbeatMs + rounds * hb);
     if (c.config.checkQuorum) {

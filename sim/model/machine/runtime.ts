@@ -37,6 +37,10 @@ import { STORAGE, fitsStorage, type Column } from './storage.ts';
  * instance's columns: they must not keep it. An effect must not call back into the runtime
  * synchronously (send, fireTimer, init, set): it schedules an event instead, as a message on
  * a network would. That keeps a step atomic, as an xstate actor's macrostep is.
+ *
+ * Over 400 lines, knowingly: the step is one hot loop (guards, plans, `always`, deferred
+ * timers) that must stay in one function family for V8 to optimise it; the plan compiler and
+ * the column storage are apart (compile.ts, storage.ts).
  */
 export interface RuntimeHost {
   /** Schedules timer `timerCode` of `instance` in `delayMs`; returns its handle, > 0. */
@@ -110,7 +114,7 @@ export class CompiledRuntime {
     private readonly host: RuntimeHost,
     options: RuntimeOptions = {},
   ) {
-    if (!(Number.isInteger(instanceCount) && instanceCount >= 1)) fail(`instanceCount must be a positive integer, got ${instanceCount}`);
+    if (!(Number.isInteger(instanceCount) && instanceCount >= 0)) fail(`instanceCount must be an integer >= 0, got ${instanceCount}`);
     const stateCount = machine.stateNames.length;
     this.states = stateCount <= 0x100 ? new Uint8Array(instanceCount) : new Uint16Array(instanceCount);
     this.columns = machine.fields.map((field) => STORAGE[field.type].create(instanceCount));
@@ -162,6 +166,7 @@ export class CompiledRuntime {
    * none of the code they run is optimized yet. Otherwise, one init() per instance.
    */
   initAll(overrides?: Readonly<Partial<MachineContext>>): void {
+    if (this.instanceCount === 0) return; // an etcd-only world has no node
     const machine = this.machine;
     if (machine.initialPlan.ops.length > 0 || machine.always[machine.initialState] !== undefined) {
       for (let instance = 0; instance < this.instanceCount; instance++) this.init(instance, overrides);

@@ -13,8 +13,13 @@ import { assert, fail } from '../../engine/assert.ts';
  * The real scheduler (update_check_scheduler.cc, ComputeNextIntervalAndFuzz and FuzzInt):
  * - first check kTimeoutOnce = 7 min after start, fuzz kTimeoutRegularFuzz = 10 min wide (+-5 min);
  * - then kTimeoutPeriodic = 45 min, same fuzz;
- * - after an HTTP 5xx the interval doubles from the last one, capped at kTimeoutMaxBackoff = 4 h,
- *   and the fuzz becomes as wide as the interval (+- half of it).
+ * - after an HTTP 500 or 503 (only those) the interval doubles from the last one, capped at
+ *   kTimeoutMaxBackoff = 4 h, and is raised to 45 min when below it (so a failed first check
+ *   retries at 45 min +- 5, not 14 min); a backed-off interval's fuzz is as wide as the interval
+ *   (+- half of it);
+ * - a request without an HTTP answer (network down, refused, lost) is not a backoff: the HTTP
+ *   fetcher retried it (libcurl_http_fetcher.cc, 3 retries 10 s apart, in the world), then the
+ *   next check comes after the regular 45 min.
  *
  * `u` is one uniform draw in [0, 1) (an event field filled by the world); the fuzz is
  * (2u - 1) * halfWidth, so u = 0.5 lands on the nominal interval.
@@ -41,12 +46,6 @@ export const DEFAULT_CHECK_SCHEDULE: CheckSchedule = Object.freeze({
 
 /** Two checks are never closer than this: a schedule whose fuzz exceeds its interval clamps here. */
 export const CHECK_GAP_MIN_MS = 1;
-
-/**
- * Doublings beyond this change nothing for any sane schedule (45 min * 2^40 is far past every
- * cap); bounding the exponent keeps 2^failures finite whatever the failure count.
- */
-const BACKOFF_DOUBLINGS_MAX = 40;
 
 // These run for every check (and in the world's elision loops): test first, and build the
 // message only when an assertion fails.
@@ -80,22 +79,38 @@ export function regularIntervalMs(intervalMs: number, fuzzMs: number, u: number)
 }
 
 /**
- * Delay to the next check after a response: `failures` is the number of consecutive server errors
- * (HTTP 5xx or no answer) including this one; 0 after a success.
+ * The nominal interval to the next check (update_check_scheduler.cc ComputeNextIntervalAndFuzz):
+ * on HTTP 500 or 503 (`httpError`) twice the last nominal interval (`last_interval_`, the one the
+ * previous check was scheduled with, 7 min for the first check), capped at backoffMaxMs; anything
+ * else (success, no update, or no HTTP answer at all) 0. Then an interval below the periodic one
+ * becomes the periodic one. So a failed FIRST check retries at 45 min (2 x 7 min < 45 min), the
+ * second failure at 90 min, then 3 h, then the 4 h cap; a request that got no answer waits the
+ * normal 45 min.
  */
-export function checkIntervalMs(schedule: CheckSchedule, failures: number, u: number): number {
+export function nextNominalIntervalMs(schedule: CheckSchedule, lastIntervalMs: number, httpError: boolean): number {
+  assertSchedule(schedule);
+  if (!(lastIntervalMs >= 0)) fail(`lastIntervalMs must be >= 0, got ${lastIntervalMs}`);
+  let intervalMs = httpError ? Math.min(2 * lastIntervalMs, schedule.backoffMaxMs) : 0;
+  if (intervalMs < schedule.intervalMs) intervalMs = schedule.intervalMs;
+  return intervalMs;
+}
+
+/**
+ * The fuzzed delay for a nominal interval (ComputeNextIntervalAndFuzz, then ScheduleCheck with
+ * utils::FuzzInt): the periodic interval gets the regular fuzz (+- fuzzMs); a backed-off one
+ * +- half of itself.
+ */
+export function fuzzedIntervalMs(schedule: CheckSchedule, nominalMs: number, u: number): number {
+  assertUniform(u);
+  if (nominalMs === schedule.intervalMs) return regularIntervalMs(schedule.intervalMs, schedule.fuzzMs, u);
+  return Math.max(CHECK_GAP_MIN_MS, nominalMs + (2 * u - 1) * (nominalMs / 2));
+}
+
+/** Delay to the next check after a success or a response without HTTP error: the periodic interval, fuzzed. */
+export function checkIntervalMs(schedule: CheckSchedule, u: number): number {
   assertSchedule(schedule);
   assertUniform(u);
-  if (!(Number.isInteger(failures) && failures >= 0)) {
-    if (!(Number.isInteger(failures))) fail(`failures must be an integer, got ${failures}`);
-    if (!(failures >= 0)) fail(`failures must be >= 0, got ${failures}`);
-  }
-  if (failures === 0) return regularIntervalMs(schedule.intervalMs, schedule.fuzzMs, u);
-  // A cap below the regular interval would make errors check more often than successes; the cap
-  // only ever limits the growth.
-  const capMs = Math.max(schedule.backoffMaxMs, schedule.intervalMs);
-  const backedOffMs = Math.min(capMs, schedule.intervalMs * 2 ** Math.min(failures, BACKOFF_DOUBLINGS_MAX));
-  return Math.max(CHECK_GAP_MIN_MS, backedOffMs + (2 * u - 1) * (backedOffMs / 2));
+  return regularIntervalMs(schedule.intervalMs, schedule.fuzzMs, u);
 }
 
 /**

@@ -55,7 +55,7 @@ const updateEngineFields: Record<keyof UpdateEngineContext, FieldStorage> = {
   backoffMaxMs: 'f64',
   verifyMs: 'f64',
   finalizeMs: 'f64',
-  failures: 'u16',
+  lastIntervalMs: 'f64',
   nextCheckMs: 'f64',
   offeredVersion: 'i16',
   verifyOk: 'u8',

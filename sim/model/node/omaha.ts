@@ -33,13 +33,16 @@ export const ERROR_CODE = Object.freeze({
 
 /**
  * The answer to an update check as the world hands it to update_engine (CHECK_RESPONSE.result):
- * Omaha's `<updatecheck status="noupdate">`, `status="ok"` with a manifest, or no answer at all
- * (HTTP 5xx, a transfer error or a partition: update_engine treats them alike).
+ * Omaha's `<updatecheck status="noupdate">`, `status="ok"` with a manifest, an HTTP 500 or 503
+ * (the only codes update_check_scheduler.cc backs off on), or no HTTP answer at all once the
+ * fetcher's retries are spent (partition, loss, connection refused: libcurl_http_fetcher.cc
+ * CurlPerformOnce, 3 retries 10 s apart; then the regular interval).
  */
 export const CHECK_RESULT = Object.freeze({
   NO_UPDATE: 0,
   UPDATE: 1,
   SERVER_ERROR: 2,
+  NO_ANSWER: 3,
 });
 
 /**

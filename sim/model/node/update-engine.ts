@@ -2,7 +2,7 @@ import { setup } from 'xstate';
 import { assert, fail } from '../../engine/assert.ts';
 import { delay, effect, guard } from '../machine/define.ts';
 import { typedUpdate as update } from './typed-update.ts';
-import { checkIntervalMs, firstCheckMs, warmStartCheckMs, type CheckSchedule } from './check-schedule.ts';
+import { checkIntervalMs, firstCheckMs, fuzzedIntervalMs, nextNominalIntervalMs, warmStartCheckMs, type CheckSchedule } from './check-schedule.ts';
 import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE } from './omaha.ts';
 
 /**
@@ -13,11 +13,15 @@ import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE } from './omaha.ts';
  * running: the node is down, shutting down or booting.
  *
  *   OFF --START--> IDLE --after nextCheckMs--> CHECKING_FOR_UPDATE
- *   CHECKING_FOR_UPDATE --CHECK_RESPONSE result 0 (noupdate) or 2 (5xx)--> IDLE
+ *   CHECKING_FOR_UPDATE --CHECK_RESPONSE result 0 (noupdate), 2 (HTTP 500/503) or 3 (no answer)--> IDLE
  *   CHECKING_FOR_UPDATE --CHECK_RESPONSE result 1--> UPDATE_AVAILABLE --always--> DOWNLOADING
- *   DOWNLOADING --DOWNLOAD_DONE--> VERIFYING --after verifyMs--> FINALIZING | REPORTING_ERROR_EVENT
+ *   DOWNLOADING --DOWNLOAD_DONE--> FINALIZING --after verifyMs + finalizeMs--> UPDATED_NEED_REBOOT
+ *     (pings only, until the node goes down) | REPORTING_ERROR_EVENT (the payload did not verify)
  *   DOWNLOADING --DOWNLOAD_FAILED--> REPORTING_ERROR_EVENT --ERROR_REPORTED--> IDLE
- *   FINALIZING --after finalizeMs--> UPDATED_NEED_REBOOT (pings only, until the node goes down)
+ *
+ * There is no VERIFYING step: update_attempter.h names UPDATE_STATUS_VERIFYING, but
+ * update_attempter.cc ActionCompleted goes from the finished DownloadAction straight to
+ * UPDATE_STATUS_FINALIZING; the filesystem and kernel verifier actions run inside FINALIZING.
  *   any state but OFF --STOP--> OFF
  *
  * Events (all fields numbers; the world fills randomness and facts about the outside world):
@@ -29,7 +33,8 @@ import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE } from './omaha.ts';
  *   `bootKind` with `bootReportOf`.
  * - STOP {}: the OS goes away (shutdown, crash, power loss).
  * - CHECK_RESPONSE {result, version, u, elidedMs}: the answer to `checkForUpdate`. result:
- *   CHECK_RESULT (0 noupdate, 1 update, 2 server error: HTTP 5xx or no answer); version: the
+ *   CHECK_RESULT (0 noupdate, 1 update, 2 HTTP 500/503, 3 no HTTP answer after the fetcher's
+ *   retries: partition, loss, refused); version: the
  *   offered version index when result is 1; u: uniform draw for the next interval's fuzz;
  *   elidedMs: the time of idle checks the world skipped in fast fidelity, added to the next
  *   interval (0 in full fidelity).
@@ -48,8 +53,9 @@ import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE } from './omaha.ts';
  * - checkForUpdate (entry of CHECKING_FOR_UPDATE): send an Omaha update check. If
  *   ctx.pendingReport is not 0, this is the first check after a boot and carries the boot's
  *   report: 2 -> event 3 result 2; 44 -> event 3 result 0 with error code 44. Answer:
- *   CHECK_RESPONSE. (pendingReport is cleared when the server answered, result 0 or 1; after
- *   a 5xx the report goes again with the next check.)
+ *   CHECK_RESPONSE. pendingReport is cleared as the request is built, whatever its fate
+ *   (omaha_request_action.cc GetAppBody resets kPrefsPreviousVersion when it writes the event):
+ *   if this request fails, the boot report is lost, never resent.
  * - reportDownloadStarted: Omaha event 13 for ctx.offeredVersion. No answer.
  * - startDownload (entry of DOWNLOADING): transfer ctx.offeredVersion's payload. Answer:
  *   DOWNLOAD_DONE or DOWNLOAD_FAILED.
@@ -63,14 +69,16 @@ import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE } from './omaha.ts';
  *   ctx.errorCode (ERROR_CODE). Answer: ERROR_REPORTED.
  *
  * Behaviour and its sources:
- * - check schedule: check-schedule.ts (update_check_scheduler.cc); consecutive server errors
- *   double the interval up to backoffMaxMs, any success resets the count.
+ * - check schedule: check-schedule.ts (update_check_scheduler.cc ComputeNextIntervalAndFuzz):
+ *   an HTTP 500/503 doubles the last nominal interval (raised to 45 min, capped at 4 h); no
+ *   answer and success wait the regular 45 min +- 5.
  * - while UPDATED_NEED_REBOOT it only pings and never starts a new update (update_attempter.cc:
  *   no update check while a reboot is pending).
  * - UPDATE_AVAILABLE is left at once for DOWNLOADING, as update_engine goes straight from the
  *   Omaha response to the download action; the Omaha event 13 is sent on the way.
- * - the first ping comes intervalMs after finalizing, without fuzz: the timer starts from a delay
- *   transition, which carries no random draw.
+ * - the first ping is scheduled like any check, 45 min +- 5 (update_check_scheduler.cc
+ *   SetUpdateStatus schedules on UPDATED_NEED_REBOOT with the regular fuzz): the world answers
+ *   `needReboot` with RESCHEDULE_CHECK carrying the fuzzed delay.
  */
 export const UPDATE_STATUS = Object.freeze({
   OFF: 'OFF',
@@ -78,7 +86,6 @@ export const UPDATE_STATUS = Object.freeze({
   CHECKING_FOR_UPDATE: 'CHECKING_FOR_UPDATE',
   UPDATE_AVAILABLE: 'UPDATE_AVAILABLE',
   DOWNLOADING: 'DOWNLOADING',
-  VERIFYING: 'VERIFYING',
   FINALIZING: 'FINALIZING',
   UPDATED_NEED_REBOOT: 'UPDATED_NEED_REBOOT',
   REPORTING_ERROR_EVENT: 'REPORTING_ERROR_EVENT',
@@ -94,8 +101,8 @@ export type UpdateEngineContext = {
   verifyMs: number;
   finalizeMs: number;
   // State.
-  /** Consecutive server errors. */
-  failures: number;
+  /** Nominal interval the last check was scheduled with (update_check_scheduler.cc last_interval_). */
+  lastIntervalMs: number;
   /** Delay of the pending check (IDLE) or ping (UPDATED_NEED_REBOOT) timer, from when it was armed. */
   nextCheckMs: number;
   /** Version index of the update being applied; -1 when none. */
@@ -148,7 +155,7 @@ export const UPDATE_ENGINE_DEFAULTS: Readonly<UpdateEngineContext> = Object.free
   backoffMaxMs: 4 * 60 * 60_000,
   verifyMs: 10_000,
   finalizeMs: 5_000,
-  failures: 0,
+  lastIntervalMs: 0,
   nextCheckMs: 0,
   offeredVersion: -1,
   verifyOk: 0,
@@ -189,7 +196,7 @@ const actions = {
     return {
       nextCheckMs: (warm === 1 ? warmStartCheckMs(schedule, u) : firstCheckMs(schedule, u)) + elidedMs,
       pendingReport: bootResult,
-      failures: 0,
+      lastIntervalMs: warm === 1 ? ctx.intervalMs : ctx.firstMs,
       offeredVersion: -1,
       verifyOk: 0,
       errorCode: 0,
@@ -199,19 +206,20 @@ const actions = {
   noUpdate: update<Ctx, Ev>((ctx, e) => {
     const { u, elidedMs } = e as CheckResponseEvent;
     assertElided(elidedMs);
-    return { failures: 0, nextCheckMs: elidedMs + checkIntervalMs(scheduleOf(ctx), 0, u) };
+    return { lastIntervalMs: ctx.intervalMs, nextCheckMs: elidedMs + checkIntervalMs(scheduleOf(ctx), u) };
   }),
   serverError: update<Ctx, Ev>((ctx, e) => {
     const { result, u, elidedMs } = e as CheckResponseEvent;
-    if (!(result === CHECK_RESULT.SERVER_ERROR)) fail(`CHECK_RESPONSE.result must be 0, 1 or 2, got ${result}`);
+    if (!(result === CHECK_RESULT.SERVER_ERROR || result === CHECK_RESULT.NO_ANSWER)) fail(`CHECK_RESPONSE.result must be 0, 1, 2 or 3, got ${result}`);
     assertElided(elidedMs);
-    const failures = ctx.failures + 1;
-    return { failures, nextCheckMs: elidedMs + checkIntervalMs(scheduleOf(ctx), failures, u) };
+    const schedule = scheduleOf(ctx);
+    const nominalMs = nextNominalIntervalMs(schedule, ctx.lastIntervalMs, result === CHECK_RESULT.SERVER_ERROR);
+    return { lastIntervalMs: nominalMs, nextCheckMs: elidedMs + fuzzedIntervalMs(schedule, nominalMs, u) };
   }),
   acceptUpdate: update<Ctx, Ev>((_ctx, e) => {
     const { version } = e as CheckResponseEvent;
     if (!(Number.isInteger(version) && version >= 0)) fail(`an offered update needs a version index, got ${version}`);
-    return { failures: 0, offeredVersion: version };
+    return { offeredVersion: version };
   }),
   downloadDone: update<Ctx, Ev>((_ctx, e) => {
     const { verifyOk } = e as DownloadDoneEvent;
@@ -220,7 +228,7 @@ const actions = {
   }),
   downloadFailed: update<Ctx, Ev>(() => ({ errorCode: ERROR_CODE.DOWNLOAD_TRANSFER })),
   verifyFailed: update<Ctx, Ev>(() => ({ errorCode: ERROR_CODE.NEW_ROOTFS_VERIFICATION })),
-  armFirstPing: update<Ctx, Ev>((ctx) => ({ nextCheckMs: ctx.intervalMs })),
+  armFirstPing: update<Ctx, Ev>((ctx) => ({ nextCheckMs: ctx.intervalMs, lastIntervalMs: ctx.intervalMs })),
   rescheduleCheck: update<Ctx, Ev>((_ctx, e) => {
     const { delayMs } = e as RescheduleCheckEvent;
     assertElided(delayMs);
@@ -229,13 +237,13 @@ const actions = {
   pingAnswered: update<Ctx, Ev>((ctx, e) => {
     const { u, elidedMs } = e as PingResponseEvent;
     assertElided(elidedMs);
-    return { nextCheckMs: elidedMs + checkIntervalMs(scheduleOf(ctx), 0, u) };
+    return { lastIntervalMs: ctx.intervalMs, nextCheckMs: elidedMs + checkIntervalMs(scheduleOf(ctx), u) };
   }),
   errorReported: update<Ctx, Ev>((ctx, e) => {
     const { u } = e as ErrorReportedEvent;
     return {
-      failures: 0,
-      nextCheckMs: checkIntervalMs(scheduleOf(ctx), 0, u),
+      lastIntervalMs: ctx.intervalMs,
+      nextCheckMs: checkIntervalMs(scheduleOf(ctx), u),
       offeredVersion: -1,
       verifyOk: 0,
       errorCode: 0,
@@ -255,8 +263,7 @@ const actions = {
 
 const delays = {
   nextCheckMs: delay<Ctx, Ev>((ctx) => ctx.nextCheckMs),
-  verifyMs: delay<Ctx, Ev>((ctx) => ctx.verifyMs),
-  finalizeMs: delay<Ctx, Ev>((ctx) => ctx.finalizeMs),
+  finalizeMs: delay<Ctx, Ev>((ctx) => ctx.verifyMs + ctx.finalizeMs),
 };
 
 const stop = { STOP: { target: 'OFF' } } as const;
@@ -290,14 +297,14 @@ export function createUpdateEngineMachine(overrides: Partial<UpdateEngineContext
         after: { nextCheckMs: { target: 'CHECKING_FOR_UPDATE' } },
       },
       CHECKING_FOR_UPDATE: {
-        entry: 'checkForUpdate',
+        // The boot report rides on this request and is forgotten as it is built (item of
+        // omaha_request_action.cc GetAppBody): lost if the request fails.
+        entry: ['checkForUpdate', 'clearPendingReport'],
         on: {
           ...stop,
-          // The boot report rode on this check; it is delivered only if the server answered
-          // (update_engine keeps an unsent event and sends it with the next check).
           CHECK_RESPONSE: [
-            { guard: 'responseIsUpdate', target: 'UPDATE_AVAILABLE', actions: ['clearPendingReport', 'acceptUpdate'] },
-            { guard: 'responseIsNoUpdate', target: 'IDLE', actions: ['clearPendingReport', 'noUpdate'] },
+            { guard: 'responseIsUpdate', target: 'UPDATE_AVAILABLE', actions: 'acceptUpdate' },
+            { guard: 'responseIsNoUpdate', target: 'IDLE', actions: 'noUpdate' },
             { target: 'IDLE', actions: 'serverError' },
           ],
         },
@@ -309,31 +316,28 @@ export function createUpdateEngineMachine(overrides: Partial<UpdateEngineContext
         entry: 'startDownload',
         on: {
           STOP: { target: 'OFF', actions: 'abortDownload' },
-          DOWNLOAD_DONE: { target: 'VERIFYING', actions: ['downloadDone', 'reportDownloadFinished'] },
+          DOWNLOAD_DONE: { target: 'FINALIZING', actions: ['downloadDone', 'reportDownloadFinished'] },
           DOWNLOAD_FAILED: { target: 'REPORTING_ERROR_EVENT', actions: 'downloadFailed' },
-        },
-      },
-      VERIFYING: {
-        on: { ...stop },
-        after: {
-          verifyMs: [
-            { guard: 'verifyPassed', target: 'FINALIZING' },
-            { target: 'REPORTING_ERROR_EVENT', actions: 'verifyFailed' },
-          ],
         },
       },
       FINALIZING: {
         on: { ...stop },
         after: {
-          finalizeMs: {
-            target: 'UPDATED_NEED_REBOOT',
-            actions: ['postInstall', 'reportUpdateComplete', 'needReboot', 'armFirstPing'],
-          },
+          finalizeMs: [
+            {
+              guard: 'verifyPassed',
+              target: 'UPDATED_NEED_REBOOT',
+              actions: ['postInstall', 'reportUpdateComplete', 'armFirstPing', 'needReboot'],
+            },
+            { target: 'REPORTING_ERROR_EVENT', actions: 'verifyFailed' },
+          ],
         },
       },
       UPDATED_NEED_REBOOT: {
         on: {
           ...stop,
+          // The world schedules the first ping with the regular fuzz (the draw is its).
+          RESCHEDULE_CHECK: { target: 'UPDATED_NEED_REBOOT', reenter: true, actions: 'rescheduleCheck' },
           // Re-entering re-arms the ping timer with the new nextCheckMs.
           PING_RESPONSE: { target: 'UPDATED_NEED_REBOOT', reenter: true, actions: 'pingAnswered' },
         },

@@ -29,6 +29,16 @@ export class GroupLedger {
 
   private readonly succeeded = new Map<number, number>();
   private readonly failed = new Map<number, number>();
+  /**
+   * Nebraska's instance_application.last_update_version per node (the version last granted) and
+   * the count per version of nodes NOT in progress whose last update version it is:
+   * UpdatesToCurrentVersionAttempted (backend/pkg/api/internal/dbreads/groups.go
+   * GetGroupUpdatesStats: `update_in_progress = 'false' and last_update_version = ?`). A node
+   * granted the same version again is in progress again and leaves the count.
+   */
+  private readonly lastUpdateVersion = new Map<number, number>();
+  private readonly attempted = new Map<number, number>();
+
   private lastNowMs = 0;
 
   constructor(
@@ -36,10 +46,13 @@ export class GroupLedger {
     private updateTimeoutMs: number,
   ) {}
 
-  /** Records a grant to `node` at `nowMs`. */
-  grant(node: number, nowMs: number): void {
+  /** Records a grant of `version` to `node` at `nowMs`. */
+  grant(node: number, version: number, nowMs: number): void {
     assert(nowMs >= this.lastNowMs, 'ledger time went backwards');
     if (this.entryOfNode.has(node)) fail(`node ${node} already has an update in progress`);
+    const last = this.lastUpdateVersion.get(node);
+    if (last !== undefined) this.attempted.set(last, (this.attempted.get(last) ?? 0) - 1);
+    this.lastUpdateVersion.set(node, version);
     if (this.grantCount === this.grantTimes.length) this.grantTimes = grow(this.grantTimes);
     this.grantTimes[this.grantCount++] = nowMs;
     if (this.entryCount === this.entryNode.length) {
@@ -56,6 +69,7 @@ export class GroupLedger {
     return this.entryOfNode.has(node);
   }
 
+
   /** The node reported completion (success) or an error for `version`. */
   complete(node: number, version: number, success: boolean): void {
     const entry = this.entryOfNode.get(node);
@@ -64,6 +78,8 @@ export class GroupLedger {
       this.entryOfNode.delete(node);
       this.openCount--;
       if (entry < this.timeoutIndex) this.openBeforeTimeout--;
+      const last = this.lastUpdateVersion.get(node)!;
+      this.attempted.set(last, (this.attempted.get(last) ?? 0) + 1);
     }
     const counts = success ? this.succeeded : this.failed;
     counts.set(version, (counts.get(version) ?? 0) + 1);
@@ -83,7 +99,7 @@ export class GroupLedger {
       grantedInLastPeriod: this.grantCount - this.periodIndex,
       inProgress: this.openCount - this.openBeforeTimeout,
       timedOut: this.openBeforeTimeout,
-      succeededForVersion: this.succeededFor(version),
+      attemptedForVersion: this.attempted.get(version) ?? 0,
     };
   }
 

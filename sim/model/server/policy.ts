@@ -25,7 +25,8 @@ export interface GroupUpdateStats {
   grantedInLastPeriod: number;
   inProgress: number;
   timedOut: number;
-  succeededForVersion: number;
+  /** UpdatesToCurrentVersionAttempted: nodes not in progress whose last granted version is this one. */
+  attemptedForVersion: number;
 }
 
 export function enforceRolloutPolicy(
@@ -38,9 +39,12 @@ export function enforceRolloutPolicy(
   if (policy.maxUpdatesPerPeriod === null && !policy.safeMode) return 'grant';
   const s = stats();
   let effectiveMax = policy.maxUpdatesPerPeriod ?? Infinity;
-  if (policy.safeMode && s.succeededForVersion === 0) effectiveMax = Math.min(effectiveMax, 1);
+  // Safe mode: one update until an update to this version was ATTEMPTED (finished, successfully
+  // or not), not until one succeeded (backend/pkg/api/updates.go enforceRolloutPolicy).
+  if (policy.safeMode && s.attemptedForVersion === 0) effectiveMax = Math.min(effectiveMax, 1);
   if (s.grantedInLastPeriod >= effectiveMax) return 'max-updates-per-period';
   if (s.inProgress >= effectiveMax) return 'max-concurrent-updates';
-  if (s.timedOut >= effectiveMax) return 'max-timed-out-updates';
+  // Timed-out updates stop the group only in safe mode (same function).
+  if (policy.safeMode && s.timedOut >= effectiveMax) return 'max-timed-out-updates';
   return 'grant';
 }

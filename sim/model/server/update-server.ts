@@ -43,6 +43,10 @@ export interface Decision {
  * It is a pure model driven by the world: the world calls `check`, `ping`, `report` and
  * `startDownload` for nodes, and learns of finished downloads and of changes that may turn a
  * "noupdate" into an update (so that sleeping nodes are woken) through `ServerListener`.
+ *
+ * Over 400 lines, knowingly: the answer to a check (`decide`), the actions on it and the
+ * policy changes share the groups' ledgers and controllers; the pure parts are apart
+ * (policy.ts, throttle.ts, group-ledger.ts, shared-bandwidth.ts, rollout-controller.ts).
  */
 export interface ServerListener {
   downloadFinished(node: number): void;
@@ -101,14 +105,31 @@ interface ChannelState {
   upcoming: Release[];
 }
 
+/** The server's counters in the report (docs/report.md `server`). */
+export interface ServerMetrics {
+  requests: number;
+  peakRequestsPerMinute: number;
+  peakConcurrentDownloads: number;
+  bytesServed: number;
+  grants: number;
+  /** The server's view, from the reports it received; the fleet's truth is in `fleet`. */
+  view: { updateComplete: number; updateFailed: number };
+}
+
 export class UpdateServer {
   readonly requests: RequestCounter;
   readonly bandwidth: SharedBandwidth;
   private readonly groups: GroupState[];
   private readonly channels = new Map<string, ChannelState>();
-  private readonly failedVersion: Int32Array;
   private readonly downloadVersion: Int32Array;
   private outageDepth = 0;
+  /** Update grants made (Nebraska: an instance told to update). */
+  private grants = 0;
+  /** What the server believes: 3/2 (booted the new version) and 3/0 (failed) reports received. */
+  private completeReports = 0;
+  private failedReports = 0;
+  /** Outages in which the server answers nothing at all (connection refused), not HTTP 503. */
+  private silentDepth = 0;
   private readonly upcomingOutages: Array<{ start: number; end: number }> = [];
   private completionHandle: EventHandle = NO_EVENT;
   private readonly completionKind: number;
@@ -118,7 +139,6 @@ export class UpdateServer {
     this.requests = new RequestCounter(o.horizonMs);
     this.bandwidth = new SharedBandwidth(o.bandwidthBps, o.nodeBandwidthBps);
     const nodeCount = o.nodeGroup.length;
-    this.failedVersion = new Int32Array(nodeCount).fill(-1);
     this.downloadVersion = new Int32Array(nodeCount).fill(-1);
     this.completionKind = o.sim.register('server.download', () => this.onDownloadCompletion());
     this.groups = o.groups.map((info, index) => this.createGroup(info, index));
@@ -159,11 +179,13 @@ export class UpdateServer {
     // ...a scheduled publication.
     if (channel.upcoming.length > 0) untilMs = Math.min(untilMs, channel.upcoming[0].at);
     const target = channel.target;
-    // A version that failed on this node (an error or a rollback it reported) is not offered to
-    // it again: one try per node and version (a fleetsim modelling choice, see docs/model.md).
-    if (target < 0 || !this.o.versions.newer(target, version) || this.failedVersion[node] === target) {
+    if (target < 0 || !this.o.versions.newer(target, version)) {
       return decision(CHECK_RESULT.NO_UPDATE, -1, 'no-newer-version', untilMs);
     }
+    // A version that failed on this node is offered to it again: Nebraska keeps no per-instance
+    // refusal (flatcar/Flatcar#1924: install -> reboot -> rollback loops). While an update is in
+    // progress the node gets no new grant (backend/pkg/api/updates.go GetUpdatePackage,
+    // ErrUpdateInProgressOnInstance), only its grant offered again (InstanceStatusUpdateGranted).
     // The answer to a node with an update in progress depends on its own progress: no promise.
     if (group.ledger.hasUpdateInProgress(node)) return decision(CHECK_RESULT.UPDATE, target, 'in-progress', nowMs);
     if (group.controllerState === 'paused' || group.controllerState === 'halted') {
@@ -217,7 +239,8 @@ export class UpdateServer {
     }
     if (d.reason !== 'grant') return d;
     const group = this.groups[this.o.nodeGroup[node]];
-    group.ledger.grant(node, nowMs);
+    group.ledger.grant(node, d.version, nowMs);
+    this.grants++;
     // GRANTED moves only a waiting rollout (to rolling); elsewhere the machine ignores it, and
     // the actor's interpreter costs more than the rest of the check, once per granted node.
     if (group.controllerState === 'waiting') group.controller.send(GRANTED);
@@ -242,8 +265,9 @@ export class UpdateServer {
     const group = this.groups[this.o.nodeGroup[node]];
     if (eventType === OMAHA_EVENT.UPDATE_COMPLETE && (result === OMAHA_RESULT.SUCCESS_REBOOT || result === OMAHA_RESULT.ERROR)) {
       const success = result === OMAHA_RESULT.SUCCESS_REBOOT;
+      if (success) this.completeReports++;
+      else this.failedReports++;
       group.ledger.complete(node, version, success);
-      if (!success) this.failedVersion[node] = version;
       // Keys in sorted order: the trace hash sorts them, and sorting allocates (once per node).
       this.o.trace.emit(nowMs, success ? 'server.update-complete' : 'server.update-failed', node, {
         errorCode,
@@ -287,8 +311,13 @@ export class UpdateServer {
     this.upcomingOutages.sort((a, b) => a.start - b.start);
   }
 
-  beginOutage(nowMs: number): void {
+  /**
+   * An outage: HTTP 503 to every request (a proxy in front of a dead Nebraska), or with `silent`
+   * no answer at all (connection refused), which update_engine does not back off on.
+   */
+  beginOutage(nowMs: number, silent = false): void {
     this.outageDepth++;
+    if (silent) this.silentDepth++;
     this.o.trace.emit(nowMs, 'server.outage-start', 'server', { depth: this.outageDepth });
     // Downloads in flight fail: the connection is gone.
     const failed: number[] = [];
@@ -302,15 +331,24 @@ export class UpdateServer {
     for (let g = 0; g < this.groups.length; g++) this.o.listener.groupMayHaveUpdate(g);
   }
 
-  endOutage(nowMs: number): void {
+  endOutage(nowMs: number, silent = false): void {
     assert(this.outageDepth > 0, 'an outage ended that never began');
     this.outageDepth--;
+    if (silent) {
+      assert(this.silentDepth > 0, 'a silent outage ended that never began');
+      this.silentDepth--;
+    }
     this.o.trace.emit(nowMs, 'server.outage-end', 'server', { depth: this.outageDepth });
     if (this.outageDepth === 0) for (let g = 0; g < this.groups.length; g++) this.o.listener.groupMayHaveUpdate(g);
   }
 
   get inOutage(): boolean {
     return this.outageDepth > 0;
+  }
+
+  /** True while an outage answers nothing: requests get no HTTP response at all. */
+  get silent(): boolean {
+    return this.silentDepth > 0;
   }
 
   // ---- operator actions -------------------------------------------------------------------
@@ -407,12 +445,14 @@ export class UpdateServer {
     }));
   }
 
-  metrics(nowMs: number): { requests: number; peakRequestsPerMinute: number; peakConcurrentDownloads: number; bytesServed: number } {
+  metrics(nowMs: number): ServerMetrics {
     return {
       requests: this.requests.requests,
       peakRequestsPerMinute: this.requests.peakPerMinute,
       peakConcurrentDownloads: this.bandwidth.peakActive,
       bytesServed: Math.round(this.bandwidth.bytesServed(nowMs)),
+      grants: this.grants,
+      view: { updateComplete: this.completeReports, updateFailed: this.failedReports },
     };
   }
 

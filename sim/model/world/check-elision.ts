@@ -67,7 +67,7 @@ export class CheckElision {
     this.lastSkippedMs = new Float64Array(nodeCount);
     this.firstElided = new Uint8Array(nodeCount);
     // Validates the schedule once; the loops below use its two fields directly.
-    checkIntervalMs(schedule, 0, 0.5);
+    checkIntervalMs(schedule, 0.5);
     this.intervalMs = schedule.intervalMs;
     this.fuzzMs = schedule.fuzzMs;
     this.sleepers = Array.from({ length: groupCount }, () => []);

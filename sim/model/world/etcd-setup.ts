@@ -50,6 +50,7 @@ export function setUpEtcd(scenario: Scenario, sim: Simulation, trace: Trace, see
     zones: memberZones,
     heartbeatIntervalMs: scenario.etcd.heartbeat,
     electionTimeoutMs: scenario.etcd.electionTimeout,
+    preVote: scenario.etcd.preVote,
     fidelity: scenario.fidelity,
     // Lock requests to a healthy cluster in closed form (sim/model/etcd/fast-requests.ts).
     fastRequests: scenario.fidelity === 'fast',

@@ -17,6 +17,10 @@ export class FleetMetrics {
   rebootsTotal = 0;
   rolledBackNodes = 0;
   failedNodes = 0;
+  /** Attempts that ended in an error or a rollback (a node may fail several times). */
+  failedAttempts = 0;
+  /** Boot reports lost with the one request they were built into. */
+  bootReportsLost = 0;
   private readonly rolledBack: Uint8Array;
   private readonly failed: Uint8Array;
   private readonly rebooting: Uint8Array;
@@ -123,6 +127,13 @@ export class FleetMetrics {
 
   // ---- reboots ------------------------------------------------------------------------------
 
+  /** Reboots that started outside the node's reboot window. */
+  rebootsOutsideWindow = 0;
+
+  rebootOutsideWindow(_node: number): void {
+    this.rebootsOutsideWindow++;
+  }
+
   rebootStarted(node: number): void {
     this.rebootsTotal++;
     if (this.rebooting[node] === 1) return;
@@ -147,7 +158,13 @@ export class FleetMetrics {
 
   // ---- failures ------------------------------------------------------------------------------
 
+  /** A boot report (3/2 or 3/0 error 44) went with a request that failed (omaha_request_action.cc). */
+  bootReportLost(_node: number): void {
+    this.bootReportsLost++;
+  }
+
   nodeRolledBack(node: number): void {
+    this.failedAttempts++;
     if (this.rolledBack[node] === 0) {
       this.rolledBack[node] = 1;
       this.rolledBackNodes++;
@@ -155,6 +172,7 @@ export class FleetMetrics {
   }
 
   nodeFailed(node: number): void {
+    this.failedAttempts++;
     if (this.failed[node] === 0) {
       this.failed[node] = 1;
       this.failedNodes++;

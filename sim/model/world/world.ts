@@ -9,7 +9,7 @@ import type { Release } from '../../scenario/release.ts';
 import type { Action } from '../../scenario/actions.ts';
 import { bootFailureProbabilityFor } from '../../scenario/release.ts';
 import { BOOT_KIND, bootedVersionOf, bootReportOf, type BootContext } from '../node/boot.ts';
-import { firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
+import { checkIntervalMs, firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
 import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
 import { UpdateServer, type ServerListener } from '../server/update-server.ts';
@@ -19,10 +19,15 @@ import { CheckElision, SLEEP_CHECK, SLEEP_NONE } from './check-elision.ts';
 import { compiledNodeMachines } from './compiled-machines.ts';
 import { FleetMetrics } from './fleet-metrics.ts';
 import { NoLock } from './no-lock.ts';
-import type { LockCallback, RebootLock } from '../etcd/locks/types.ts';
+import type { RebootLock } from '../etcd/locks/types.ts';
 import type { LockAnswer } from './lock-client.ts';
 import { RebootGroups } from './reboot-groups.ts';
 import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
+import { ReachableLock } from './reachable-lock.ts';
+import { layOutFleet } from './fleet-layout.ts';
+import { MemberPower } from './member-power.ts';
+import { applyOperatorAction, type OperatorTarget } from './operator-actions.ts';
+import { MachineHost, bind, type EffectHandler } from './machine-host.ts';
 import { rebootStrategy } from '../../agents/registry.ts';
 
 /**
@@ -38,11 +43,19 @@ import { rebootStrategy } from '../../agents/registry.ts';
  * Random draws for a node come from two per-node streams: `node.check` (the check schedule's fuzz,
  * so that fast and full fidelity draw identically) and `node.misc` (reboot durations, boot
  * failures, bad disks).
+ *
+ * Over 400 lines, knowingly: the effect handlers of the three node machines share the world's
+ * per-node columns and its outbox; the parts that stand alone are apart (fleet-layout.ts,
+ * machine-host.ts, member-power.ts, reachable-lock.ts, operator-actions.ts, no-lock.ts). The
+ * handlers are the next split, behind a narrow host interface.
  */
 const UE = 0;
 const BOOT = 1;
 const RM = 2;
 const OUTBOX_DRAIN_MAX = 50_000_000;
+/** libcurl_http_fetcher.cc: an update check with no HTTP answer is tried again 3 times, 10 s apart. */
+const FETCHER_NO_NETWORK_RETRIES = 3;
+const FETCHER_NO_NETWORK_RETRY_MS = 10_000;
 /** Fills delivered outbox slots so that they keep no event alive (not the queue's NO_EVENT handle). */
 const EMPTY_SLOT: MachineEvent = Object.freeze({ type: '' });
 
@@ -75,6 +88,9 @@ export class World {
    * its checks, reports and downloads then fail as transfer errors / HTTP 5xx would.
    */
   readonly serverReachable: Uint8Array;
+  /** Identifies a node's current update check; its fetcher's pending tries carry it. */
+  private readonly checkToken: Int32Array;
+  private readonly lockGrantWatchers: ((node: number) => void)[] = [];
   /**
    * 1 when the node's reboot-lock traffic reaches etcd, 0 while a partition isolates the node
    * itself from its zone's etcd client (faults only; see ReachableLock).
@@ -98,8 +114,8 @@ export class World {
   /** The etcd cluster and its network; null when the scenario has no etcd members. */
   readonly etcd: EtcdSetup | null;
   /** Fleet node hosting each etcd member (placement: fleet), else empty. */
-  readonly memberNode: number[] = [];
-  private readonly memberOfNode = new Map<number, number>();
+  readonly memberNode: readonly number[];
+  private readonly memberPower: MemberPower;
   readonly elision: CheckElision | null;
   readonly updateEngine: CompiledRuntime;
   readonly boot: CompiledRuntime;
@@ -111,6 +127,8 @@ export class World {
   private readonly horizonMs: number;
   private readonly checkRandom: RandomColumn;
   private readonly miscRandom: RandomColumn;
+  /** The agent waits for the next window after a denied lock (not locksmithd: registry). */
+  private readonly rewaitsWindowOnDenial: boolean;
   private readonly releasesByVersion = new Map<number, Release>();
   private readonly groupTarget: Int16Array;
   private updatedCount = 0;
@@ -134,36 +152,25 @@ export class World {
     this.horizonMs = options.horizonMs;
     const check = scenario.fleet.updateCheck;
     this.schedule = { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax };
-    this.groupNames = scenario.fleet.groups.map((g) => g.name);
-    this.nodeCount = scenario.fleet.groups.reduce((sum, g) => sum + g.nodes, 0);
-    assert(this.nodeCount >= 1, 'a fleet needs at least one node');
-    this.zoneNames = [...new Set(scenario.fleet.groups.flatMap((g) => g.zones))];
-    this.hardwareNames = [...new Set(scenario.fleet.groups.flatMap((g) => (g.hardware === null ? [] : [g.hardware])))];
+    const layout = layOutFleet(scenario.fleet);
+    this.nodeCount = layout.nodeCount;
+    this.groupNames = layout.groupNames;
+    this.zoneNames = layout.zoneNames;
+    this.hardwareNames = layout.hardwareNames;
+    this.nodeGroup = layout.nodeGroup;
+    this.nodeZone = layout.nodeZone;
+    this.nodeHardware = layout.nodeHardware;
     const n = this.nodeCount;
-    this.nodeGroup = new Uint16Array(n);
-    this.nodeZone = new Uint16Array(n);
-    this.nodeHardware = new Int16Array(n);
     this.clockSkewMs = new Float64Array(n);
     this.badDiskProbability = new Float32Array(n);
     this.nodeVersion = new Int16Array(n);
     this.serverReachable = new Uint8Array(n).fill(1);
+    this.checkToken = new Int32Array(n);
     this.lockReachable = new Uint8Array(n).fill(1);
     this.serverLossRandom = streams.stream('world.server-loss');
     this.installingVersion = new Int16Array(n).fill(-1);
     this.downloadStartMs = new Float64Array(n);
     this.downloadConcurrency = new Uint32Array(n);
-    // Nodes are numbered in file order, first group first; zones round-robin within a group.
-    let node = 0;
-    scenario.fleet.groups.forEach((group, g) => {
-      const hardware = group.hardware === null ? -1 : this.hardwareNames.indexOf(group.hardware);
-      const zones = group.zones.map((z) => this.zoneNames.indexOf(z));
-      for (let i = 0; i < group.nodes; i++, node++) {
-        this.nodeGroup[node] = g;
-        this.nodeZone[node] = zones[i % zones.length];
-        this.nodeHardware[node] = hardware;
-      }
-    });
-
     this.versions = new VersionTable(scenario.fleet.version);
     for (const release of scenario.releases) this.releasesByVersion.set(this.versions.add(release.version), release);
     this.groupTarget = new Int16Array(this.groupNames.length).fill(-1);
@@ -174,15 +181,8 @@ export class World {
     this.lock = this.etcd?.lock ?? new NoLock(scenario.reboot.maxConcurrent, scenario.reboot.strategy);
     const clientLock = this.etcd === null ? this.lock : new ReachableLock(sim, this.lock, this.lockReachable);
     this.rebootGroups = new RebootGroups(sim, scenario, clientLock, this.nodeGroup, (node, answer) => this.lockAnswer(node, answer));
-    if (this.etcd !== null && scenario.etcd.placement === 'fleet') {
-      // Members live on the first nodes of the fleet (spread over its zones): their own
-      // updates and reboots take them out of the cluster.
-      if (!(scenario.etcd.members <= n)) fail(`etcd.placement fleet needs at least ${scenario.etcd.members} nodes`);
-      for (let m = 0; m < scenario.etcd.members; m++) {
-        this.memberNode.push(m);
-        this.memberOfNode.set(m, m);
-      }
-    }
+    this.memberPower = new MemberPower(this.etcd?.cluster ?? null, scenario.etcd.placement, scenario.etcd.members, n);
+    this.memberNode = this.memberPower.memberNode;
 
     this.server = new UpdateServer({
       sim,
@@ -205,6 +205,7 @@ export class World {
         : null;
 
     const strategy = rebootStrategy(scenario.reboot.strategy);
+    this.rewaitsWindowOnDenial = strategy.agent.rewaitsWindowOnDenial;
     const compiled = compiledNodeMachines(strategy.agent);
     this.updateEngine = new CompiledRuntime(compiled.updateEngine, n, this.host(UE, 'ue.timer', this.updateEngineEffects(compiled.updateEngine.effectNames)));
     this.boot = new CompiledRuntime(compiled.boot, n, this.host(BOOT, 'boot.timer', this.bootEffects(compiled.boot.effectNames)));
@@ -256,6 +257,16 @@ export class World {
     this.post(BOOT, node, events.powerOn(this.miscRandom.range(node, this.scenario.fleet.boot.boot)));
   }
 
+  /** True when the nodes take a reboot lock (etcd-lock, fleet-lock). */
+  get hasLock(): boolean {
+    return !(this.lock instanceof NoLock);
+  }
+
+  /** `watcher` learns the next node granted a lock slot, once (a fault's deferred victim). */
+  onNextLockGrant(watcher: (node: number) => void): void {
+    this.lockGrantWatchers.push(watcher);
+  }
+
   /** Nodes holding a reboot-lock slot now. */
   lockHolders(): number[] {
     const holders: number[] = [];
@@ -298,15 +309,29 @@ export class World {
     if (was === 0 && probability > 0) for (let group = 0; group < this.groupNames.length; group++) this.groupMayHaveUpdate(group);
   }
 
+  /** A clock-skew fault: the node's clock moves by `skewMs` (its reboot window moves with it). */
+  skewClock(node: number, skewMs: number): void {
+    if (!(node >= 0 && node < this.nodeCount)) fail(`node ${node} does not exist`);
+    if (!Number.isFinite(skewMs)) fail(`clock skew must be finite, got ${skewMs}`);
+    this.clockSkewMs[node] += skewMs;
+  }
+
+  /** A bad-disk fault: writing the node's inactive partition fails verification with `probability`. */
+  setBadDiskProbability(node: number, probability: number): void {
+    if (!(node >= 0 && node < this.nodeCount)) fail(`node ${node} does not exist`);
+    if (!(probability >= 0 && probability <= 1)) fail(`bad-disk probability ${probability} outside [0, 1]`);
+    this.badDiskProbability[node] = probability;
+  }
+
   /** A partition isolates a node's own etcd traffic (its lock calls fail as `unavailable`). */
   setLockReachable(node: number, reachable: boolean): void {
     if (!(node >= 0 && node < this.nodeCount)) fail(`node ${node} does not exist`);
     this.lockReachable[node] = reachable ? 1 : 0;
   }
 
-  /** One request from `node` reaches the update server (partitions, message loss). */
+  /** One request from `node` reaches the update server (partitions, message loss, a silent outage). */
   private serverAnswers(node: number): boolean {
-    if (this.serverReachable[node] === 0) return false;
+    if (this.serverReachable[node] === 0 || this.server.silent) return false;
     return this.serverLossProbability === 0 || !this.serverLossRandom.chance(this.serverLossProbability);
   }
 
@@ -351,6 +376,7 @@ export class World {
 
   private deliver(machine: number, node: number, event: MachineEvent): void {
     if (machine === UE) {
+      if (event.type === 'STOP') this.checkToken[node]++; // a check's pending tries die with update_engine
       // A sleeping node (elided checks) is settled before anything else reaches it.
       if (this.elision !== null && this.elision.sleepKind[node] !== SLEEP_NONE && event.type === 'STOP') {
         this.elision.settle(node, this.sim.now);
@@ -412,6 +438,9 @@ export class World {
       },
       needReboot: (node) => {
         this.trace.emit(this.sim.now, 'node.update-ready', node, { version: this.versions.name(this.installingVersion[node]) });
+        // The first ping is scheduled like every check, with the regular fuzz
+        // (update_check_scheduler.cc SetUpdateStatus on UPDATED_NEED_REBOOT).
+        this.post(UE, node, events.rescheduleCheck(checkIntervalMs(this.schedule, this.checkRandom.next(node))));
         this.post(RM, node, events.rebootNeeded(this.windowWaitMs(node)));
       },
       ping: (node) => {
@@ -440,16 +469,38 @@ export class World {
       // The real check after the skipped ones: they all lie in the past now.
       this.elision.sleepKind[node] = SLEEP_NONE;
     }
+    const token = ++this.checkToken[node];
+    this.sendCheck(node, ctx.pendingReport, token, 0);
+  }
+
+  /**
+   * One try of an update check request, carrying the boot report built into it (`report`,
+   * BOOT_REPORT). Without an HTTP answer the fetcher tries again, 10 s apart, 3 times
+   * (libcurl_http_fetcher.cc CurlPerformOnce, no_network_max_retries_ = 3 set by
+   * update_attempter.cc BuildUpdateActions, kNoNetworkRetrySeconds = 10); then update_engine
+   * gets NO_ANSWER and the report, built once, is lost. `token` ties the tries to one check:
+   * the node stopping or checking anew makes the pending tries stale.
+   */
+  private sendCheck(node: number, report: number, token: number, retries: number): void {
+    const now = this.sim.now;
     const version = this.nodeVersion[node];
     if (!this.serverAnswers(node)) {
-      // Cut off or lost: no answer, which update_engine treats like a 5xx (the boot report
-      // stays pending and goes with the next check).
-      this.post(UE, node, events.checkResponse(CHECK_RESULT.SERVER_ERROR, -1, this.checkRandom.next(node), 0));
+      if (retries < FETCHER_NO_NETWORK_RETRIES) {
+        this.trace.emit(now, 'node.check-retry', node, { retry: retries + 1 });
+        this.sim.callAfter(FETCHER_NO_NETWORK_RETRY_MS, () => {
+          if (this.checkToken[node] === token) this.sendCheck(node, report, token, retries + 1);
+        });
+        return;
+      }
+      if (report !== BOOT_REPORT.NONE) this.metrics.bootReportLost(node);
+      this.trace.emit(now, 'node.check-no-answer', node, { bootReportLost: report });
+      this.post(UE, node, events.checkResponse(CHECK_RESULT.NO_ANSWER, -1, this.checkRandom.next(node), 0));
       return;
     }
-    if (ctx.pendingReport === BOOT_REPORT.SUCCESS_REBOOT) {
+    if (report !== BOOT_REPORT.NONE && this.server.inOutage) this.metrics.bootReportLost(node);
+    if (report === BOOT_REPORT.SUCCESS_REBOOT) {
       this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.SUCCESS_REBOOT, 0, version, now);
-    } else if (ctx.pendingReport === BOOT_REPORT.ROLLBACK) {
+    } else if (report === BOOT_REPORT.ROLLBACK) {
       this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.ERROR, ERROR_CODE.ROLLBACK, this.installingVersion[node], now);
     }
     const answer = this.server.check(node, version, now);
@@ -480,13 +531,13 @@ export class World {
       markedGood: (node) => this.trace.emit(this.sim.now, 'node.marked-good', node),
       shutdownStarted: (node) => {
         this.metrics.nodeDown(node, this.sim.now);
-        this.memberDown(node);
+        this.memberPower.nodeDown(node);
         this.post(UE, node, events.STOP);
         this.post(RM, node, events.STOP);
       },
       wentDown: (node) => {
         this.metrics.nodeDown(node, this.sim.now);
-        this.memberDown(node);
+        this.memberPower.nodeDown(node);
         this.trace.emit(this.sim.now, 'node.down', node);
         this.post(UE, node, events.STOP);
         this.post(RM, node, events.STOP);
@@ -510,7 +561,7 @@ export class World {
     this.trace.emit(now, 'node.boot', node, { slot: ctx.bootedSlot === 0 ? 'A' : 'B', version: this.versions.name(version) });
     this.metrics.nodeUp(node, now);
     this.metrics.rebootEnded(node);
-    this.memberUp(node);
+    this.memberPower.nodeUp(node);
     this.startUpdateEngine(node, 0, bootReportOf(ctx.bootKind));
     this.post(RM, node, events.BOOTED);
   }
@@ -542,18 +593,6 @@ export class World {
     return now + this.elision.elideFirstCheck(node, now, checkAtMs, changeMs) - checkAtMs;
   }
 
-  /** An etcd member on a fleet node stops with its node... */
-  private memberDown(node: number): void {
-    const member = this.memberOfNode.get(node);
-    if (member !== undefined && this.etcd !== null && this.etcd.cluster.isUp(member)) this.etcd.cluster.crash(member);
-  }
-
-  /** ...and starts again when the node is up (etcd keeps its term, vote and log on disk). */
-  private memberUp(node: number): void {
-    const member = this.memberOfNode.get(node);
-    if (member !== undefined && this.etcd !== null && !this.etcd.cluster.isUp(member)) this.etcd.cluster.restart(member);
-  }
-
   private setVersion(node: number, from: number, to: number): void {
     const g = this.nodeGroup[node];
     const target = this.groupTarget[g];
@@ -574,6 +613,9 @@ export class World {
       acquireLock: (node) => this.rebootGroups.clientOf(node).acquire(node),
       reboot: (node) => {
         this.metrics.rebootStarted(node);
+        // Started outside the node's window, read on its own clock (locksmithd retries the lock
+        // and reboots whenever it gets it once the window has opened).
+        if (this.windowWaitMs(node) > 0) this.metrics.rebootOutsideWindow(node);
         this.trace.emit(this.sim.now, 'node.reboot', node);
         const boot = this.scenario.fleet.boot;
         this.post(BOOT, node, events.reboot(this.rebootGroups.drainMsOf(this.nodeGroup[node]), this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
@@ -584,11 +626,15 @@ export class World {
   }
 
   private lockAnswer(node: number, answer: LockAnswer): void {
+    if (answer === 'LOCK_GRANTED' && this.lockGrantWatchers.length > 0) {
+      const watchers = this.lockGrantWatchers.splice(0);
+      for (const watcher of watchers) watcher(node);
+    }
     this.post(
       RM,
       node,
       answer === 'LOCK_DENIED'
-        ? events.lockDenied(this.windowWaitMs(node))
+        ? events.lockDenied(this.rewaitsWindowOnDenial ? this.windowWaitMs(node) : 0)
         : answer === 'LOCK_GRANTED'
           ? events.LOCK_GRANTED
           : answer === 'LOCK_RELEASED'
@@ -651,37 +697,16 @@ export class World {
 
   // ---- operator actions -------------------------------------------------------------------
 
-  /** Carries out an operator action now (from the scenario's timeline or the UI). */
+  /** Carries out an operator action now (a LATE event of the timeline, or the UI). */
   applyAction(action: Action): void {
-    const now = this.sim.now;
-    switch (action.do) {
-      case 'pause-rollout':
-        this.server.pauseRollout(action.group, now);
-        break;
-      case 'resume-rollout':
-        this.server.resumeRollout(action.group, now);
-        break;
-      case 'set-policy':
-        this.server.setPolicy(action.group, action.policy, now);
-        break;
-      case 'publish-release': {
-        const release: Release = { ...action.release, at: now };
-        this.releasesByVersion.set(this.versions.add(release.version), release);
-        this.server.publish(release);
-        break;
-      }
-      case 'unlock': {
-        // `locksmithctl unlock` on the lock group of the action's fleet group, or on every lock group.
-        const lockGroups = this.rebootGroups.lockGroups.filter((l) => action.group === null || l.fleetGroups.includes(action.group));
-        let holders = 0;
-        for (const l of lockGroups) {
-          holders += this.lock.holders(l.name).length;
-          this.lock.unlock(l.name);
-        }
-        this.trace.emit(now, 'operator.unlock', action.group ?? 'all', { holders });
-        break;
-      }
-    }
+    const target: OperatorTarget = {
+      server: this.server,
+      lock: this.lock,
+      lockGroupsFor: (group) => this.rebootGroups.lockGroups.filter((l) => group === null || l.fleetGroups.includes(group)).map((l) => l.name),
+      trace: this.trace,
+      addRelease: (release) => this.releasesByVersion.set(this.versions.add(release.version), release),
+    };
+    applyOperatorAction(target, action, this.sim.now);
     this.flush();
   }
 
@@ -707,101 +732,4 @@ export class World {
     };
   }
 
-}
-
-type EffectHandler = (node: number, ctx: Readonly<MachineContext>, event: MachineEvent) => void;
-
-/**
- * A node machine's host: its timers are numeric events of one kind, its effects the world's
- * handlers. A class, not an object of closures per machine, so that the runtime's calls into its
- * host have one target for all three machines (each new target seen by optimized code was a
- * deoptimization).
- */
-class MachineHost implements RuntimeHost {
-  constructor(
-    private readonly sim: Simulation,
-    private readonly timerKind: number,
-    private readonly effects: readonly EffectHandler[],
-  ) {}
-
-  scheduleTimer(node: number, timerCode: number, delayMs: number): number {
-    return this.sim.scheduleAfter(delayMs, this.timerKind, node, timerCode);
-  }
-
-  cancelTimer(handle: number): void {
-    this.sim.cancel(handle);
-  }
-
-  effect(node: number, effectCode: number, ctx: Readonly<MachineContext>, event: MachineEvent): void {
-    this.effects[effectCode](node, ctx, event);
-  }
-}
-
-function bind(names: readonly string[], handlers: Record<string, EffectHandler>, machine: string): EffectHandler[] {
-  for (const name of Object.keys(handlers)) assert(names.includes(name), `${machine} has no effect "${name}"`);
-  return names.map((name) => {
-    const handler = handlers[name];
-    if (!(handler !== undefined)) fail(`the world does not implement ${machine}'s effect "${name}"`);
-    return handler;
-  });
-}
-
-/**
- * The reboot lock as a node's lock client sees it: a node that a partition isolates from its
- * zone's etcd client gets `unavailable` after what KvClient's retries take by default (5 attempts
- * of 2 s with 50 ms -> 400 ms backoff between them, sim/model/etcd/kv.ts), as if its requests
- * timed out. Everything else goes to the lock.
- */
-const UNREACHABLE_ANSWER_MS = 5 * 2000 + 50 + 100 + 200 + 400;
-
-class ReachableLock implements RebootLock {
-  readonly max: number;
-  readonly kind: RebootLock['kind'];
-
-  constructor(
-    private readonly sim: Simulation,
-    private readonly lock: RebootLock,
-    private readonly reachable: Uint8Array,
-  ) {
-    this.max = lock.max;
-    this.kind = lock.kind;
-  }
-
-  maxOf(group: string): number {
-    return this.lock.maxOf(group);
-  }
-
-  maxHolders(group: string): number {
-    return this.lock.maxHolders(group);
-  }
-
-  acquire(nodeId: number, group: string, callback: LockCallback): void {
-    if (this.reachable[nodeId] === 1) this.lock.acquire(nodeId, group, callback);
-    else this.unreachable(callback);
-  }
-
-  release(nodeId: number, group: string, callback: LockCallback): void {
-    if (this.reachable[nodeId] === 1) this.lock.release(nodeId, group, callback);
-    else this.unreachable(callback);
-  }
-
-  holders(group: string): readonly number[] {
-    return this.lock.holders(group);
-  }
-
-  unlock(group: string, nodeId?: number, callback?: LockCallback): void {
-    this.lock.unlock(group, nodeId, callback);
-  }
-
-  waitForSlot(group: string, notify: (nowMs: number) => void): () => void {
-    return this.lock.waitForSlot(group, notify);
-  }
-
-  recordSkippedPolls(count: number): void {
-    this.lock.recordSkippedPolls(count);
-  }
-
-  private unreachable(callback: LockCallback): void {
-    this.sim.callAfter(UNREACHABLE_ANSWER_MS, () => callback({ ok: false, outcome: 'unavailable', holders: -1, reason: 'partitioned' }));
-  }
 }

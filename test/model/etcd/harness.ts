@@ -18,6 +18,8 @@ export interface HarnessOptions {
   metricsFromFirstLeader?: boolean;
   /** Serve requests to a quiescent cluster in closed form (sim/model/etcd/fast-requests.ts). */
   fastRequests?: boolean;
+  /** etcd's --pre-vote; the cluster's default (true) when absent. */
+  preVote?: boolean;
 }
 
 export interface Harness {
@@ -47,6 +49,7 @@ export function makeCluster(options: HarnessOptions = {}): Harness {
     fidelity: options.fidelity ?? 'fast',
     metricsFromFirstLeader: options.metricsFromFirstLeader,
     fastRequests: options.fastRequests,
+    preVote: options.preVote,
   });
   return { sim, net, trace, cluster, events };
 }

@@ -78,7 +78,7 @@ describe('KvClient', () => {
     expect(h.cluster.store.get('leased')).toBeNull();
   });
 
-  it('a new leader refreshes every lease, so leases do not expire while the cluster has no leader', () => {
+  it('etcd server/lease/lessor.go Promote: a new leader refreshes every lease to TTL + the election timeout, so leases do not expire while the cluster has no leader', () => {
     const h = makeCluster({ seed: 9 });
     runUntilLeader(h, 5_000);
     const kv = new KvClient(h.cluster);
@@ -91,9 +91,10 @@ describe('KvClient', () => {
     expect(h.cluster.store.get('leased')?.value).toBe('x');
     for (const m of downed) h.cluster.restart(m);
     const electedAtMs = runUntilLeader(h, 5_000)!;
-    h.sim.runUntil(electedAtMs + 1_500);
+    // Lease.refresh(extend): expiry = now + extend (ElectionTimeout, 150 ms here) + TTL (2 s).
+    h.sim.runUntil(electedAtMs + 2_000 + 100);
     expect(h.cluster.store.get('leased')?.value).toBe('x');
-    h.sim.runUntil(electedAtMs + 2_500);
+    h.sim.runUntil(electedAtMs + 2_000 + 150 + 300);
     expect(h.cluster.store.get('leased')).toBeNull();
   });
 

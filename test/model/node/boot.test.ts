@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { reach } from '../../reach.ts';
 import { describe, expect, it } from 'vitest';
 import {
   BOOT_EFFECTS,
@@ -276,9 +277,13 @@ describe('boot property: never unbootable, always a known-good partition outside
     if (h.state === BOOT_STATE.RUNNING_GOOD) expect(table[c.bootedSlot].successful).toBe(1);
   }
 
-  it('holds over random sequences of REBOOT, CRASH, POWER_ON, POST_INSTALL and timer firings', () => {
+  it('holds over random sequences of REBOOT, CRASH, POWER_ON, POST_INSTALL and timer firings, many boots deep', () => {
+    // Sized explicitly: fast-check's default size would give about 10 commands; 30-150 commands
+    // give cases with several boots (trial boots, fallbacks) in a row (measured: a median of 3
+    // boots, up to 8, over 200 cases).
+    const boots = reach();
     fc.assert(
-      fc.property(fc.boolean(), fc.array(command, { minLength: 1, maxLength: 40 }), (warm, commands) => {
+      fc.property(fc.boolean(), fc.array(command, { minLength: 30, maxLength: 150 }), (warm, commands) => {
         const h = node();
         h.send(warm ? { type: 'START_WARM' } : { type: 'POWER_ON', bootMs: BOOT_MS });
         checkInvariants(h);
@@ -302,6 +307,7 @@ describe('boot property: never unbootable, always a known-good partition outside
           }
           checkInvariants(h);
         }
+        boots.record(h.named('booted').length);
         // Liveness: powered on and left alone, the node always ends up running, known good.
         h.send({ type: 'POWER_ON', bootMs: BOOT_MS });
         h.runFor(10 * (BOOT_MS + WATCHDOG_MS) + MARK_GOOD_MS);
@@ -313,7 +319,7 @@ describe('boot property: never unbootable, always a known-good partition outside
         }
       }),
       {
-        numRuns: 300,
+        numRuns: 200,
         examples: [
           // postinstall again during the trial boot of the previous install (UpdateBootFlags).
           [true, [
@@ -327,5 +333,8 @@ describe('boot property: never unbootable, always a known-good partition outside
         ],
       },
     );
+    const { median, max } = boots.summary();
+    expect(median, 'the median case must boot at least 3 times').toBeGreaterThanOrEqual(3);
+    expect(max, 'some case must boot at least 6 times').toBeGreaterThanOrEqual(6);
   });
 });

@@ -53,15 +53,42 @@ describe('update_engine (update_attempter.h statuses)', () => {
     expect(h.named('checkForUpdate').map((e) => e.time)).toEqual([7 * MINUTE_MS, 7 * MINUTE_MS + 10 * HOUR_MS + 45 * MINUTE_MS]);
   });
 
-  it('doubles the interval on consecutive server errors up to 4 h and resets after a success', () => {
+  it('update_check_scheduler.cc ComputeNextIntervalAndFuzz: after HTTP 500/503 a failed first check retries at 45 min (2 x 7 min raised to 45), then 90 min, 3 h, the 4 h cap; a success resets', () => {
     let answers = 0;
-    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(0, answers++ < 4 ? serverError : noUpdate));
+    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(0, answers++ < 5 ? serverError : noUpdate));
     h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
-    h.runUntil(14 * HOUR_MS);
+    h.runUntil(16 * HOUR_MS);
     const times = h.named('checkForUpdate').map((e) => e.time);
     const gaps = times.slice(1).map((t, i) => (t - times[i]) / MINUTE_MS);
-    expect(gaps.slice(0, 5)).toEqual([90, 180, 240, 240, 45]);
-    expect(h.context.failures).toBe(0);
+    expect(gaps.slice(0, 6)).toEqual([45, 90, 180, 240, 240, 45]);
+    expect(h.context.lastIntervalMs).toBe(45 * MINUTE_MS);
+  });
+
+  it('update_check_scheduler.cc ComputeNextIntervalAndFuzz: a check with no HTTP answer at all does not back off; the next check comes after the regular 45 min', () => {
+    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(0, { ...noUpdate, result: CHECK_RESULT.NO_ANSWER }));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+    h.runUntil(5 * HOUR_MS);
+    const times = h.named('checkForUpdate').map((e) => e.time);
+    expect(times.slice(1).map((t, i) => (t - times[i]) / MINUTE_MS)).toEqual([45, 45, 45, 45, 45, 45]);
+  });
+
+  it('omaha_request_action.cc GetAppBody: the boot report is built into the first check once; if that check fails, the next check carries no report', () => {
+    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(0, serverError));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: BOOT_REPORT.SUCCESS_REBOOT });
+    h.runUntil(2 * HOUR_MS);
+    const reports = h.named('checkForUpdate').map((e) => e.context.pendingReport);
+    expect(reports).toEqual([BOOT_REPORT.SUCCESS_REBOOT, BOOT_REPORT.NONE]);
+    expect(h.context.pendingReport).toBe(BOOT_REPORT.NONE);
+  });
+
+  it('update_attempter.cc ActionCompleted: a finished download goes straight to FINALIZING (no VERIFYING status)', () => {
+    const h = engine({ verifyMs: 10 * SECOND_MS, finalizeMs: 5 * SECOND_MS })
+      .on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(1)))
+      .on('startDownload', (_r, w) => w.sendAfter(1_000, { type: 'DOWNLOAD_DONE', verifyOk: 1 }));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+    h.runUntil(7 * MINUTE_MS + 1_000);
+    expect(h.state).toBe(UPDATE_STATUS.FINALIZING);
+    expect(Object.values(UPDATE_STATUS)).not.toContain('VERIFYING');
   });
 
   it('runs an update end to end: 13 DownloadStarted, download, 14, verify, finalize, postinstall, 3/1, need reboot', () => {
@@ -114,7 +141,7 @@ describe('update_engine (update_attempter.h statuses)', () => {
     expect(h.named('reportError').map((e) => e.context.errorCode)).toEqual([ERROR_CODE.NEW_ROOTFS_VERIFICATION]);
     expect(h.named('postInstall')).toEqual([]);
     expect(h.context.offeredVersion).toBe(-1);
-    expect(h.context.nextCheckMs).toBe(checkIntervalMs(DEFAULT_CHECK_SCHEDULE, 0, 0.5));
+    expect(h.context.nextCheckMs).toBe(checkIntervalMs(DEFAULT_CHECK_SCHEDULE, 0.5));
   });
 
   it('a failed transfer reports error 9 and the next check comes 45 min later', () => {
@@ -136,12 +163,18 @@ describe('update_engine (update_attempter.h statuses)', () => {
     expect(h.named('checkForUpdate').map((e) => e.context.pendingReport)).toEqual([BOOT_REPORT.ROLLBACK, 0, 0]);
   });
 
-  it('keeps the boot report when the server answered 5xx and sends it with the next check', () => {
-    let answers = 0;
-    const h = engine().on('checkForUpdate', (_r, w) => w.sendAfter(0, answers++ === 0 ? serverError : noUpdate));
-    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: BOOT_REPORT.SUCCESS_REBOOT });
-    h.runUntil(4 * HOUR_MS);
-    expect(h.named('checkForUpdate').map((e) => e.context.pendingReport).slice(0, 3)).toEqual([BOOT_REPORT.SUCCESS_REBOOT, BOOT_REPORT.SUCCESS_REBOOT, 0]);
+  it('update_check_scheduler.cc SetUpdateStatus: the first ping after an update is scheduled with the regular fuzz (the world sends the fuzzed delay as RESCHEDULE_CHECK)', () => {
+    const h = engine({ verifyMs: 0, finalizeMs: 0 })
+      .on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(1)))
+      .on('startDownload', (_r, w) => w.sendAfter(0, { type: 'DOWNLOAD_DONE', verifyOk: 1 }))
+      // The world's answer: 45 min + (2u - 1) * 5 min with u = 0.1 -> 41 min.
+      .on('needReboot', (_r, w) => w.sendAfter(0, { type: 'RESCHEDULE_CHECK', delayMs: checkIntervalMs(DEFAULT_CHECK_SCHEDULE, 0.1) }))
+      .on('ping', (_r, w) => w.sendAfter(0, { type: 'PING_RESPONSE', u: 0.5, elidedMs: 0 }));
+    h.send({ type: 'START', u: 0.5, warm: 0, bootResult: 0 });
+    h.runUntil(3 * HOUR_MS);
+    const pings = h.named('ping').map((e) => e.time);
+    expect(pings[0] - 7 * MINUTE_MS).toBe(41 * MINUTE_MS);
+    expect(pings[1] - pings[0]).toBe(45 * MINUTE_MS);
   });
 
   it('RESCHEDULE_CHECK in IDLE moves the pending check to delayMs from now', () => {
@@ -173,7 +206,7 @@ describe('update_engine (update_attempter.h statuses)', () => {
       [UPDATE_STATUS.CHECKING_FOR_UPDATE, () => {}],
       [UPDATE_STATUS.DOWNLOADING, (h) => h.on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(1)))],
       [
-        UPDATE_STATUS.VERIFYING,
+        UPDATE_STATUS.FINALIZING,
         (h) =>
           h
             .on('checkForUpdate', (_r, w) => w.sendAfter(0, offer(1)))

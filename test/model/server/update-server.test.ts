@@ -26,12 +26,20 @@ describe('UpdateServer: channel and versions', () => {
     expect(server.check(0, versions.indexOf('2000.0.0'), 0).result).toBe(CHECK_NO_UPDATE);
   });
 
-  it('does not offer a version again to a node that reported it failed (error 44 rollback)', () => {
+  it('backend/pkg/api/updates.go GetUpdatePackage: a version that failed on a node (3/0 error 44) is offered to it again, as a new grant (flatcar/Flatcar#1924)', () => {
     const { server, versions } = makeServer({ nodes: 1 });
     const v = versions.indexOf('2000.0.0');
     expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
     server.report(0, 3, 0, 44, v, 10);
-    expect(server.check(0, 0, 20).result).toBe(CHECK_NO_UPDATE);
+    expect(server.check(0, 0, 20).result).toBe(CHECK_UPDATE);
+    expect(server.metrics(20).grants).toBe(2);
+  });
+
+  it('backend/pkg/api/updates.go GetUpdatePackage (ErrUpdateInProgressOnInstance): no new grant while an update is in progress; the grant is offered again', () => {
+    const { server } = makeServer({ nodes: 1 });
+    expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
+    expect(server.check(0, 0, 10).result).toBe(CHECK_UPDATE);
+    expect(server.metrics(10).grants).toBe(1);
   });
 
   it('answers 5xx during an outage and counts every request', () => {
@@ -45,7 +53,7 @@ describe('UpdateServer: channel and versions', () => {
 });
 
 describe('UpdateServer: Nebraska rollout policy (enforceRolloutPolicy)', () => {
-  it('max_updates_per_period 10 per 1 h never grants more than 10 in any 1-hour window', () => {
+  it('max_updates_per_period 10 per 1 h grants exactly what the 1-hour window allows, never more than 10 in it', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 6 * HOUR }), { minLength: 50, maxLength: 400 }), (times) => {
         const nodes = times.length;
@@ -65,7 +73,11 @@ describe('UpdateServer: Nebraska rollout policy (enforceRolloutPolicy)', () => {
           const inWindow = grants.filter((g) => g >= start && g < start + HOUR).length;
           expect(inWindow).toBeLessThanOrEqual(10);
         }
-        expect(grants.length).toBeGreaterThan(0);
+        // And exactly the grants Nebraska's rule gives (a check is granted when fewer than 10
+        // grants have times > t - 1 h), replayed here over the same check times.
+        const expected: number[] = [];
+        for (const t of sorted) if (expected.filter((g) => g > t - HOUR).length < 10) expected.push(t);
+        expect(grants).toEqual(expected);
       }),
       { numRuns: 60 },
     );
@@ -80,17 +92,38 @@ describe('UpdateServer: Nebraska rollout policy (enforceRolloutPolicy)', () => {
     expect(server.check(2, 0, 6000).result).toBe(CHECK_UPDATE);
   });
 
-  it('safe_mode grants exactly one update until the first one for this version succeeded', () => {
-    const { server, versions } = makeServer({ nodes: 20, policy: { safeMode: true, maxUpdatesPerPeriod: 100, updateTimeout: 100 * HOUR } });
+  it('backend/pkg/api/updates.go enforceRolloutPolicy: safe_mode grants one update until an update to this version was ATTEMPTED (UpdatesToCurrentVersionAttempted), a failure included', () => {
+    for (const outcome of [{ result: 2, code: 0 }, { result: 0, code: 44 }]) {
+      const { server, versions } = makeServer({ nodes: 20, policy: { safeMode: true, maxUpdatesPerPeriod: 100, updateTimeout: 100 * HOUR } });
+      const v = versions.indexOf('2000.0.0');
+      const granted = [...Array(20).keys()].filter((node) => server.check(node, 0, node * 1000).result === CHECK_UPDATE);
+      expect(granted).toEqual([0]);
+      // An install (3/1) has not finished the attempt; the boot report (3/2 or 3/0) has.
+      server.report(0, 3, 1, 0, v, 30_000);
+      expect(server.check(5, 0, 31_000).result).toBe(CHECK_NO_UPDATE);
+      server.report(0, 3, outcome.result, outcome.code, v, 40_000);
+      const after = [...Array(19).keys()].map((i) => i + 1).filter((node) => server.check(node, 0, 50_000 + node).result === CHECK_UPDATE);
+      expect(after.length).toBe(19);
+    }
+  });
+
+  it('internal/dbreads/groups.go GetGroupUpdatesStats: a node granted the version again is in progress again and no longer counts as attempted, so safe mode closes again', () => {
+    const { server, versions } = makeServer({ nodes: 3, policy: { safeMode: true, maxUpdatesPerPeriod: 100, updateTimeout: 100 * HOUR } });
     const v = versions.indexOf('2000.0.0');
-    const granted = [...Array(20).keys()].filter((node) => server.check(node, 0, node * 1000).result === CHECK_UPDATE);
-    expect(granted).toEqual([0]);
-    // An install (3/1) is not a success yet; only the boot into the new version (3/2) is.
-    server.report(0, 3, 1, 0, v, 30_000);
-    expect(server.check(5, 0, 31_000).result).toBe(CHECK_NO_UPDATE);
-    server.report(0, 3, 2, 0, v, 40_000);
-    const after = [...Array(19).keys()].map((i) => i + 1).filter((node) => server.check(node, 0, 50_000 + node).result === CHECK_UPDATE);
-    expect(after.length).toBe(19);
+    expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
+    server.report(0, 3, 0, 44, v, 10);
+    // Node 0 asks first: granted again (attempted drops to 0, one in progress); node 1 waits.
+    expect(server.check(0, 0, 20).result).toBe(CHECK_UPDATE);
+    expect(server.check(1, 0, 30).result).toBe(CHECK_NO_UPDATE);
+  });
+
+  it('backend/pkg/api/updates.go enforceRolloutPolicy: without safe mode, timed-out updates do not switch the group off', () => {
+    const { server, events } = makeServer({ nodes: 3, policy: { safeMode: false, maxUpdatesPerPeriod: 1, periodInterval: HOUR, updateTimeout: HOUR } });
+    expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
+    // 2 h later: node 0's update timed out; the limit holds it (in progress counts only those not timed out).
+    expect(server.check(1, 0, 2 * HOUR).result).toBe(CHECK_UPDATE);
+    expect(events.some((e) => e.kind === 'server.updates-disabled')).toBe(false);
+    expect(server.rolloutStates()[0].updatesEnabled).toBe(true);
   });
 
   it('safe mode switches updates off when the update in progress times out (UpdatesTimedOut >= max)', () => {
@@ -139,13 +172,18 @@ describe('UpdateServer: Cincinnati throttle', () => {
   it('admits at time t exactly the nodes whose wariness is at most throttle(t)', () => {
     const throttle = { start: 0.1, duration: 10 * HOUR };
     const nodes = 2000;
-    for (const t of [0, HOUR, 5 * HOUR, 9.9 * HOUR, 10 * HOUR]) {
+    // throttle(t) = start + (1 - start) * t / duration, by hand for each t.
+    for (const [t, share] of [[0, 0.1], [HOUR, 0.19], [5 * HOUR, 0.55], [9.9 * HOUR, 0.991], [10 * HOUR, 1]]) {
       const { server } = makeServer({ nodes, policy: { throttle } });
-      const share = throttleAt(throttle, t);
+      let admittedCount = 0;
       for (let node = 0; node < nodes; node++) {
         const admitted = server.check(node, 0, t).result === CHECK_UPDATE;
-        expect(admitted).toBe(nodeWariness(node, 12345) <= share);
+        if (admitted) admittedCount++;
+        expect(admitted).toBe(nodeWariness(node, 12345) <= share + 1e-12);
       }
+      // Wariness is spread uniformly: the admitted share is close to throttle(t) (2,000 nodes:
+      // within 4 standard deviations), so a throttle that ignored `start` (0 at t = 0) fails.
+      expect(Math.abs(admittedCount / nodes - share)).toBeLessThan(4 * Math.sqrt((share * (1 - share)) / nodes) + 1e-9);
     }
   });
 
@@ -159,6 +197,28 @@ describe('UpdateServer: Cincinnati throttle', () => {
         expect(throttleAt(throttle, when - 1)).toBeLessThan(nodeWariness(node, 12345));
       }
     }
+  });
+
+  it('tells a node below `start` that it is admitted now, and one above when by the rule (start 0.5, 10 h)', () => {
+    const throttle = { start: 0.5, duration: 10 * HOUR };
+    const { server } = makeServer({ nodes: 200, policy: { throttle } });
+    let below = 0;
+    let above = 0;
+    for (let node = 0; node < 200; node++) {
+      const wariness = nodeWariness(node, 12345);
+      const when = server.decide(node, 0, 0).validUntilMs;
+      if (wariness <= 0.5) {
+        below++;
+        expect(server.check(node, 0, 0).result).toBe(CHECK_UPDATE);
+      } else {
+        above++;
+        // 0.5 + 0.5 * t / 10 h = wariness  =>  t = (wariness - 0.5) * 20 h, rounded up to a ms.
+        expect(when).toBeGreaterThanOrEqual(Math.floor((wariness - 0.5) * 20 * HOUR));
+        expect(when).toBeLessThanOrEqual(Math.ceil((wariness - 0.5) * 20 * HOUR) + 1);
+      }
+    }
+    expect(below).toBeGreaterThan(50);
+    expect(above).toBeGreaterThan(50);
   });
 });
 

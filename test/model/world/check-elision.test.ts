@@ -41,18 +41,18 @@ describe('CheckElision, pings of a node waiting to reboot', () => {
           const answer = elision.answerPing(1, sleepAtMs, horizonMs);
           expect(elision.sleepKind[1]).toBe(SLEEP_PING);
           // The next real ping lies beyond the horizon: only the settle ends the sleep.
-          expect(sleepAtMs + answer.elidedMs + checkIntervalMs(DEFAULT_CHECK_SCHEDULE, 0, answer.u)).toBeGreaterThan(horizonMs);
+          expect(sleepAtMs + answer.elidedMs + checkIntervalMs(DEFAULT_CHECK_SCHEDULE, answer.u)).toBeGreaterThan(horizonMs);
           elision.settle(1, stopMs);
           expect(elision.sleepKind[1]).toBe(SLEEP_NONE);
           // Full fidelity: a ping every interval, each drawing its fuzz, until the shutdown.
           const fullRng = new RandomStreams(seed).column('node.check', 3);
           const fullRequests = new RequestCounter();
-          let t = sleepAtMs + checkIntervalMs(DEFAULT_CHECK_SCHEDULE, 0, fullRng.next(1));
+          let t = sleepAtMs + checkIntervalMs(DEFAULT_CHECK_SCHEDULE, fullRng.next(1));
           let pings = 0;
           while (t < stopMs) {
             fullRequests.add(t);
             pings++;
-            t += checkIntervalMs(DEFAULT_CHECK_SCHEDULE, 0, fullRng.next(1));
+            t += checkIntervalMs(DEFAULT_CHECK_SCHEDULE, fullRng.next(1));
           }
           expect(fastRequests.requests).toBe(pings);
           expect(elision.skippedChecks).toBe(pings);
@@ -87,7 +87,7 @@ describe('CheckElision, the first check after a start', () => {
           // Full fidelity: the first check, then one every interval, each drawing its fuzz.
           const fullRng = new RandomStreams(seed).column('node.check', 3);
           let t = checkAtMs;
-          while (t < changeMs) t += checkIntervalMs(schedule, 0, fullRng.next(1));
+          while (t < changeMs) t += checkIntervalMs(schedule, fullRng.next(1));
           // The first real check is the first one at or after the change.
           expect(delayMs).toBe(t);
           const result = elision.settle(1, settleMs);
@@ -99,7 +99,7 @@ describe('CheckElision, the first check after a start', () => {
           while (next < settleMs) {
             fullRequests.add(next);
             checks++;
-            next += checkIntervalMs(schedule, 0, replayRng.next(1));
+            next += checkIntervalMs(schedule, replayRng.next(1));
           }
           // Settling says when the next real check comes, the first one at or after now; -1 when
           // the check already armed (at the start + delayMs) is that one.

@@ -70,9 +70,9 @@ describe('LockClient', () => {
     expect(client.waiting).toBe(1);
     lock.free();
     sim.runToEnd();
-    // First poll failed at 0; locksmithd retries at 5 s, 15 s, 35 s, 75 s: the next after 60 s.
-    expect(answers).toEqual([[0, 'LOCK_GRANTED', 75_002]]);
-    expect(lock.skipped).toBe(3);
+    // First poll failed at 0; locksmithd retries at 10 s, 30 s, 70 s: the next after 60 s.
+    expect(answers).toEqual([[0, 'LOCK_GRANTED', 70_002]]);
+    expect(lock.skipped).toBe(2);
   });
 
   it('a scheduled poll that gets no answer from etcd hands the machine its own backoff (fuzz regression)', () => {
@@ -82,7 +82,7 @@ describe('LockClient', () => {
     sim.runUntil(1_000);
     lock.free();
     sim.runToEnd();
-    expect(answers).toEqual([[0, 'LOCK_DENIED', 5_002]]);
+    expect(answers).toEqual([[0, 'LOCK_DENIED', 10_002]]);
     expect(client.waiting).toBe(0);
   });
 

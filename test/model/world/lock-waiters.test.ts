@@ -6,30 +6,36 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LockWaiters } from '../../../sim/model/world/lock-waiters.ts';
 import { pollAtOrAfter } from '../../../sim/model/etcd/locks/backoff.ts';
+import { reach } from '../../reach.ts';
 
 describe('LockWaiters', () => {
   it('gives the slot to the waiter whose next scheduled poll comes first', () => {
     const w = new LockWaiters(3);
-    w.add(0, 0, 1); // polls at 5 s, 15 s, 35 s, ...
-    w.add(1, 2_000, 1); // 7 s, 17 s, ...
-    w.add(2, 4_000, 3); // 24 s, ...
-    expect(w.earliest(6_000)).toEqual({ node: 1, pollMs: 7_000, skippedPolls: 0 });
-    expect(w.earliest(15_500)).toEqual({ node: 1, pollMs: 17_000, skippedPolls: 1 });
+    w.add(0, 0, 1); // polls at 10 s, 30 s, 70 s, ...
+    w.add(1, 2_000, 1); // 12 s, 32 s, ...
+    w.add(2, 4_000, 3); // 44 s, ...
+    expect(w.earliest(6_000)).toEqual({ node: 0, pollMs: 10_000, skippedPolls: 0 });
+    expect(w.earliest(11_000)).toEqual({ node: 1, pollMs: 12_000, skippedPolls: 0 });
+    expect(w.earliest(31_000)).toEqual({ node: 1, pollMs: 32_000, skippedPolls: 1 });
   });
 
   it('counts the polls a crashed waiter made before it went down', () => {
     const w = new LockWaiters(1);
     w.add(0, 0, 1);
-    expect(w.remove(0, 36_000)).toBe(3); // 5 s, 15 s, 35 s
+    expect(w.remove(0, 36_000)).toBe(2); // 10 s, 30 s
     expect(w.size).toBe(0);
   });
 
-  it('agrees with a brute-force walk of every schedule, steady waiters included', () => {
+  it('agrees with a brute-force walk of every schedule, steady waiters included, with hundreds of waiters', () => {
+    // Sized explicitly (fast-check's default size would give a handful of waiters): 100-400
+    // waiters, so the buckets and their summary bitmap fill as in a large fleet's reboot storm.
+    const depth = reach();
     fc.assert(
       fc.property(
-        fc.array(fc.record({ last: fc.integer({ min: 0, max: 3_600_000 }), failures: fc.integer({ min: 1, max: 12 }) }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.record({ last: fc.integer({ min: 0, max: 3_600_000 }), failures: fc.integer({ min: 1, max: 12 }) }), { minLength: 100, maxLength: 400 }),
         fc.array(fc.integer({ min: 0, max: 48 * 3_600_000 }), { minLength: 1, maxLength: 8 }),
         (waiters, queries) => {
+          depth.record(waiters.length);
           const w = new LockWaiters(waiters.length);
           waiters.forEach((x, node) => w.add(node, x.last, x.failures));
           for (const q of [...queries].sort((a, b) => a - b)) {
@@ -50,16 +56,19 @@ describe('LockWaiters', () => {
           }
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 200 },
     );
+    expect(depth.summary().median, 'the median case must hold at least 120 waiters').toBeGreaterThanOrEqual(120);
   });
 
-  it('agrees with the brute-force walk as waiters leave (the bucket bitmap and its summary empty again)', () => {
+  it('agrees with the brute-force walk as hundreds of waiters leave (the bucket bitmap and its summary empty again)', () => {
+    const depth = reach();
     fc.assert(
       fc.property(
-        fc.array(fc.record({ last: fc.integer({ min: 0, max: 3_600_000 }), failures: fc.integer({ min: 1, max: 12 }), leaves: fc.boolean() }), { minLength: 2, maxLength: 60 }),
+        fc.array(fc.record({ last: fc.integer({ min: 0, max: 3_600_000 }), failures: fc.integer({ min: 1, max: 12 }), leaves: fc.boolean() }), { minLength: 100, maxLength: 400 }),
         fc.array(fc.integer({ min: 2 * 3_600_000, max: 48 * 3_600_000 }), { minLength: 1, maxLength: 6 }),
         (waiters, queries) => {
+          depth.record(waiters.length);
           const w = new LockWaiters(waiters.length);
           waiters.forEach((x, node) => w.add(node, x.last, x.failures));
           // Settled into their steady phase, then some leave (crash, or granted elsewhere).
@@ -77,15 +86,16 @@ describe('LockWaiters', () => {
           }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 200 },
     );
+    expect(depth.summary().median, 'the median case must hold at least 120 waiters').toBeGreaterThanOrEqual(120);
   });
 
   it('never names the failed poll itself: a waiter at the cap polls a full period later (fuzz counterexample)', () => {
     const w = new LockWaiters(2);
     w.add(0, 14, 7);
     w.add(1, 0, 1);
-    expect(w.earliest(14)).toEqual({ node: 1, pollMs: 5_000, skippedPolls: 0 });
+    expect(w.earliest(14)).toEqual({ node: 1, pollMs: 10_000, skippedPolls: 0 });
   });
 
   it('keeps working as waiters come and go', () => {

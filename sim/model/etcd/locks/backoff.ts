@@ -3,8 +3,9 @@ import { LOCKSMITHD } from '../../../agents/registry.ts';
 
 /**
  * locksmithd's lock retry schedule (coreos/locksmith locksmithctl/daemon.go `expBackoff`;
- * docs/sources.md): after the n-th consecutive failure
- * the daemon sleeps min(5 s * 2^(n-1), 5 min) and tries again. No jitter, so the schedule is a
+ * docs/sources.md): lockAndReboot doubles the interval BEFORE it sleeps (`interval =
+ * expBackoff(interval)` then `time.Sleep(interval)`, from initialInterval 5 s), so after the n-th
+ * consecutive failure the daemon sleeps min(5 s * 2^n, 5 min): 10 s, 20 s, 40 s ... 300 s. No jitter, so the schedule is a
  * pure function and a waiter may skip its failing polls exactly (waitForSlot).
  */
 export const LOCKSMITH_RETRY_INITIAL_MS = LOCKSMITHD.lockRetryInitialMs;
@@ -12,13 +13,13 @@ export const LOCKSMITH_RETRY_MAX_MS = LOCKSMITHD.lockRetryMaxMs;
 
 export function locksmithRetryDelayMs(failures: number): number {
   if (!(Number.isInteger(failures) && failures >= 1)) fail(`failures must be an integer >= 1, got ${failures}`);
-  // A table (hot: the lock waiters walk schedules with it): 2^7 * 5 s already exceeds 5 min.
+  // A table (hot: the lock waiters walk schedules with it): 2^6 * 5 s already exceeds 5 min.
   return RETRY_DELAYS_MS[failures < RETRY_DELAYS_MS.length ? failures : RETRY_DELAYS_MS.length - 1];
 }
 
 /** Delay after the n-th failure, for n in [1, 17]; index 0 unused. */
 const RETRY_DELAYS_MS: readonly number[] = Array.from({ length: 18 }, (_, n) =>
-  n === 0 ? NaN : Math.min(LOCKSMITH_RETRY_INITIAL_MS * 2 ** Math.min(n - 1, 16), LOCKSMITH_RETRY_MAX_MS),
+  n === 0 ? NaN : Math.min(LOCKSMITH_RETRY_INITIAL_MS * 2 ** Math.min(n, 16), LOCKSMITH_RETRY_MAX_MS),
 );
 
 export interface ScheduledPoll {

@@ -5,17 +5,44 @@ import { dropReads } from './read-index.ts';
 import { bcastAppend, maybeCommit, newProgress } from './replication.ts';
 import { nextUniform } from './rng.ts';
 import { roleAfter, type RoleEvent } from './roles.ts';
-import { NONE, type Effect, type MemberId, type MsgVote, type MsgVoteResp, type RaftState } from './types.ts';
+import { NONE, type Effect, type MemberId, type MsgPreVote, type MsgPreVoteResp, type MsgVote, type MsgVoteResp, type RaftState } from './types.ts';
 
 /**
  * Leader election (§5.2, §5.4.1): role changes (etcd-io/raft becomeFollower, becomeCandidate,
  * becomeLeader, all through the role machine of roles.ts), campaigns, and the vote rules.
  */
 
-/** etcd-io/raft resetRandomizedElectionTimeout: a fresh draw in [min, max) on every role change. */
-function drawElectionTimeout(s: RaftState): void {
+/**
+ * etcd-io/raft resetRandomizedElectionTimeout: `electionTimeout + globalRand.Intn(electionTimeout)`
+ * in whole ticks, a fresh draw on every reset. A tick is the heartbeat interval (etcd's TickMs);
+ * the range's ends are rounded to ticks, so [1000 ms, 2000 ms) with a 100 ms heartbeat draws one
+ * of 10..19 ticks. A range narrower than a tick (min == max) is taken as written, without a draw.
+ */
+export function drawElectionTimeout(s: RaftState): void {
   const range = s.config.electionTimeoutMs;
-  s.electionTimeoutMs = range.min + (range.max - range.min) * nextUniform(s);
+  const tickMs = s.config.heartbeatIntervalMs;
+  const minTicks = Math.max(2, Math.round(range.min / tickMs));
+  const maxTicks = Math.round(range.max / tickMs);
+  if (maxTicks <= minTicks) {
+    s.electionTimeoutMs = range.min;
+    s.electionTicks = 0;
+    return;
+  }
+  s.electionTicks = minTicks + Math.floor((maxTicks - minTicks) * nextUniform(s));
+  s.electionTimeoutMs = s.electionTicks * tickMs;
+}
+
+/**
+ * When the election timeout elapses (etcd-io/raft tickElection: electionElapsed counts the
+ * member's own ticks since the reset, and the timeout fires on the tick that reaches the drawn
+ * count): the first tick of this member after the reset, plus ticks - 1 more. So a drawn count of
+ * n ticks elapses (n - 1) to n ticks after the reset, depending on the member's phase.
+ */
+export function electionDeadlineMs(s: RaftState): number {
+  if (s.electionTicks === 0) return s.electionResetMs + s.electionTimeoutMs;
+  const tickMs = s.config.heartbeatIntervalMs;
+  const firstTickMs = s.tickPhaseMs + (Math.floor((s.electionResetMs - s.tickPhaseMs) / tickMs) + 1) * tickMs;
+  return firstTickMs + (s.electionTicks - 1) * tickMs;
 }
 
 /** etcd-io/raft raft.reset: a new term forgets the vote; every role change forgets volatile state. */
@@ -44,7 +71,7 @@ function changeRole(s: RaftState, event: RoleEvent, reason: string, out: Effect[
 function armElectionTimer(s: RaftState, out: Effect[]): void {
   out.push({ type: 'cancelTimer', timer: 'heartbeat' });
   out.push({ type: 'cancelTimer', timer: 'checkQuorum' });
-  out.push({ type: 'setTimer', timer: 'election', atMs: s.electionResetMs + s.electionTimeoutMs });
+  out.push({ type: 'setTimer', timer: 'election', atMs: electionDeadlineMs(s) });
 }
 
 export function becomeFollower(
@@ -62,11 +89,40 @@ export function becomeFollower(
   armElectionTimer(s, out);
 }
 
-/** §5.2: increment the term, vote for self, ask everyone else. A lone member wins at once. */
+/**
+ * etcd-io/raft campaign(campaignPreElection) and becomePreCandidate: the term and the vote stay,
+ * no leader is known, the election clock restarts (tickElection zeroes electionElapsed before
+ * MsgHup) without a new draw (becomePreCandidate does not reset); pre-votes for term+1 go out.
+ */
+export function preCampaign(s: RaftState, nowMs: number, out: Effect[]): void {
+  s.lead = NONE;
+  s.votes = new Map();
+  s.electionResetMs = nowMs;
+  changeRole(s, 'PRE_ELECTION_TIMEOUT', 'election timeout (pre-vote)', out);
+  armElectionTimer(s, out);
+  s.votes.set(s.id, true);
+  if (voteResult(s.votes, s.config.memberCount) === 'won') {
+    campaign(s, nowMs, out);
+    return;
+  }
+  const lastIdx = lastIndex(s.log);
+  const lastT = lastTerm(s.log);
+  for (let to = 0; to < s.config.memberCount; to++) {
+    if (to === s.id) continue;
+    const message: MsgPreVote = { type: 'preVote', from: s.id, to, term: s.term + 1, lastIndex: lastIdx, lastTerm: lastT };
+    out.push({ type: 'send', message });
+  }
+}
+
+/**
+ * §5.2: increment the term, vote for self, ask everyone else. A lone member wins at once. With
+ * PreVote this follows a won pre-vote (etcd-io/raft stepCandidate: VoteWon in StatePreCandidate).
+ */
 export function campaign(s: RaftState, nowMs: number, out: Effect[]): void {
+  const event: RoleEvent = s.role === 'preCandidate' ? 'WIN_PRE_VOTE' : 'ELECTION_TIMEOUT';
   reset(s, s.term + 1, nowMs, out);
   s.votedFor = s.id;
-  changeRole(s, 'ELECTION_TIMEOUT', 'election timeout', out);
+  changeRole(s, event, event === 'WIN_PRE_VOTE' ? 'won pre-vote' : 'election timeout', out);
   armElectionTimer(s, out);
   s.votes.set(s.id, true);
   if (voteResult(s.votes, s.config.memberCount) === 'won') {
@@ -104,25 +160,31 @@ export function becomeLeader(s: RaftState, nowMs: number, out: Effect[]): void {
 }
 
 /**
- * The RequestVote receiver (Figure 2; etcd-io/raft Step, case MsgVote): grant when we have not
- * voted for someone else in this term and know no leader, and the candidate's log is at least as
- * up-to-date as ours (§5.4.1). Granting resets our election clock (§5.2: a follower that grants a
- * vote has heard from a candidate).
+ * The RequestVote receiver (Figure 2; etcd-io/raft Step, case MsgVote, MsgPreVote): grant when we
+ * have not voted for someone else in this term and know no leader, or when it is a pre-vote for a
+ * future term, and the candidate's log is at least as up-to-date as ours (§5.4.1). A real vote is
+ * recorded and resets our election clock (§5.2); a pre-vote changes nothing here. A grant carries
+ * the asked-for term, a reject our own.
  */
-export function handleVote(s: RaftState, m: MsgVote, nowMs: number, out: Effect[]): void {
-  const canVote = s.votedFor === m.from || (s.votedFor === NONE && s.lead === NONE);
+export function handleVote(s: RaftState, m: MsgVote | MsgPreVote, nowMs: number, out: Effect[]): void {
+  const pre = m.type === 'preVote';
+  const canVote = s.votedFor === m.from || (s.votedFor === NONE && s.lead === NONE) || (pre && m.term > s.term);
   const grant = canVote && isUpToDate(s.log, m.lastIndex, m.lastTerm);
-  if (grant) {
+  if (grant && !pre) {
     s.votedFor = m.from;
     s.electionResetMs = nowMs;
   }
-  const reply: MsgVoteResp = { type: 'voteResp', from: s.id, to: m.from, term: s.term, reject: !grant };
+  const term = grant ? m.term : s.term;
+  const reply: MsgVoteResp | MsgPreVoteResp = pre
+    ? { type: 'preVoteResp', from: s.id, to: m.from, term, reject: !grant }
+    : { type: 'voteResp', from: s.id, to: m.from, term, reject: !grant };
   out.push({ type: 'send', message: reply });
 }
 
-export function handleVoteResp(s: RaftState, m: MsgVoteResp, nowMs: number, out: Effect[]): void {
+export function handleVoteResp(s: RaftState, m: MsgVoteResp | MsgPreVoteResp, nowMs: number, out: Effect[]): void {
   if (!s.votes.has(m.from)) s.votes.set(m.from, !m.reject);
   const result = voteResult(s.votes, s.config.memberCount);
-  if (result === 'won') becomeLeader(s, nowMs, out);
+  if (result === 'won' && s.role === 'preCandidate') campaign(s, nowMs, out);
+  else if (result === 'won') becomeLeader(s, nowMs, out);
   else if (result === 'lost') becomeFollower(s, s.term, NONE, nowMs, 'LOSE_ELECTION', 'lost election', out);
 }

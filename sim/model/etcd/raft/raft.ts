@@ -1,6 +1,6 @@
 import { assert, unreachable, fail } from '../../../engine/assert.ts';
 import { mix32, hashString32 } from '../../../engine/hash.ts';
-import { becomeFollower, campaign, handleVote, handleVoteResp } from './election.ts';
+import { becomeFollower, campaign, drawElectionTimeout, electionDeadlineMs, handleVote, handleVoteResp, preCampaign } from './election.ts';
 import { lastIndex } from './log.ts';
 import { nextUniform } from './rng.ts';
 import { quorumSize } from './quorum.ts';
@@ -69,6 +69,8 @@ export function startMember(
     role: 'follower',
     lead: NONE,
     electionTimeoutMs: 0,
+    electionTicks: 0,
+    tickPhaseMs: 0,
     electionResetMs: nowMs,
     votes: new Map(),
     progress: [],
@@ -78,11 +80,11 @@ export function startMember(
     rngState: rngState >>> 0,
   };
   const effects: Effect[] = [];
-  const range = config.electionTimeoutMs;
+  s.tickPhaseMs = Math.floor(config.heartbeatIntervalMs * nextUniform(s));
   // The first draw, as etcd-io/raft newRaft -> becomeFollower -> reset does.
-  s.electionTimeoutMs = range.min + (range.max - range.min) * nextUniform(s);
+  drawElectionTimeout(s);
   for (let i = 0; i < config.memberCount; i++) s.progress.push(newProgress(lastIndex(s.log) + 1));
-  effects.push({ type: 'setTimer', timer: 'election', atMs: nowMs + s.electionTimeoutMs });
+  effects.push({ type: 'setTimer', timer: 'election', atMs: electionDeadlineMs(s) });
   checkInvariants(s);
   return { state: s, effects };
 }
@@ -127,18 +129,27 @@ export function step(s: RaftState, input: Input): StepResult {
 function stepMessage(s: RaftState, m: Message, nowMs: number, out: Effect[]): void {
   if (!(m.to === s.id)) fail(`member ${s.id} got a message for ${m.to}`);
   if (m.term > s.term) {
-    if (m.type === 'vote' && inLease(s, nowMs)) {
+    if ((m.type === 'vote' || m.type === 'preVote') && inLease(s, nowMs)) {
       // Heard from a live leader less than an election timeout ago: a disruptive candidate
       // (e.g. one coming back from a partition) does not depose it (thesis §4.2.3).
       return;
     }
-    const lead = m.type === 'app' || m.type === 'heartbeat' ? m.from : NONE;
-    becomeFollower(s, m.term, lead, nowMs, 'NEW_TERM_OR_LEADER', `term ${m.term} from member ${m.from}`, out);
+    if (m.type === 'preVote') {
+      // Never change our term in response to a PreVote (etcd-io/raft Step).
+    } else if (m.type === 'preVoteResp' && !m.reject) {
+      // A granted pre-vote carries the term we asked for; we take it only by campaigning.
+    } else {
+      const lead = m.type === 'app' || m.type === 'heartbeat' ? m.from : NONE;
+      becomeFollower(s, m.term, lead, nowMs, 'NEW_TERM_OR_LEADER', `term ${m.term} from member ${m.from}`, out);
+    }
   } else if (m.term < s.term) {
-    // A stale leader learns our term from the answer and steps down (etcd-io/raft, with
-    // CheckQuorum); other stale messages are dropped.
-    if (s.config.checkQuorum && (m.type === 'app' || m.type === 'heartbeat')) {
+    // A stale leader learns our term from the answer and steps down (etcd-io/raft Step, with
+    // CheckQuorum or PreVote); a stale pre-vote is rejected with our term (so a pre-candidate
+    // left behind learns it); other stale messages are dropped.
+    if ((s.config.checkQuorum || s.config.preVote) && (m.type === 'app' || m.type === 'heartbeat')) {
       out.push({ type: 'send', message: { type: 'appResp', from: s.id, to: m.from, term: s.term, index: 0, reject: false, rejectHint: 0, logTerm: 0 } });
+    } else if (m.type === 'preVote') {
+      out.push({ type: 'send', message: { type: 'preVoteResp', from: s.id, to: m.from, term: s.term, reject: true } });
     }
     return;
   }
@@ -146,6 +157,7 @@ function stepMessage(s: RaftState, m: Message, nowMs: number, out: Effect[]): vo
     case 'follower':
       stepFollower(s, m, nowMs, out);
       return;
+    case 'preCandidate':
     case 'candidate':
       stepCandidate(s, m, nowMs, out);
       return;
@@ -176,6 +188,7 @@ function stepFollower(s: RaftState, m: Message, nowMs: number, out: Effect[]): v
       handleHeartbeat(s, m, out);
       return;
     case 'vote':
+    case 'preVote':
       handleVote(s, m, nowMs, out);
       return;
     default:
@@ -192,10 +205,15 @@ function stepCandidate(s: RaftState, m: Message, nowMs: number, out: Effect[]): 
       stepFollower(s, m, nowMs, out);
       return;
     case 'vote':
+    case 'preVote':
       handleVote(s, m, nowMs, out);
       return;
     case 'voteResp':
-      handleVoteResp(s, m, nowMs, out);
+      // Only answers to our own candidacy count (etcd-io/raft stepCandidate myVoteRespType).
+      if (s.role === 'candidate') handleVoteResp(s, m, nowMs, out);
+      return;
+    case 'preVoteResp':
+      if (s.role === 'preCandidate') handleVoteResp(s, m, nowMs, out);
       return;
     default:
       return;
@@ -212,6 +230,7 @@ function stepLeader(s: RaftState, m: Message, nowMs: number, out: Effect[]): voi
       ackRead(s, m.from, m.ctx, out);
       return;
     case 'vote':
+    case 'preVote':
       handleVote(s, m, nowMs, out);
       return;
     case 'app':
@@ -230,12 +249,14 @@ function stepTimeout(s: RaftState, timer: 'election' | 'heartbeat' | 'checkQuoru
       if (s.role === 'leader') return;
       // The election clock is reset by every heartbeat without touching the timer (that would
       // cost an event per heartbeat); a timer that fires early re-arms at the real deadline.
-      const deadlineMs = s.electionResetMs + s.electionTimeoutMs;
+      const deadlineMs = electionDeadlineMs(s);
       if (nowMs < deadlineMs) {
         out.push({ type: 'setTimer', timer: 'election', atMs: deadlineMs });
         return;
       }
-      campaign(s, nowMs, out);
+      // etcd-io/raft Step MsgHup: hup(campaignPreElection) with PreVote, else campaignElection.
+      if (s.config.preVote) preCampaign(s, nowMs, out);
+      else campaign(s, nowMs, out);
       return;
     }
     case 'heartbeat':

@@ -14,6 +14,10 @@ import type { Role } from './types.ts';
 export const roleEvents = [
   /** Follower or candidate: election timeout elapsed without hearing from a leader (§5.2). */
   'ELECTION_TIMEOUT',
+  /** With PreVote: election timeout elapsed; ask for pre-votes first (etcd-io/raft becomePreCandidate). */
+  'PRE_ELECTION_TIMEOUT',
+  /** Pre-candidate: pre-votes from a majority; campaign for real (etcd-io/raft stepCandidate VoteWon). */
+  'WIN_PRE_VOTE',
   /** Candidate: votes from a majority (§5.2). */
   'WIN_ELECTION',
   /** Candidate: a majority rejected us (etcd-io/raft: poll result VoteLost). */
@@ -34,13 +38,24 @@ export const raftRoleMachine = setup({
     follower: {
       on: {
         ELECTION_TIMEOUT: { target: 'candidate' },
+        PRE_ELECTION_TIMEOUT: { target: 'preCandidate' },
         NEW_TERM_OR_LEADER: { target: 'follower', reenter: true },
+      },
+    },
+    preCandidate: {
+      on: {
+        // No majority of pre-votes within a timeout: ask again, still in the same term.
+        PRE_ELECTION_TIMEOUT: { target: 'preCandidate', reenter: true },
+        WIN_PRE_VOTE: { target: 'candidate' },
+        LOSE_ELECTION: { target: 'follower' },
+        NEW_TERM_OR_LEADER: { target: 'follower' },
       },
     },
     candidate: {
       on: {
         // A split vote: a new election in the next term (§5.2).
         ELECTION_TIMEOUT: { target: 'candidate', reenter: true },
+        PRE_ELECTION_TIMEOUT: { target: 'preCandidate' },
         WIN_ELECTION: { target: 'leader' },
         LOSE_ELECTION: { target: 'follower' },
         NEW_TERM_OR_LEADER: { target: 'follower' },
@@ -55,7 +70,7 @@ export const raftRoleMachine = setup({
   },
 });
 
-const roles: readonly Role[] = ['follower', 'candidate', 'leader'];
+const roles: readonly Role[] = ['follower', 'preCandidate', 'candidate', 'leader'];
 
 function buildTable(): Map<string, Role> {
   const table = new Map<string, Role>();

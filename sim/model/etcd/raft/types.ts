@@ -8,7 +8,8 @@ import type { Range } from '../../../engine/random.ts';
 export type MemberId = number;
 export const NONE: MemberId = -1;
 
-export type Role = 'follower' | 'candidate' | 'leader';
+/** etcd-io/raft StateType: StateFollower, StatePreCandidate (with PreVote), StateCandidate, StateLeader. */
+export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
 
 /** A log entry; its index is its position (1-based) in the log. `data` is opaque to Raft. */
 export interface Entry {
@@ -21,11 +22,21 @@ export interface RaftConfig {
   readonly memberCount: number;
   readonly heartbeatIntervalMs: number;
   /**
-   * Each follower or candidate draws its election timeout uniformly in [min, max) on every role
-   * change (etcd-io/raft resetRandomizedElectionTimeout: [et, 2et)). min == max removes the
-   * randomness (the split-vote experiment of the Raft paper, §9.3).
+   * Each follower or candidate draws its election timeout on every role change in whole ticks
+   * (a tick is the heartbeat interval, as etcd's --heartbeat-interval is its TickMs):
+   * etcd-io/raft resetRandomizedElectionTimeout draws electionTimeout + Intn(electionTimeout)
+   * ticks, i.e. [et, 2et). Here: ticks in [round(min/tick), round(max/tick)). min == max removes
+   * the randomness (the split-vote experiment of the Raft paper, §9.3).
    */
   readonly electionTimeoutMs: Range;
+  /**
+   * PreVote (etcd-io/raft Config.PreVote; on in etcd: server/embed/config.go NewConfig sets
+   * `PreVote: true`): a member whose election timeout elapses first asks for pre-votes for
+   * term+1 without changing its term, and campaigns for real only with a majority of pre-votes.
+   * A member cut off by a partition therefore does not raise its term, and rejoining does not
+   * depose the leader.
+   */
+  readonly preVote: boolean;
   /**
    * CheckQuorum (etcd-io/raft Config.CheckQuorum, on in etcd): a leader that has not heard from a
    * majority within an election timeout (`electionTimeoutMs.min`) steps down, and a member that
@@ -48,6 +59,23 @@ export interface MsgVote {
 }
 export interface MsgVoteResp {
   readonly type: 'voteResp';
+  readonly from: MemberId;
+  readonly to: MemberId;
+  readonly term: number;
+  readonly reject: boolean;
+}
+/** etcd-io/raft MsgPreVote: sent for term+1 while the sender's own term stays. */
+export interface MsgPreVote {
+  readonly type: 'preVote';
+  readonly from: MemberId;
+  readonly to: MemberId;
+  readonly term: number;
+  readonly lastIndex: number;
+  readonly lastTerm: number;
+}
+/** etcd-io/raft MsgPreVoteResp: a grant carries the asked-for term, a reject the voter's own. */
+export interface MsgPreVoteResp {
+  readonly type: 'preVoteResp';
   readonly from: MemberId;
   readonly to: MemberId;
   readonly term: number;
@@ -92,7 +120,7 @@ export interface MsgHeartbeatResp {
   readonly term: number;
   readonly ctx: number;
 }
-export type Message = MsgVote | MsgVoteResp | MsgApp | MsgAppResp | MsgHeartbeat | MsgHeartbeatResp;
+export type Message = MsgVote | MsgVoteResp | MsgPreVote | MsgPreVoteResp | MsgApp | MsgAppResp | MsgHeartbeat | MsgHeartbeatResp;
 
 // --- inputs ---
 
@@ -162,8 +190,16 @@ export interface RaftState {
   // Volatile.
   role: Role;
   lead: MemberId;
-  /** The randomized timeout drawn at the last role change. */
+  /** The randomized timeout drawn at the last role change: whole ticks (heartbeat intervals) in [et, 2et). */
   electionTimeoutMs: number;
+  /** The same in ticks; 0 when the range is narrower than a tick and taken as written, in ms. */
+  electionTicks: number;
+  /**
+   * Phase of the member's own ticker in [0, tick): etcd-io/raft counts ticks of a local clock
+   * (tickElection), so the timeout elapses at a tick of this member, whatever the moment its
+   * election clock was reset. Drawn once when the member starts.
+   */
+  tickPhaseMs: number;
   /** When the election clock was last reset (heard from the leader, granted a vote, campaigned). */
   electionResetMs: number;
   votes: Map<MemberId, boolean>;

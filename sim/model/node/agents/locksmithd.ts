@@ -34,12 +34,14 @@ import { LOCKSMITHD } from '../../../agents/registry.ts';
  *   acquire request open while the semaphore is full instead of denying it each time, so a grant
  *   may come late, in any of these states. A grant in stopped records the hold (the semaphore
  *   counts it); a grant in idle (the node rebooted meanwhile) holds a slot nobody needs: release it.
- * - LOCK_DENIED {windowWaitMs} in locking: -> backoff, retry after max(backoffMs, windowWaitMs)
- *   (windowWaitMs > 0 when the window closed meanwhile); backoffMs doubles up to backoffMaxMs
- *   (locksmithd's lock retry: 5 s doubling to 5 min).
+ * - LOCK_DENIED {windowWaitMs} in locking: backoffMs doubles (up to backoffMaxMs), then ->
+ *   backoff, retry after max(backoffMs, windowWaitMs): locksmithd's lock retry, 10 s, 20 s ...
+ *   5 min (daemon.go doubles before it sleeps). windowWaitMs is 0 for locksmithd, whose window
+ *   gates the first attempt only (registry `rewaitsWindowOnDenial`); an agent that waits for the
+ *   next window again (Zincati's periodic strategy, kured) passes its wait.
  * - BOOTED {} in stopped: the OS is up again. holdsLock -> releasing, else -> idle.
  * - LOCK_RELEASED {} in releasing (or late, in stopped): holdsLock = 0 -> idle.
- * - RELEASE_FAILED {} in releasing: -> releaseBackoff, retry after backoffMs (doubling).
+ * - RELEASE_FAILED {} in releasing: -> releaseBackoff, retry after the doubled backoffMs.
  * - STOP {} in any state but stopped: the node shuts down or goes down -> stopped. holdsLock is
  *   kept: a node that never returns keeps its slot of the semaphore (locksmith has no TTL; an
  *   operator runs `locksmithctl unlock`).
@@ -140,15 +142,18 @@ const actions = {
     return { waitMs: windowWaitMs, backoffMs: ctx.backoffInitialMs };
   }),
   lockGranted: update<Ctx, Ev>(() => ({ holdsLock: 1 })),
+  // locksmithctl/daemon.go lockAndReboot and unlockHeldLocks: `interval = expBackoff(interval)`
+  // comes before the sleep, so the first retry waits 2 x 5 s = 10 s.
   lockDenied: update<Ctx, Ev>((ctx, e) => {
     const { windowWaitMs } = e as LockDeniedEvent;
     assertWaitMs(windowWaitMs, 'LOCK_DENIED.windowWaitMs');
-    return { waitMs: Math.max(ctx.backoffMs, windowWaitMs), backoffMs: Math.min(2 * ctx.backoffMs, ctx.backoffMaxMs) };
+    const backoffMs = Math.min(2 * ctx.backoffMs, ctx.backoffMaxMs);
+    return { waitMs: Math.max(backoffMs, windowWaitMs), backoffMs };
   }),
-  releaseFailed: update<Ctx, Ev>((ctx) => ({
-    waitMs: ctx.backoffMs,
-    backoffMs: Math.min(2 * ctx.backoffMs, ctx.backoffMaxMs),
-  })),
+  releaseFailed: update<Ctx, Ev>((ctx) => {
+    const backoffMs = Math.min(2 * ctx.backoffMs, ctx.backoffMaxMs);
+    return { waitMs: backoffMs, backoffMs };
+  }),
   lockReleased: update<Ctx, Ev>(() => ({ holdsLock: 0 })),
   releaseStarted: update<Ctx, Ev>((ctx) => ({ backoffMs: ctx.backoffInitialMs })),
   acquireLock: effect<Ctx, Ev>(),

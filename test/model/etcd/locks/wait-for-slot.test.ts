@@ -25,11 +25,11 @@ function queue(seed: number, mode: WaitMode) {
 }
 
 describe('waitForSlot (the waiting shortcut)', () => {
-  it('pollAtOrAfter walks locksmithd’s schedule 5 s, 10 s, ... 5 min and counts the skipped polls', () => {
-    expect([1, 2, 3, 6, 7, 20].map(locksmithRetryDelayMs)).toEqual([5_000, 10_000, 20_000, 160_000, 300_000, 300_000]);
-    // Failed at 0 (1st failure): polls at 5 s, 15 s, 35 s, 75 s, ...
-    expect(pollAtOrAfter(0, 1, 15_000)).toEqual({ pollMs: 15_000, skippedPolls: 1, failures: 2 });
-    expect(pollAtOrAfter(0, 1, 16_000)).toEqual({ pollMs: 35_000, skippedPolls: 2, failures: 3 });
+  it('pollAtOrAfter walks locksmithd’s schedule 10 s, 20 s, ... 5 min (locksmithctl/daemon.go lockAndReboot: expBackoff before the sleep) and counts the skipped polls', () => {
+    expect([1, 2, 3, 5, 6, 20].map(locksmithRetryDelayMs)).toEqual([10_000, 20_000, 40_000, 160_000, 300_000, 300_000]);
+    // Failed at 0 (1st failure): polls at 10 s, 30 s, 70 s, 150 s, ...
+    expect(pollAtOrAfter(0, 1, 30_000)).toEqual({ pollMs: 30_000, skippedPolls: 1, failures: 2 });
+    expect(pollAtOrAfter(0, 1, 31_000)).toEqual({ pollMs: 70_000, skippedPolls: 2, failures: 3 });
     // Deep in the capped phase: closed form.
     const far = pollAtOrAfter(0, 1, 10_000_000);
     let t = 0;

@@ -4,6 +4,7 @@
 // simulation or network is involved.
 import { describe, expect, it } from 'vitest';
 import { persistentOf, startMember, step } from '../../../../sim/model/etcd/raft/raft.ts';
+import { electionDeadlineMs } from '../../../../sim/model/etcd/raft/election.ts';
 import { roleAccepts, roleAfter } from '../../../../sim/model/etcd/raft/roles.ts';
 import type { Effect, Entry, Message, RaftConfig, RaftState } from '../../../../sim/model/etcd/raft/types.ts';
 
@@ -12,6 +13,8 @@ const config = (memberCount: number): RaftConfig => ({
   heartbeatIntervalMs: 50,
   electionTimeoutMs: { min: 150, max: 300 },
   checkQuorum: true,
+  // The paper's election, without etcd's PreVote phase (tested in pre-vote.test.ts).
+  preVote: false,
   maxEntriesPerAppend: 64,
 });
 
@@ -38,9 +41,10 @@ function elect(members: RaftState[], nowMs = 1000): Message[] {
 describe('Raft paper §5.2: leader election', () => {
   it('§5.2 a follower that hears nothing for its election timeout becomes candidate, votes for itself and requests votes', () => {
     const s = member(0, 3);
-    const early = timeout(s, s.electionTimeoutMs - 1);
+    const deadlineMs = electionDeadlineMs(s);
+    const early = timeout(s, deadlineMs - 1);
     expect(s.role).toBe('follower');
-    expect(early).toEqual([{ type: 'setTimer', timer: 'election', atMs: s.electionTimeoutMs }]);
+    expect(early).toEqual([{ type: 'setTimer', timer: 'election', atMs: deadlineMs }]);
     const effects = timeout(s, 1000);
     expect(s.role).toBe('candidate');
     expect(s.term).toBe(1);
@@ -48,17 +52,33 @@ describe('Raft paper §5.2: leader election', () => {
     expect(sent(effects).map((m) => [m.type, m.to, m.term])).toEqual([['vote', 1, 1], ['vote', 2, 1]]);
   });
 
-  it('§5.2 election timeouts are drawn at random in [min, max) per member and per role change', () => {
-    const draws = new Set<number>();
-    for (let id = 0; id < 5; id++) {
-      const s = member(id, 5);
-      expect(s.electionTimeoutMs).toBeGreaterThanOrEqual(150);
-      expect(s.electionTimeoutMs).toBeLessThan(300);
-      draws.add(s.electionTimeoutMs);
-      timeout(s, 1000);
-      draws.add(s.electionTimeoutMs);
+  it('etcd-io/raft raft.go resetRandomizedElectionTimeout: timeouts are whole ticks in [et, 2et), drawn per member and per role change', () => {
+    // heartbeat (tick) 50 ms, election timeout [150, 300) ms: et = 3 ticks, so 3, 4 or 5 ticks.
+    const seen = new Map<number, number>();
+    for (let id = 0; id < 60; id++) {
+      const s = member(id % 5, 5);
+      for (let round = 0; round < 5; round++) {
+        expect(s.electionTicks).toBeGreaterThanOrEqual(3);
+        expect(s.electionTicks).toBeLessThan(6);
+        expect(s.electionTimeoutMs).toBe(s.electionTicks * 50);
+        seen.set(s.electionTicks, (seen.get(s.electionTicks) ?? 0) + 1);
+        timeout(s, electionDeadlineMs(s));
+      }
     }
-    expect(draws.size).toBe(10);
+    expect([...seen.keys()].sort()).toEqual([3, 4, 5]);
+  });
+
+  it('etcd-io/raft raft.go tickElection: the timeout fires on a tick of the member’s own ticker, (n-1) to n ticks after the reset', () => {
+    for (let id = 0; id < 20; id++) {
+      const s = startMember(config(3), 0, 7000 + id, null, 0).state;
+      for (const resetMs of [0, 13, 49, 50, 1234.5]) {
+        s.electionResetMs = resetMs;
+        const deadlineMs = electionDeadlineMs(s);
+        expect(deadlineMs).toBeGreaterThan(resetMs + (s.electionTicks - 1) * 50);
+        expect(deadlineMs).toBeLessThanOrEqual(resetMs + s.electionTicks * 50);
+        expect(((deadlineMs - s.tickPhaseMs) % 50 + 50) % 50).toBe(0);
+      }
+    }
   });
 
   it('§5.2 a candidate that receives votes from a majority becomes leader and appends an empty entry of its term', () => {

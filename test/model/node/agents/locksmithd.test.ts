@@ -80,17 +80,17 @@ describe('reboot manager (coreos/locksmith)', () => {
     expect(h.names()).toEqual(['acquireLock', 'reboot']);
   });
 
-  it('retries a denied lock after 5 s, doubling up to 5 min (locksmithd lock backoff)', () => {
+  it('locksmithctl/daemon.go lockAndReboot: a denied lock is retried after 10 s, 20 s ... 5 min (expBackoff doubles the 5 s before the first sleep)', () => {
     const h = manager(REBOOT_STRATEGY.ETCD_LOCK).on('acquireLock', (_r, w) => w.sendAfter(0, { type: 'LOCK_DENIED', windowWaitMs: 0 }));
     h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0 });
     h.runUntil(HOUR_MS);
     const times = h.named('acquireLock').map((e) => e.time);
     const gaps = times.slice(1).map((t, i) => (t - times[i]) / SECOND_MS);
-    expect(gaps.slice(0, 9)).toEqual([5, 10, 20, 40, 80, 160, 300, 300, 300]);
+    expect(gaps.slice(0, 9)).toEqual([10, 20, 40, 80, 160, 300, 300, 300, 300]);
     expect(h.named('reboot')).toEqual([]);
   });
 
-  it('after a denial, waits for the next window when it closed meanwhile', () => {
+  it('an agent that re-waits for the window after a denial (windowWaitMs > 0 on LOCK_DENIED) retries when the next window opens', () => {
     const h = manager(REBOOT_STRATEGY.ETCD_LOCK).on('acquireLock', (r, w) => {
       if (r.time === 0) w.sendAfter(0, { type: 'LOCK_DENIED', windowWaitMs: 20 * HOUR_MS });
       else w.sendAfter(0, { type: 'LOCK_GRANTED' });
@@ -160,7 +160,7 @@ describe('reboot manager (coreos/locksmith)', () => {
     expect(h.context.holdsLock).toBe(0);
   });
 
-  it('retries a failed release with backoff until it succeeds', () => {
+  it('locksmithctl/daemon.go unlockHeldLocks: retries a failed release after 10 s, 20 s, 40 s (doubling before each sleep) until it succeeds', () => {
     let failures = 3;
     const h = manager(REBOOT_STRATEGY.ETCD_LOCK).on('releaseLock', (_r, w) =>
       w.sendAfter(0, failures-- > 0 ? { type: 'RELEASE_FAILED' } : { type: 'LOCK_RELEASED' }),
@@ -170,7 +170,7 @@ describe('reboot manager (coreos/locksmith)', () => {
     h.send({ type: 'STOP' });
     h.send({ type: 'BOOTED' });
     h.runUntil(HOUR_MS);
-    expect(h.named('releaseLock').map((e) => e.time / SECOND_MS)).toEqual([0, 5, 15, 35]);
+    expect(h.named('releaseLock').map((e) => e.time / SECOND_MS)).toEqual([0, 10, 30, 70]);
     expect(h.state).toBe(REBOOT_MANAGER_STATE.IDLE);
     expect(h.context.holdsLock).toBe(0);
   });
