@@ -1,3 +1,4 @@
+import type { AnyStateMachine } from 'xstate';
 import { fail } from '../../engine/assert.ts';
 import type { RebootAgent } from '../../agents/registry.ts';
 import {
@@ -101,15 +102,11 @@ const kuredFields: Record<keyof KuredContext, FieldStorage> = {
   lockReleaseDelayMs: 'f64',
   sentinel: 'u8',
   holdsLock: 'u8',
-  drainMs: 'f64',
   forced: 'u8',
   waitMs: 'f64',
 };
 
-/**
- * kured's machine (agents/kured.ts). Not yet in AGENT_MACHINES: the world does not implement
- * its effects beyond the reboot manager's (drawUniform, checkGates, startDrain) yet.
- */
+/** kured's machine (agents/kured.ts). */
 export const kuredDescriptor = Object.freeze({
   name: 'kured',
   machine: kuredMachine,
@@ -156,11 +153,19 @@ export const nodeMachines = Object.freeze({
  * BOOTED, LOCK_RELEASED, RELEASE_FAILED, STOP) and has a subset of its effects (acquireLock,
  * reboot, releaseLock): that is the contract the world implements for every agent.
  */
-const AGENT_MACHINES: Readonly<Record<string, typeof nodeMachines.rebootManager>> = Object.freeze({
+export interface AgentMachineDescriptor {
+  readonly name: string;
+  readonly machine: AnyStateMachine;
+  readonly fields: Readonly<Record<string, FieldStorage>>;
+  readonly effects: readonly string[];
+}
+
+const AGENT_MACHINES: Readonly<Record<string, AgentMachineDescriptor>> = Object.freeze({
   locksmithd: nodeMachines.rebootManager,
+  kured: kuredDescriptor,
 });
 
-export function agentMachine(agent: RebootAgent): typeof nodeMachines.rebootManager {
+export function agentMachine(agent: RebootAgent): AgentMachineDescriptor {
   const descriptor = AGENT_MACHINES[agent.name];
   if (descriptor === undefined) fail(`reboot agent "${agent.name}" has no machine in sim/model/node/machines.ts`);
   return descriptor;

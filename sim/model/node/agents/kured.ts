@@ -22,10 +22,10 @@ import { typedUpdate as update } from '../typed-update.ts';
  *    waits for the next tick; with --force-reboot (or a drain that succeeded) sleep
  *    --reboot-delay, then reboot.
  *
- * Deviations, each because fleetsim has not got the thing yet: the drain takes the world's
- * drain time (`reboot.drain`, per fleet group) and fails when that exceeds --drain-timeout (until
- * workloads exist there are no evictions to refuse); a release that fails is retried at the next
- * tick (kured logs it and goes on, finding itself still holding at the next tick: the same).
+ * The drain is the world's (World.startDrain(node, timeoutMs)): it answers DRAINED, or
+ * DRAIN_TIMED_OUT when --drain-timeout ran out first (until workloads exist a drain takes the
+ * fleet group's `reboot.drain`). A release that fails is retried at the next tick (kured logs it
+ * and goes on, finding itself still holding at the next tick: the same).
  *
  * States: stopped (initial), startupDraw, startupWait, releaseDelay, startupRelease, loopDraw,
  * sleeping, gating, locking, draining, rebootDelay, rebooting, failedReleaseDelay,
@@ -36,9 +36,9 @@ import { typedUpdate as update } from '../typed-update.ts';
  * - REBOOT_NEEDED {windowWaitMs}: update_engine staged an update, the sentinel exists
  *   (sentinel = 1; windowWaitMs is not read: kured reads the window at its ticks).
  * - UNIFORM {u}: the world's uniform draw in [0, 1) for delaytick's first tick.
- * - GATES {windowWaitMs, blocked, drainMs}: the answer to checkGates at a tick: time until the
- *   window opens (0 = open now, on the node's clock), 1 when a blocker holds reboots, and the
- *   drain this node's fleet group takes.
+ * - GATES {windowWaitMs, blocked}: the answer to checkGates at a tick: time until the window
+ *   opens (0 = open now, on the node's clock), 1 when a blocker holds reboots.
+ * - DRAINED, DRAIN_TIMED_OUT: the end of the drain startDrain began.
  * - LOCK_GRANTED, LOCK_DENIED {windowWaitMs}, LOCK_RELEASED, RELEASE_FAILED: the lock's answers.
  * - STOP {}: the node goes down -> stopped (holdsLock kept: the annotation stays until its TTL,
  *   if any, or until the node is back and releases it).
@@ -73,8 +73,6 @@ export type KuredContext = {
   sentinel: number;
   /** 1 while this node is an owner of the DaemonSet lock annotation. */
   holdsLock: number;
-  /** Drain time of the current attempt (from GATES). */
-  drainMs: number;
   /** 1 when the current reboot goes ahead after a drain timeout (--force-reboot). */
   forced: number;
   /** Delay of the pending timer. */
@@ -85,7 +83,9 @@ export type KuredEvent =
   | { type: 'BOOTED' }
   | { type: 'REBOOT_NEEDED'; windowWaitMs: number }
   | { type: 'UNIFORM'; u: number }
-  | { type: 'GATES'; windowWaitMs: number; blocked: number; drainMs: number }
+  | { type: 'GATES'; windowWaitMs: number; blocked: number }
+  | { type: 'DRAINED' }
+  | { type: 'DRAIN_TIMED_OUT' }
   | { type: 'LOCK_GRANTED' }
   | { type: 'LOCK_DENIED'; windowWaitMs: number }
   | { type: 'LOCK_RELEASED' }
@@ -99,6 +99,8 @@ export const KURED_EVENTS = Object.freeze([
   'REBOOT_NEEDED',
   'UNIFORM',
   'GATES',
+  'DRAINED',
+  'DRAIN_TIMED_OUT',
   'LOCK_GRANTED',
   'LOCK_DENIED',
   'LOCK_RELEASED',
@@ -115,7 +117,6 @@ export const KURED_DEFAULTS: Readonly<KuredContext> = Object.freeze({
   lockReleaseDelayMs: 0,
   sentinel: 0,
   holdsLock: 0,
-  drainMs: 0,
   forced: 0,
   waitMs: 0,
 });
@@ -130,17 +131,11 @@ export function delaytickFirstMs(periodMs: number, u: number): number {
   return periodMs / 2 + u * periodMs;
 }
 
-/** The drain fails when it would outlast a set --drain-timeout. */
-function drainTimesOut(ctx: Ctx): boolean {
-  return ctx.drainTimeoutMs > 0 && ctx.drainMs > ctx.drainTimeoutMs;
-}
-
 const guards = {
   holdsLock: guard<Ctx, Ev>((ctx) => ctx.holdsLock === 1),
   // The tick's checks in rebootAsRequired's order; each failing one waits for the next tick.
   gateClosed: guard<Ctx, Ev>((ctx, e) => (e as Gates).windowWaitMs > 0 || ctx.sentinel === 0 || (e as Gates).blocked === 1),
-  drainFailsForced: guard<Ctx, Ev>((ctx) => drainTimesOut(ctx) && ctx.forceReboot === 1),
-  drainFails: guard<Ctx, Ev>((ctx) => drainTimesOut(ctx)),
+  forceReboot: guard<Ctx, Ev>((ctx) => ctx.forceReboot === 1),
 };
 
 const actions = {
@@ -151,13 +146,11 @@ const actions = {
   nextTick: update<Ctx, Ev>((ctx) => ({ waitMs: ctx.periodMs })),
   startupRetry: update<Ctx, Ev>(() => ({ waitMs: KURED_STARTUP_TICK_MS })),
   gates: update<Ctx, Ev>((_ctx, e) => {
-    const { drainMs, windowWaitMs, blocked } = e as Gates;
-    if (!(drainMs >= 0 && drainMs !== Infinity)) fail(`GATES.drainMs must be finite and >= 0, got ${drainMs}`);
+    const { windowWaitMs, blocked } = e as Gates;
     if (!(windowWaitMs >= 0 && windowWaitMs !== Infinity)) fail(`GATES.windowWaitMs must be finite and >= 0, got ${windowWaitMs}`);
     if (!(blocked === 0 || blocked === 1)) fail(`GATES.blocked must be 0 or 1, got ${blocked}`);
-    return { drainMs };
+    return {};
   }),
-  drainWait: update<Ctx, Ev>((ctx) => ({ waitMs: drainTimesOut(ctx) ? ctx.drainTimeoutMs : ctx.drainMs })),
   forced: update<Ctx, Ev>(() => ({ forced: 1 })),
   lockGranted: update<Ctx, Ev>(() => ({ holdsLock: 1 })),
   lockReleased: update<Ctx, Ev>(() => ({ holdsLock: 0 })),
@@ -243,7 +236,7 @@ export function createKuredMachine(overrides: Partial<KuredContext> = {}) {
           GATES: [
             { guard: 'gateClosed', target: 'sleeping', actions: ['gates', 'nextTick'] },
             // lock.Holding(): a holder (a drain that failed to release, say) does not acquire again.
-            { guard: 'holdsLock', target: 'draining', actions: ['gates', 'drainWait'] },
+            { guard: 'holdsLock', target: 'draining', actions: 'gates' },
             { target: 'locking', actions: 'gates' },
           ],
         },
@@ -252,20 +245,18 @@ export function createKuredMachine(overrides: Partial<KuredContext> = {}) {
         entry: 'acquireLock',
         on: {
           ...running,
-          LOCK_GRANTED: { target: 'draining', actions: ['lockGranted', 'drainWait'] },
+          LOCK_GRANTED: { target: 'draining', actions: 'lockGranted' },
           // "Lock already held": wait for the next tick.
           LOCK_DENIED: { target: 'sleeping', actions: 'nextTick' },
         },
       },
       draining: {
         entry: 'startDrain',
-        on: { ...running },
-        after: {
-          waitMs: [
-            { guard: 'drainFailsForced', target: 'rebootDelay', actions: 'forced' },
-            { guard: 'drainFails', target: 'failedReleaseDelay' },
-            { target: 'rebootDelay' },
-          ],
+        on: {
+          ...running,
+          DRAINED: { target: 'rebootDelay' },
+          // kured's drain error: --force-reboot reboots anyway, else release and retry next tick.
+          DRAIN_TIMED_OUT: [{ guard: 'forceReboot', target: 'rebootDelay', actions: 'forced' }, { target: 'failedReleaseDelay' }],
         },
       },
       rebootDelay: {

@@ -7,11 +7,19 @@ import { HOUR_MS, MachineHarness, MINUTE_MS } from '../harness.ts';
 // lock, the drain with --drain-timeout and --force-reboot, --reboot-delay and
 // --lock-release-delay.
 
-/** A booted kured whose two delaytick draws are `u`, gates answered by `gates`. */
+/**
+ * A booted kured whose two delaytick draws are `u`, gates answered by `gates`; a drain of
+ * `gates.drainMs` answered as the world's startDrain does (timed out when a set --drain-timeout
+ * is shorter).
+ */
 function kured(config: Partial<KuredContext>, u: number, gates: { windowWaitMs?: number; blocked?: number; drainMs?: number } = {}): MachineHarness {
+  const drainMs = gates.drainMs ?? 0;
+  const timeoutMs = config.drainTimeoutMs ?? 0;
+  const timesOut = timeoutMs > 0 && drainMs > timeoutMs;
   const h = new MachineHarness(createKuredMachine(config), KURED_EFFECTS)
     .on('drawUniform', (_r, w) => w.sendAfter(0, { type: 'UNIFORM', u }))
-    .on('checkGates', (_r, w) => w.sendAfter(0, { type: 'GATES', windowWaitMs: gates.windowWaitMs ?? 0, blocked: gates.blocked ?? 0, drainMs: gates.drainMs ?? 0 }));
+    .on('checkGates', (_r, w) => w.sendAfter(0, { type: 'GATES', windowWaitMs: gates.windowWaitMs ?? 0, blocked: gates.blocked ?? 0 }))
+    .on('startDrain', (_r, w) => w.sendAfter(timesOut ? timeoutMs : drainMs, { type: timesOut ? 'DRAIN_TIMED_OUT' : 'DRAINED' }));
   h.send({ type: 'BOOTED' });
   return h;
 }
