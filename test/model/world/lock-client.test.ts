@@ -86,6 +86,25 @@ describe('LockClient', () => {
     expect(client.waiting).toBe(0);
   });
 
+  it('when the waiter woken for a free slot stops (power loss), the other waiters watch again and the next one polls (fuzz seed 5528 regression)', () => {
+    const { sim, lock, client, answers } = setUp();
+    lock.acquireOutcomes = ['full', 'full', 'acquired'];
+    client.acquire(0);
+    sim.runUntil(1_000);
+    client.acquire(1);
+    sim.runUntil(60_000);
+    expect(client.waiting).toBe(2);
+    // A slot frees: node 0's next poll (70 s) comes before node 1's (71 s), so node 0 is woken...
+    lock.free();
+    // ...and loses power before its poll: node 1 must still be waiting on the lock, not asleep.
+    client.forget(0);
+    expect(client.waiting).toBe(1);
+    lock.free();
+    sim.runToEnd();
+    expect(answers).toEqual([[1, 'LOCK_GRANTED', 71_002]]);
+    expect(client.waiting).toBe(0);
+  });
+
   it('a release answered not-holder (an earlier release committed, its reply lost) counts as released', () => {
     const { sim, lock, client, answers } = setUp();
     lock.releaseOutcomes = ['not-holder'];
