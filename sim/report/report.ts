@@ -86,7 +86,7 @@ export interface Report {
     /** Update grants made. */
     grants: number;
     /** What the server believes from the reports it received (3/2 and 3/0), distinct from `fleet`. */
-    view: { updateComplete: number; updateFailed: number };
+    view: { updateComplete: number; updateFailed: number; inProgress: number; reset: number; refusedInProgress: number };
   };
   /** Every fault of the timeline with how many nodes or members it hit (0: `note` says why). */
   faults: { kind: string; at: number; targets: number; note: string }[];

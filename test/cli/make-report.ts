@@ -21,7 +21,7 @@ export function makeReport(changes: DeepPartial<Report> = {}): Report {
     reboots: { total: 993, maxConcurrent: 1, outsideWindow: 0, forced: 0 },
     availability: { maxDown: 2, maxDownFraction: 0.002, nodeDowntime: 5_000_000 },
     etcd: { members: 5, elections: 1, leaderChanges: 0, leaderless: 1500, quorumLost: 0, maxLockHolders: 1, requests: 4000, outages: [{ start: 0, end: 1500 }] },
-    server: { requests: 12_000, peakRequestsPerMinute: 200, peakConcurrentDownloads: 30, bytesServed: 297_000_000_000, grants: 995, view: { updateComplete: 990, updateFailed: 3 } },
+    server: { requests: 12_000, peakRequestsPerMinute: 200, peakConcurrentDownloads: 30, bytesServed: 297_000_000_000, grants: 995, view: { updateComplete: 990, updateFailed: 3, inProgress: 2, reset: 1, refusedInProgress: 0 } },
     faults: [],
     locks: [],
     invariants: { violations: 0, list: [] },

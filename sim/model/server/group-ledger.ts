@@ -72,6 +72,21 @@ export class GroupLedger {
 
   /** The node reported completion (success) or an error for `version`. */
   complete(node: number, version: number, success: boolean): void {
+    this.close(node);
+    const counts = success ? this.succeeded : this.failed;
+    counts.set(version, (counts.get(version) ?? 0) + 1);
+  }
+
+  /**
+   * The node's update ends without an outcome (Nebraska sets the instance Undefined, which
+   * clears update_in_progress: backend/pkg/api/instances.go updateInstanceStatus): it counts as
+   * attempted, neither succeeded nor failed.
+   */
+  reset(node: number): void {
+    this.close(node);
+  }
+
+  private close(node: number): void {
     const entry = this.entryOfNode.get(node);
     if (entry !== undefined) {
       this.entryDone[entry] = 1;
@@ -81,8 +96,6 @@ export class GroupLedger {
       const last = this.lastUpdateVersion.get(node)!;
       this.attempted.set(last, (this.attempted.get(last) ?? 0) + 1);
     }
-    const counts = success ? this.succeeded : this.failed;
-    counts.set(version, (counts.get(version) ?? 0) + 1);
   }
 
   succeededFor(version: number): number {

@@ -17,7 +17,15 @@ import type { VersionTable } from './versions.ts';
 import { CHECK_RESULT, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
 
 /** Why the server answers a check as it does (the policy's reasons, and the steps before it). */
-export type DecisionReason = PolicyDecision | 'outage' | 'no-newer-version' | 'in-progress' | 'rollout-stopped' | 'throttled';
+export type DecisionReason = PolicyDecision | 'outage' | 'no-newer-version' | 'in-progress' | 'update-in-progress-on-instance' | 'rollout-stopped' | 'throttled';
+
+/**
+ * Nebraska's view of an instance's update while it is in progress (instance_application.status,
+ * set by backend/pkg/api/events.go triggerEventConsequences): granted, then Downloading on
+ * event 13, Downloaded on event 14. Flatcar's 3/1 (installed) changes nothing (Nebraska's
+ * Installed is event 800, which update_engine never sends); 3/2 and 3/0 end the update.
+ */
+const INSTANCE_STATUS = Object.freeze({ UPDATE_GRANTED: 0, DOWNLOADING: 1, DOWNLOADED: 2 });
 
 /** The answer to a check, and until when the same check would get it. */
 export interface Decision {
@@ -113,7 +121,7 @@ export interface ServerMetrics {
   bytesServed: number;
   grants: number;
   /** The server's view, from the reports it received; the fleet's truth is in `fleet`. */
-  view: { updateComplete: number; updateFailed: number };
+  view: { updateComplete: number; updateFailed: number; inProgress: number; reset: number; refusedInProgress: number };
 }
 
 export class UpdateServer {
@@ -122,12 +130,18 @@ export class UpdateServer {
   private readonly groups: GroupState[];
   private readonly channels = new Map<string, ChannelState>();
   private readonly downloadVersion: Int32Array;
+  /** INSTANCE_STATUS of each node's update in progress (meaningful while the ledger has one). */
+  private readonly instanceStatus: Uint8Array;
   private outageDepth = 0;
   /** Update grants made (Nebraska: an instance told to update). */
   private grants = 0;
   /** What the server believes: 3/2 (booted the new version) and 3/0 (failed) reports received. */
   private completeReports = 0;
   private failedReports = 0;
+  /** Checks refused with ErrUpdateInProgressOnInstance. */
+  private refusedInProgress = 0;
+  /** In-progress updates ended by a check's 3/2 with an empty previous version. */
+  private resets = 0;
   /** Outages in which the server answers nothing at all (connection refused), not HTTP 503. */
   private silentDepth = 0;
   private readonly upcomingOutages: Array<{ start: number; end: number }> = [];
@@ -140,6 +154,7 @@ export class UpdateServer {
     this.bandwidth = new SharedBandwidth(o.bandwidthBps, o.nodeBandwidthBps);
     const nodeCount = o.nodeGroup.length;
     this.downloadVersion = new Int32Array(nodeCount).fill(-1);
+    this.instanceStatus = new Uint8Array(nodeCount);
     this.completionKind = o.sim.register('server.download', () => this.onDownloadCompletion());
     this.groups = o.groups.map((info, index) => this.createGroup(info, index));
     for (const release of o.releases) this.channel(release.channel).upcoming.push(release);
@@ -184,10 +199,18 @@ export class UpdateServer {
     }
     // A version that failed on this node is offered to it again: Nebraska keeps no per-instance
     // refusal (flatcar/Flatcar#1924: install -> reboot -> rollback loops). While an update is in
-    // progress the node gets no new grant (backend/pkg/api/updates.go GetUpdatePackage,
-    // ErrUpdateInProgressOnInstance), only its grant offered again (InstanceStatusUpdateGranted).
-    // The answer to a node with an update in progress depends on its own progress: no promise.
-    if (group.ledger.hasUpdateInProgress(node)) return decision(CHECK_RESULT.UPDATE, target, 'in-progress', nowMs);
+    // progress (backend/pkg/api/updates.go GetUpdatePackage): an instance Nebraska last saw
+    // Downloading or Downloaded is refused (ErrUpdateInProgressOnInstance, answered as status
+    // "error-internal", which update_engine takes as a failed check without backoff: like
+    // noupdate); one still UpdateGranted is offered its grant again. Flatcar's update_engine
+    // never meets either: every check carries a 3/2 event that ends an update in progress first
+    // (reportNoPreviousVersion); they stand here for Omaha clients that do not.
+    if (group.ledger.hasUpdateInProgress(node)) {
+      if (this.instanceStatus[node] !== INSTANCE_STATUS.UPDATE_GRANTED) {
+        return decision(CHECK_RESULT.NO_UPDATE, -1, 'update-in-progress-on-instance', untilMs);
+      }
+      return decision(CHECK_RESULT.UPDATE, target, 'in-progress', nowMs);
+    }
     if (group.controllerState === 'paused' || group.controllerState === 'halted') {
       return decision(CHECK_RESULT.NO_UPDATE, -1, 'rollout-stopped', untilMs);
     }
@@ -237,15 +260,44 @@ export class UpdateServer {
       }
       return d;
     }
+    if (d.reason === 'update-in-progress-on-instance') this.refusedInProgress++;
     if (d.reason !== 'grant') return d;
     const group = this.groups[this.o.nodeGroup[node]];
     group.ledger.grant(node, d.version, nowMs);
+    this.instanceStatus[node] = INSTANCE_STATUS.UPDATE_GRANTED;
     this.grants++;
     // GRANTED moves only a waiting rollout (to rolling); elsewhere the machine ignores it, and
     // the actor's interpreter costs more than the rest of the check, once per granted node.
     if (group.controllerState === 'waiting') group.controller.send(GRANTED);
     this.o.trace.emit(nowMs, 'server.grant', node, { version: this.o.versions.name(d.version) });
     return d;
+  }
+
+  /**
+   * The event every update check of Flatcar's update_engine carries when it has no boot report
+   * to send: 3/2 with previousversion "" (update_engine omaha_request_action.cc GetAppBody: the
+   * previous-version pref is reset to "" once a check has carried it). Nebraska takes it as
+   * "Flatcar event ignored" and, for an instance with an update in progress, sets it Undefined,
+   * which ends the update (backend/pkg/api/events.go RegisterEvent): so a node whose failure
+   * or boot report was lost is not held "in progress" (and then timed out) for good, and its
+   * next check is judged afresh. Part of the same request as the check: no request counted.
+   */
+  reportNoPreviousVersion(node: number, nowMs: number): void {
+    if (this.outageDepth > 0) return;
+    const ledger = this.groups[this.o.nodeGroup[node]].ledger;
+    if (!ledger.hasUpdateInProgress(node)) return;
+    ledger.reset(node);
+    this.resets++;
+    this.o.trace.emit(nowMs, 'server.update-reset', node, {});
+  }
+
+  /** Instances the server sees with an update in progress (granted, downloading, downloaded). */
+  private inProgressCount(): number {
+    let count = 0;
+    for (let node = 0; node < this.instanceStatus.length; node++) {
+      if (this.groups[this.o.nodeGroup[node]].ledger.hasUpdateInProgress(node)) count++;
+    }
+    return count;
   }
 
   /** A status ping (update_engine while UPDATED_NEED_REBOOT). */
@@ -263,6 +315,12 @@ export class UpdateServer {
     this.requests.add(nowMs);
     if (this.outageDepth > 0) return false;
     const group = this.groups[this.o.nodeGroup[node]];
+    // Events of an instance without an update in progress are dropped (events.go RegisterEvent,
+    // ErrNoUpdateInProgress).
+    if (group.ledger.hasUpdateInProgress(node) && result === OMAHA_RESULT.SUCCESS) {
+      if (eventType === OMAHA_EVENT.DOWNLOAD_STARTED) this.instanceStatus[node] = INSTANCE_STATUS.DOWNLOADING;
+      else if (eventType === OMAHA_EVENT.DOWNLOAD_FINISHED) this.instanceStatus[node] = INSTANCE_STATUS.DOWNLOADED;
+    }
     if (eventType === OMAHA_EVENT.UPDATE_COMPLETE && (result === OMAHA_RESULT.SUCCESS_REBOOT || result === OMAHA_RESULT.ERROR)) {
       const success = result === OMAHA_RESULT.SUCCESS_REBOOT;
       if (success) this.completeReports++;
@@ -452,7 +510,7 @@ export class UpdateServer {
       peakConcurrentDownloads: this.bandwidth.peakActive,
       bytesServed: Math.round(this.bandwidth.bytesServed(nowMs)),
       grants: this.grants,
-      view: { updateComplete: this.completeReports, updateFailed: this.failedReports },
+      view: { updateComplete: this.completeReports, updateFailed: this.failedReports, inProgress: this.inProgressCount(), reset: this.resets, refusedInProgress: this.refusedInProgress },
     };
   }
 

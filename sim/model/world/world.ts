@@ -513,6 +513,8 @@ export class World {
       this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.SUCCESS_REBOOT, 0, version, now);
     } else if (report === BOOT_REPORT.ROLLBACK) {
       this.server.report(node, OMAHA_EVENT.UPDATE_COMPLETE, OMAHA_RESULT.ERROR, ERROR_CODE.ROLLBACK, this.installingVersion[node], now);
+    } else {
+      this.server.reportNoPreviousVersion(node, now);
     }
     const answer = this.server.check(node, version, now);
     let u: number;

@@ -35,11 +35,55 @@ describe('UpdateServer: channel and versions', () => {
     expect(server.metrics(20).grants).toBe(2);
   });
 
-  it('backend/pkg/api/updates.go GetUpdatePackage (ErrUpdateInProgressOnInstance): no new grant while an update is in progress; the grant is offered again', () => {
+  it('backend/pkg/api/updates.go GetUpdatePackage ("Handle already-granted updates"): an instance still UpdateGranted is offered its grant again, not a new one', () => {
     const { server } = makeServer({ nodes: 1 });
     expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
     expect(server.check(0, 0, 10).result).toBe(CHECK_UPDATE);
     expect(server.metrics(10).grants).toBe(1);
+  });
+
+  it('backend/pkg/api/updates.go GetUpdatePackage (ErrUpdateInProgressOnInstance) and events.go triggerEventConsequences: an instance last seen Downloading (13) or Downloaded (14) is refused, until a 3/0 or 3/2 report ends its update (flatcar/nebraska#76)', () => {
+    for (const lastEvent of [13, 14]) {
+      const { server, versions } = makeServer({ nodes: 1 });
+      const v = versions.indexOf('2000.0.0');
+      expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
+      server.report(0, 13, 1, 0, v, 5);
+      if (lastEvent === 14) server.report(0, 14, 1, 0, v, 6);
+      // Flatcar's 3/1 (installed) is not Nebraska's Installed (event 800): it changes nothing.
+      server.report(0, 3, 1, 0, v, 7);
+      const refused = server.check(0, 0, 10);
+      expect(refused.result).toBe(CHECK_NO_UPDATE);
+      expect(refused.reason).toBe('update-in-progress-on-instance');
+      // Nothing but a report changes that view: a day later it is refused still.
+      expect(server.check(0, 0, 86_400_000).reason).toBe('update-in-progress-on-instance');
+      expect(server.metrics(86_400_000).view).toMatchObject({ inProgress: 1, refusedInProgress: 2 });
+      server.report(0, 3, 0, 9, v, 86_400_001);
+      expect(server.check(0, 0, 86_400_002).result).toBe(CHECK_UPDATE);
+      expect(server.metrics(86_400_002).grants).toBe(2);
+    }
+  });
+
+  it('update_engine omaha_request_action.cc GetAppBody and nebraska events.go RegisterEvent (Flatcar hack): a check\'s 3/2 with an empty previous version ends an update in progress (Undefined), so the lost failure report does not hold the node, and the next check is a new grant', () => {
+    const { server, versions } = makeServer({ nodes: 2, policy: { safeMode: true, maxUpdatesPerPeriod: 10 } });
+    const v = versions.indexOf('2000.0.0');
+    expect(server.check(0, 0, 0).result).toBe(CHECK_UPDATE);
+    server.report(0, 13, 1, 0, v, 5);
+    // Node 0's download failed and its 3/0 was lost: safe mode holds node 1 back (one update
+    // until an update to this version was attempted).
+    expect(server.check(1, 0, 10).result).toBe(CHECK_NO_UPDATE);
+    server.reportNoPreviousVersion(0, 20);
+    expect(server.metrics(20).view).toMatchObject({ inProgress: 0, reset: 1, updateComplete: 0, updateFailed: 0 });
+    // Undefined ends the update: it counts as attempted, and safe mode lets node 1 through.
+    expect(server.check(1, 0, 30).result).toBe(CHECK_UPDATE);
+    // Without an update in progress the event changes nothing.
+    server.reportNoPreviousVersion(0, 40);
+    expect(server.metrics(40).view.reset).toBe(1);
+  });
+
+  it('backend/pkg/api/events.go RegisterEvent (ErrNoUpdateInProgress): a download event from an instance without an update in progress changes nothing', () => {
+    const { server, versions } = makeServer({ nodes: 1 });
+    server.report(0, 13, 1, 0, versions.indexOf('2000.0.0'), 0);
+    expect(server.check(0, 0, 10).result).toBe(CHECK_UPDATE);
   });
 
   it('answers 5xx during an outage and counts every request', () => {
