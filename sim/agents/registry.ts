@@ -12,7 +12,7 @@ import { fail } from '../engine/assert.ts';
  */
 
 /** The lock protocols the world can set up over etcd (sim/model/world/etcd-setup.ts). */
-export const LOCK_PROTOCOLS = ['locksmith', 'fleet-lock'] as const;
+export const LOCK_PROTOCOLS = ['locksmith', 'fleet-lock', 'kured'] as const;
 export type LockProtocol = (typeof LOCK_PROTOCOLS)[number];
 
 export interface RebootStrategy {
@@ -57,11 +57,41 @@ export const LOCKSMITHD: RebootAgent = Object.freeze({
   rewaitsWindowOnDenial: false,
 });
 
+/**
+ * kured (kubereboot/kured cmd/kured/main.go): no strategies of its own ("kured always locks");
+ * its one row, `daemonset-lock`, is the lock annotation on its DaemonSet (pkg/daemonsetlock),
+ * taken at a period tick and, when full, tried again at the next tick (no backoff: the retry
+ * fields are unused; the machine re-reads the window itself at every tick).
+ */
+export const KURED: RebootAgent = Object.freeze({
+  name: 'kured',
+  strategies: Object.freeze([{ name: 'daemonset-lock', code: 0, lock: 'kured' }] as const),
+  lockRetryInitialMs: 60 * 60_000,
+  lockRetryMaxMs: 60 * 60_000,
+  rewaitsWindowOnDenial: true,
+});
+
 /** Every agent. */
-export const REBOOT_AGENTS: readonly RebootAgent[] = Object.freeze([LOCKSMITHD]);
+export const REBOOT_AGENTS: readonly RebootAgent[] = Object.freeze([LOCKSMITHD, KURED]);
+
+/** Agent names in the order the scenario schema lists them (`reboot.agent`). */
+export const AGENT_NAMES = ['locksmithd', 'kured'] as const;
+export type AgentName = (typeof AGENT_NAMES)[number];
+
+/** The agent of a name. */
+export function rebootAgent(name: string): RebootAgent {
+  const agent = REBOOT_AGENTS.find((a) => a.name === name);
+  if (agent === undefined) fail(`unknown reboot agent "${name}" (known: ${AGENT_NAMES.join(', ')})`);
+  return agent;
+}
+
+/** The strategy a scenario that names none gets: locksmithd `reboot`, another agent its first. */
+export function defaultStrategy(agentName: string): StrategyName {
+  return (agentName === 'locksmithd' ? 'reboot' : rebootAgent(agentName).strategies[0].name) as StrategyName;
+}
 
 /** Strategy names in the order the scenario schema lists them (its enum and JSON schema). */
-export const STRATEGY_NAMES = ['etcd-lock', 'fleet-lock', 'reboot', 'off'] as const;
+export const STRATEGY_NAMES = ['etcd-lock', 'fleet-lock', 'reboot', 'off', 'daemonset-lock'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export interface StrategyEntry extends RebootStrategy {

@@ -65,7 +65,8 @@ export interface Report {
     t99: number | null;
   };
   /** outsideWindow: reboots that started outside the node's reboot window (its own clock). */
-  reboots: { total: number; maxConcurrent: number; outsideWindow: number };
+  /** forced: reboots that went ahead after a drain timeout (kured --force-reboot). */
+  reboots: { total: number; maxConcurrent: number; outsideWindow: number; forced: number };
   availability: { maxDown: number; maxDownFraction: number; nodeDowntime: number };
   etcd: {
     members: number;

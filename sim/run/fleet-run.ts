@@ -176,7 +176,7 @@ export class FleetRun {
         t90: metrics.timeToShare(1),
         t99: metrics.timeToShare(2),
       },
-      reboots: { total: metrics.rebootsTotal, maxConcurrent: metrics.maxConcurrentReboots, outsideWindow: metrics.rebootsOutsideWindow },
+      reboots: { total: metrics.rebootsTotal, maxConcurrent: metrics.maxConcurrentReboots, outsideWindow: metrics.rebootsOutsideWindow, forced: metrics.rebootsForced },
       availability: {
         maxDown: metrics.maxDown,
         maxDownFraction: nodes === 0 ? 0 : metrics.maxDown / nodes,

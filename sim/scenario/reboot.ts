@@ -9,9 +9,9 @@
 // scenario.
 
 import { z } from 'zod';
-import { durationMs, int, name, strict } from './fields.ts';
+import { durationMs, int, name, positiveDurationMs, strict } from './fields.ts';
 import { windowSchema } from './window.ts';
-import { STRATEGY_NAMES } from '../agents/registry.ts';
+import { AGENT_NAMES, STRATEGY_NAMES, defaultStrategy, rebootAgent } from '../agents/registry.ts';
 
 /** The lock group of nodes that name none (locksmith's "" group: its plain semaphore key). */
 export const DEFAULT_LOCK_GROUP = 'default';
@@ -35,17 +35,71 @@ export const rebootPatchSchema = () =>
     drain: rebootFields.drain().optional(),
   });
 
-export const rebootSchema = () =>
+/**
+ * A kured blocker (cmd/kured/main.go rebootBlocked at each tick): a Prometheus alert
+ * (--prometheus-url, --alert-filter-regexp) or pods matching --blocking-pod-selector on the
+ * node, present from `at` for `duration`, again every `every` when set (a flapping alert).
+ * `group` (blocking pods only) limits it to one fleet group's nodes; an alert holds every node.
+ */
+const blockerSchema = () =>
   strict({
-    strategy: z.enum(STRATEGY_NAMES).prefault('reboot'),
+    at: durationMs().prefault(0),
+    duration: positiveDurationMs(),
+    every: positiveDurationMs().nullable().prefault(null),
+    group: name('fleet group name').nullable().prefault(null),
+  }).check((ctx) => {
+    const b = ctx.value;
+    if (b.every !== null && b.duration >= b.every) {
+      ctx.issues.push({ code: 'custom', message: `expected duration < every (${b.every}ms) for a blocker that stops, found ${b.duration}ms`, input: b.duration, path: ['duration'] });
+    }
+  });
+
+export type Blocker = z.output<ReturnType<typeof blockerSchema>>;
+
+/** Is a blocker present at `tMs` (ms since the start)? */
+export function blockerActive(blocker: Blocker, tMs: number): boolean {
+  if (tMs < blocker.at) return false;
+  const sinceMs = tMs - blocker.at;
+  return blocker.every === null ? sinceMs < blocker.duration : sinceMs % blocker.every < blocker.duration;
+}
+
+const rebootSectionSchema = () =>
+  strict({
+    // locksmithd (Flatcar's default) | kured (Kubernetes): sim/agents/registry.ts.
+    agent: z.enum(AGENT_NAMES).prefault('locksmithd'),
+    // The agent's strategy; absent: locksmithd `reboot`, kured its only one (`daemonset-lock`).
+    strategy: z.enum(STRATEGY_NAMES).optional(),
     maxConcurrent: rebootFields.maxConcurrent().prefault(1),
     lockGroup: rebootFields.lockGroup().prefault(DEFAULT_LOCK_GROUP),
     // 0 = no TTL (locksmith): a holder that never returns keeps its slot until an unlock.
     lockTTL: durationMs().prefault(0),
     window: rebootFields.window().prefault(null),
     drain: rebootFields.drain().prefault(0),
+    // kured's flags (kubereboot/kured cmd/kured/main.go flag defaults): --period 60m,
+    // --drain-timeout 0 (forever), --force-reboot false, --reboot-delay 0, --lock-release-delay 0.
+    period: positiveDurationMs().prefault('1h'),
+    drainTimeout: durationMs().prefault(0),
+    forceReboot: z.boolean().prefault(false),
+    rebootDelay: durationMs().prefault(0),
+    lockReleaseDelay: durationMs().prefault(0),
+    // kured's blockers: Prometheus alerts (every node) and blocking pods (a fleet group's nodes).
+    alerts: z.array(blockerSchema()).prefault([]),
+    blockingPods: z.array(blockerSchema()).prefault([]),
     groups: z.record(z.string(), rebootPatchSchema()).prefault({}),
   });
+
+export const rebootSchema = () =>
+  rebootSectionSchema()
+    .check((ctx) => {
+      const { agent, strategy } = ctx.value;
+      if (strategy === undefined) return;
+      const own = rebootAgent(agent).strategies.map((s) => s.name);
+      if (!own.includes(strategy)) {
+        const hint = agent === 'kured' ? ' (kured always locks: leave strategy out)' : '';
+        ctx.issues.push({ code: 'custom', message: `expected a strategy of agent ${agent} (${own.join(', ')})${hint}, found "${strategy}"`, input: strategy, path: ['strategy'] });
+      }
+    })
+    .transform((r) => ({ ...r, strategy: r.strategy ?? defaultStrategy(r.agent) }));
 
 export type RebootSection = z.output<ReturnType<typeof rebootSchema>>;
 export type RebootPatch = z.output<ReturnType<typeof rebootPatchSchema>>;

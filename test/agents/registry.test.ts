@@ -21,7 +21,7 @@ fleet:
   version: 1.0.0
   groups: [{name: g, nodes: 3, zones: [a]}]
 etcd: {members: ${members}}
-reboot: {strategy: ${strategy}}
+reboot: {agent: ${rebootStrategy(strategy).agent.name}, strategy: ${strategy}}
 `;
 
 describe('the reboot-agent registry', () => {
@@ -47,7 +47,9 @@ describe('the reboot-agent registry', () => {
     expect(rebootStrategy('off')).toMatchObject({ lock: null, code: REBOOT_STRATEGY.OFF });
     expect([LOCKSMITH_RETRY_INITIAL_MS, LOCKSMITH_RETRY_MAX_MS]).toEqual([5_000, 300_000]);
     expect([REBOOT_MANAGER_DEFAULTS.backoffInitialMs, REBOOT_MANAGER_DEFAULTS.backoffMaxMs]).toEqual([5_000, 300_000]);
-    for (const agent of REBOOT_AGENTS) expect(agentMachine(agent).effects).toEqual(['acquireLock', 'reboot', 'releaseLock']);
+    expect(agentMachine(LOCKSMITHD).effects).toEqual(['acquireLock', 'reboot', 'releaseLock']);
+    // kured (cmd/kured/main.go rebootAsRequired) adds delaytick's draw, the tick's gates, the drain.
+    expect(agentMachine(REBOOT_AGENTS[1]).effects).toEqual(['drawUniform', 'checkGates', 'acquireLock', 'startDrain', 'releaseLock', 'reboot']);
   });
 
   it('fails loudly on a strategy outside the table', () => {

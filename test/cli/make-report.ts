@@ -18,7 +18,7 @@ export function makeReport(changes: DeepPartial<Report> = {}): Report {
     traceEvents: 500,
     fleet: { nodes: 1000, updated: 990, updatedFraction: 0.99, rolledBack: 3, failed: 2, failedAttempts: 3, bootReportsLost: 0, down: 1, versions: { '3815.2.0': 990, '3760.2.0': 10 } },
     rollout: { completed: true, halted: false, startedAt: 3_600_000, completedAt: 97_384_000, duration: 93_784_000, t50: 36_000_000, t90: 72_000_000, t99: 90_000_000 },
-    reboots: { total: 993, maxConcurrent: 1, outsideWindow: 0 },
+    reboots: { total: 993, maxConcurrent: 1, outsideWindow: 0, forced: 0 },
     availability: { maxDown: 2, maxDownFraction: 0.002, nodeDowntime: 5_000_000 },
     etcd: { members: 5, elections: 1, leaderChanges: 0, leaderless: 1500, quorumLost: 0, maxLockHolders: 1, requests: 4000, outages: [{ start: 0, end: 1500 }] },
     server: { requests: 12_000, peakRequestsPerMinute: 200, peakConcurrentDownloads: 30, bytesServed: 297_000_000_000, grants: 995, view: { updateComplete: 990, updateFailed: 3, inProgress: 2, reset: 1, refusedInProgress: 0 } },

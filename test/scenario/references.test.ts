@@ -50,7 +50,7 @@ describe('references', () => {
   it('etcd faults need an etcd cluster, and so does a lock-holder fault need a lock', () => {
     expect(errorsOf(HEAD + lines('faults:', '  - {at: 1h, kind: etcd-restart, target: {etcd: leader}}', '  - {at: 1h, kind: lock-holder-dies}'))).toEqual([
       at(5, '49: faults[0].target.etcd: expected an etcd cluster (etcd.members >= 1), found etcd.members 0'),
-      at(6, '20: faults[1].kind: expected a reboot lock (reboot.strategy etcd-lock or fleet-lock), found strategy reboot'),
+      at(6, '20: faults[1].kind: expected a reboot lock (reboot.strategy etcd-lock or fleet-lock or daemonset-lock), found strategy reboot'),
     ]);
   });
 

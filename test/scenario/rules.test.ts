@@ -209,7 +209,7 @@ const RULES: Array<[string, string[], string]> = [
   [
     'lock-holder-dies needs a lock (references.ts)',
     ['fleet:', '  groups:', '    - {name: prod, nodes: 3}', 'faults:', '  - {at: 1h, kind: lock-holder-dies}'],
-    'test.yaml:7:20: faults[0].kind: expected a reboot lock (reboot.strategy etcd-lock or fleet-lock), found strategy reboot',
+    'test.yaml:7:20: faults[0].kind: expected a reboot lock (reboot.strategy etcd-lock or fleet-lock or daemonset-lock), found strategy reboot',
   ],
 ];
 

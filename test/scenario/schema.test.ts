@@ -37,7 +37,24 @@ describe('defaults', () => {
       },
       groups: {},
     });
-    expect(s.reboot).toEqual({ strategy: 'reboot', maxConcurrent: 1, lockGroup: 'default', lockTTL: 0, window: null, drain: 0, groups: {} });
+    // kured's keys at their cmd/kured/main.go defaults (--period 60m, every delay 0).
+    expect(s.reboot).toEqual({
+      agent: 'locksmithd',
+      strategy: 'reboot',
+      maxConcurrent: 1,
+      lockGroup: 'default',
+      lockTTL: 0,
+      window: null,
+      drain: 0,
+      period: 3_600_000,
+      drainTimeout: 0,
+      forceReboot: false,
+      rebootDelay: 0,
+      lockReleaseDelay: 0,
+      alerts: [],
+      blockingPods: [],
+      groups: {},
+    });
     expect(s.releases).toEqual([]);
     expect(s.faults).toEqual([]);
     expect(s.actions).toEqual([]);

@@ -174,6 +174,8 @@ function onLoaded(scenario: ScenarioInfo, seed: number, samples: Sample[]): void
 }
 
 let scrubbing = false;
+/** The skip-quiet value last sent and not yet reflected in a status frame, or null. */
+let skipQuietSent: boolean | null = null;
 
 function onStatus(status: StatusFrame): void {
   state.status = status;
@@ -189,7 +191,12 @@ function onStatus(status: StatusFrame): void {
   charts.setVersions(status.versions);
   state.chartsDirty = true;
   $('caption').textContent = status.caption;
-  $<HTMLInputElement>('skip-quiet').checked = status.skipQuiet;
+  // A status frame sent before the server saw the user's toggle must not undo it: the box
+  // follows the server again once the server agrees with what was sent.
+  if (skipQuietSent === null || skipQuietSent === status.skipQuiet) {
+    skipQuietSent = null;
+    $<HTMLInputElement>('skip-quiet').checked = status.skipQuiet;
+  }
   timeline.update(status.injected, status.checkpoints);
   const now = performance.now();
   if (state.inspected >= 0 && (status.playing || status.seekingTo !== null || state.lastNode?.node !== state.inspected) && now - state.lastInspectMs >= INSPECT_REFRESH_MS) {
@@ -280,7 +287,10 @@ document.addEventListener('keydown', (event) => {
   })();
   if (handled) event.preventDefault();
 });
-$('skip-quiet').addEventListener('change', () => send({ type: 'skip-quiet', on: $<HTMLInputElement>('skip-quiet').checked }));
+$('skip-quiet').addEventListener('change', () => {
+  skipQuietSent = $<HTMLInputElement>('skip-quiet').checked;
+  send({ type: 'skip-quiet', on: skipQuietSent });
+});
 
 // Speed: a log-scale slider from 1x to 10^6 x.
 const speedInput = $<HTMLInputElement>('speed');

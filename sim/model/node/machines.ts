@@ -1,3 +1,4 @@
+import type { AnyStateMachine } from 'xstate';
 import { fail } from '../../engine/assert.ts';
 import type { RebootAgent } from '../../agents/registry.ts';
 import {
@@ -16,6 +17,7 @@ import {
   type RebootManagerContext,
   type RebootManagerEvent,
 } from './agents/locksmithd.ts';
+import { KURED_DEFAULTS, KURED_EFFECTS, KURED_EVENTS, createKuredMachine, kuredMachine, type KuredContext, type KuredEvent } from './agents/kured.ts';
 import {
   UPDATE_ENGINE_DEFAULTS,
   UPDATE_ENGINE_EFFECTS,
@@ -92,6 +94,29 @@ const rebootManagerFields: Record<keyof RebootManagerContext, FieldStorage> = {
   holdsLock: 'u8',
 };
 
+const kuredFields: Record<keyof KuredContext, FieldStorage> = {
+  periodMs: 'f64',
+  drainTimeoutMs: 'f64',
+  forceReboot: 'u8',
+  rebootDelayMs: 'f64',
+  lockReleaseDelayMs: 'f64',
+  sentinel: 'u8',
+  holdsLock: 'u8',
+  forced: 'u8',
+  waitMs: 'f64',
+};
+
+/** kured's machine (agents/kured.ts). */
+export const kuredDescriptor = Object.freeze({
+  name: 'kured',
+  machine: kuredMachine,
+  create: createKuredMachine,
+  defaults: KURED_DEFAULTS,
+  fields: kuredFields,
+  effects: KURED_EFFECTS,
+  events: KURED_EVENTS,
+} satisfies NodeMachineDescriptor<typeof kuredMachine, KuredContext, KuredEvent>);
+
 export const nodeMachines = Object.freeze({
   updateEngine: {
     name: 'updateEngine',
@@ -128,11 +153,19 @@ export const nodeMachines = Object.freeze({
  * BOOTED, LOCK_RELEASED, RELEASE_FAILED, STOP) and has a subset of its effects (acquireLock,
  * reboot, releaseLock): that is the contract the world implements for every agent.
  */
-const AGENT_MACHINES: Readonly<Record<string, typeof nodeMachines.rebootManager>> = Object.freeze({
+export interface AgentMachineDescriptor {
+  readonly name: string;
+  readonly machine: AnyStateMachine;
+  readonly fields: Readonly<Record<string, FieldStorage>>;
+  readonly effects: readonly string[];
+}
+
+const AGENT_MACHINES: Readonly<Record<string, AgentMachineDescriptor>> = Object.freeze({
   locksmithd: nodeMachines.rebootManager,
+  kured: kuredDescriptor,
 });
 
-export function agentMachine(agent: RebootAgent): typeof nodeMachines.rebootManager {
+export function agentMachine(agent: RebootAgent): AgentMachineDescriptor {
   const descriptor = AGENT_MACHINES[agent.name];
   if (descriptor === undefined) fail(`reboot agent "${agent.name}" has no machine in sim/model/node/machines.ts`);
   return descriptor;

@@ -4,6 +4,7 @@ import type { Scenario } from '../../scenario/schema.ts';
 import { EtcdCluster } from '../etcd/cluster.ts';
 import { KvClient } from '../etcd/kv.ts';
 import { fleetLock } from '../etcd/locks/fleetlock.ts';
+import { kuredLock } from '../etcd/locks/kured-lock.ts';
 import { locksmithLock } from '../etcd/locks/locksmith.ts';
 import { ttlLock } from '../etcd/locks/ttl-lock.ts';
 import type { RebootLock } from '../etcd/locks/types.ts';
@@ -30,9 +31,11 @@ export interface EtcdSetup {
 }
 
 /** The lock of each protocol of the registry, over the cluster. */
-const LOCKS: Record<LockProtocol, (cluster: EtcdCluster, options: SemaphoreLockOptions) => RebootLock> = {
+const LOCKS: Record<LockProtocol, (cluster: EtcdCluster, options: SemaphoreLockOptions, lockTtlMs: number) => RebootLock> = {
   locksmith: locksmithLock,
   'fleet-lock': fleetLock,
+  // kured's --lock-ttl lives in its own annotation (0 = no expiry).
+  kured: (cluster, options, lockTtlMs) => kuredLock(cluster, lockTtlMs, options),
 };
 
 /** Endpoints: members 0..m-1, zone clients from 1000 on. */
@@ -64,8 +67,10 @@ export function setUpEtcd(scenario: Scenario, sim: Simulation, trace: Trace, see
     client: zoneClients[0],
     clientFor: (node: number) => zoneClients[nodeZone[node]],
   };
-  // The lock the strategy's agent speaks (sim/agents/registry.ts); a TTL replaces either.
+  // The lock the strategy's agent speaks (sim/agents/registry.ts). locksmith and FleetLock have
+  // no TTL: v1's reboot.lockTTL replaces them with a TTL lock; kured's own lock has one.
   const protocol = rebootStrategy(scenario.reboot.strategy).lock;
-  const lock = protocol === null ? null : scenario.reboot.lockTTL > 0 ? ttlLock(cluster, scenario.reboot.lockTTL, options) : LOCKS[protocol](cluster, options);
+  const ttlMs = scenario.reboot.lockTTL;
+  const lock = protocol === null ? null : ttlMs > 0 && protocol !== 'kured' ? ttlLock(cluster, ttlMs, options) : LOCKS[protocol](cluster, options, ttlMs);
   return { network, cluster, lock, zoneClients, memberZones };
 }

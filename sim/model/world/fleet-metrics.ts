@@ -134,6 +134,13 @@ export class FleetMetrics {
     this.rebootsOutsideWindow++;
   }
 
+  /** Reboots that went ahead after a drain timeout (kured --force-reboot). */
+  rebootsForced = 0;
+
+  rebootForced(_node: number): void {
+    this.rebootsForced++;
+  }
+
   rebootStarted(node: number): void {
     this.rebootsTotal++;
     if (this.rebooting[node] === 1) return;

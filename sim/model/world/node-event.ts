@@ -38,8 +38,10 @@ export class NodeEvent implements MachineEvent {
   bootMs = 0;
   /** POST_INSTALL: 1 when the new version will not boot on this node. */
   bad = 0;
-  /** REBOOT_NEEDED, LOCK_DENIED: time until the reboot window opens. */
+  /** REBOOT_NEEDED, LOCK_DENIED, GATES: time until the reboot window opens. */
   windowWaitMs = 0;
+  /** GATES (kured): 1 when a blocker (alert, blocking pod) holds the reboot. */
+  blocked = 0;
 
   constructor(readonly type: string) {}
 }
@@ -62,6 +64,24 @@ export const DOWNLOAD_FAILED = event('DOWNLOAD_FAILED');
 export const LOCK_GRANTED = event('LOCK_GRANTED');
 export const LOCK_RELEASED = event('LOCK_RELEASED');
 export const RELEASE_FAILED = event('RELEASE_FAILED');
+/** kured: the drain World.startDrain began ended, evicted or timed out. */
+export const DRAINED = event('DRAINED');
+export const DRAIN_TIMED_OUT = event('DRAIN_TIMED_OUT');
+
+/** kured: a uniform draw in [0, 1) for delaytick's first tick. */
+export function uniform(u: number): NodeEvent {
+  const e = event('UNIFORM');
+  e.u = u;
+  return e;
+}
+
+/** kured: the answer to checkGates at a tick. */
+export function gates(windowWaitMs: number, blocked: number): NodeEvent {
+  const e = event('GATES');
+  e.windowWaitMs = windowWaitMs;
+  e.blocked = blocked;
+  return e;
+}
 
 export function powerOn(bootMs: number): NodeEvent {
   const e = event('POWER_ON');

@@ -5,6 +5,7 @@ import { effectiveReboot, lockGroups, type LockGroup } from '../../scenario/rebo
 import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
 import type { RebootLock } from '../etcd/locks/types.ts';
 import { LockClient, type LockAnswer } from './lock-client.ts';
+import { rebootStrategy } from '../../agents/registry.ts';
 
 /**
  * Each fleet group's reboot settings (`reboot` overlaid with `reboot.groups.<group>`) and the
@@ -44,7 +45,8 @@ export class RebootGroups {
     this.clients = this.lockGroups.map((l) => {
       // Waiting without polling needs a schedule only the lock can end: no reboot window.
       const windowed = l.fleetGroups.some((g) => this.windows[fleetGroups.indexOf(g)] !== null);
-      const shortcut = scenario.fidelity === 'fast' && !windowed;
+      // And an agent that backs off on a full lock (locksmithd), not one that polls at its ticks (kured).
+      const shortcut = scenario.fidelity === 'fast' && !windowed && rebootStrategy(scenario.reboot.strategy).agent.name === 'locksmithd';
       return new LockClient(sim, lock, n, l.name, shortcut, answer);
     });
     // An etcd-only scenario (`fleet.groups: []`) has no node and so no lock group.

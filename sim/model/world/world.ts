@@ -29,6 +29,8 @@ import { MemberPower } from './member-power.ts';
 import { applyOperatorAction, type OperatorTarget } from './operator-actions.ts';
 import { MachineHost, bind, type EffectHandler } from './machine-host.ts';
 import { rebootStrategy } from '../../agents/registry.ts';
+import { blockerActive } from '../../scenario/reboot.ts';
+import type { KuredContext } from '../node/agents/kured.ts';
 
 /**
  * The world: N nodes, each running the three node machines (update_engine, power and boot,
@@ -129,6 +131,8 @@ export class World {
   private readonly miscRandom: RandomColumn;
   /** The agent waits for the next window after a denied lock (not locksmithd: registry). */
   private readonly rewaitsWindowOnDenial: boolean;
+  /** The agent cordons and drains the node itself before its reboot (kured): boot adds no drain. */
+  private readonly agentDrains: boolean;
   private readonly releasesByVersion = new Map<number, Release>();
   private readonly groupTarget: Int16Array;
   private updatedCount = 0;
@@ -215,7 +219,14 @@ export class World {
     // The machines' schedule fields are the world's schedule (the first check elision reads it).
     this.updateEngine.initAll({ ...this.schedule });
     this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter });
-    this.rebootManager.initAll({ strategy: strategy.code });
+    const reboot = scenario.reboot;
+    this.agentDrains = strategy.agent.name === 'kured';
+    this.rebootManager.initAll(
+      this.agentDrains
+        ? // kured's flags (cmd/kured/main.go), from the scenario's v2 keys.
+          { periodMs: reboot.period, drainTimeoutMs: reboot.drainTimeout, forceReboot: reboot.forceReboot ? 1 : 0, rebootDelayMs: reboot.rebootDelay, lockReleaseDelayMs: reboot.lockReleaseDelay }
+        : { strategy: strategy.code },
+    );
     // A cold start boots every node at t=0 (all down until they boot); a warm start finds
     // them up a while already.
     const cold = scenario.fleet.coldStart;
@@ -613,18 +624,54 @@ export class World {
   private rebootManagerEffects(names: readonly string[]): EffectHandler[] {
     const handlers: Record<string, EffectHandler> = {
       acquireLock: (node) => this.rebootGroups.clientOf(node).acquire(node),
-      reboot: (node) => {
+      // kured's (agents/kured.ts): delaytick's draw, the tick's gates, the drain.
+      drawUniform: (node) => this.post(RM, node, events.uniform(this.miscRandom.next(node))),
+      checkGates: (node) => this.post(RM, node, events.gates(this.windowWaitMs(node), this.rebootBlocked(node) ? 1 : 0)),
+      startDrain: (node, c) => this.startDrain(node, (c as KuredContext).drainTimeoutMs),
+      reboot: (node, c) => {
         this.metrics.rebootStarted(node);
+        if (this.agentDrains && (c as KuredContext).forced === 1) {
+          this.metrics.rebootForced(node);
+          this.trace.emit(this.sim.now, 'node.reboot-forced', node);
+        }
         // Started outside the node's window, read on its own clock (locksmithd retries the lock
         // and reboots whenever it gets it once the window has opened).
         if (this.windowWaitMs(node) > 0) this.metrics.rebootOutsideWindow(node);
         this.trace.emit(this.sim.now, 'node.reboot', node);
         const boot = this.scenario.fleet.boot;
-        this.post(BOOT, node, events.reboot(this.rebootGroups.drainMsOf(this.nodeGroup[node]), this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
+        // kured drained the node already (startDrain); locksmithd's reboot drains in the shutdown.
+        const drainMs = this.agentDrains ? 0 : this.rebootGroups.drainMsOf(this.nodeGroup[node]);
+        this.post(BOOT, node, events.reboot(drainMs, this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
       },
       releaseLock: (node) => this.rebootGroups.clientOf(node).release(node),
     };
+    // Each agent's machine has its own effects (sim/model/node/machines.ts AGENT_MACHINES).
+    for (const name of Object.keys(handlers)) if (!names.includes(name)) delete handlers[name];
     return bind(names, handlers, 'rebootManager');
+  }
+
+  /**
+   * THE drain of a node (cordon + evictions), begun by an agent that drains before its reboot
+   * (kured: drain.RunNodeDrain with Timeout --drain-timeout, 0 = none). It ends with DRAINED, or
+   * DRAIN_TIMED_OUT when `timeoutMs` (> 0) runs out first. Until workloads exist, a drain takes
+   * the fleet group's `reboot.drain`. A node that goes down meanwhile ignores the answer (its
+   * machine is stopped).
+   */
+  startDrain(node: number, timeoutMs: number): void {
+    const drainMs = this.rebootGroups.drainMsOf(this.nodeGroup[node]);
+    const timedOut = timeoutMs > 0 && drainMs > timeoutMs;
+    this.trace.emit(this.sim.now, 'node.drain', node, { timeoutMs });
+    this.sim.callAfter(timedOut ? timeoutMs : drainMs, () => this.post(RM, node, timedOut ? events.DRAIN_TIMED_OUT : events.DRAINED));
+  }
+
+  /** kured's blockers at a tick (cmd/kured/main.go rebootBlocked): an alert, or a blocking pod on the node. */
+  private rebootBlocked(node: number): boolean {
+    const reboot = this.scenario.reboot;
+    const now = this.sim.now;
+    for (const alert of reboot.alerts) if (blockerActive(alert, now)) return true;
+    const group = this.groupNames[this.nodeGroup[node]];
+    for (const pods of reboot.blockingPods) if ((pods.group === null || pods.group === group) && blockerActive(pods, now)) return true;
+    return false;
   }
 
   private lockAnswer(node: number, answer: LockAnswer): void {

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import type { MachineEvent } from '../../../sim/model/machine/define.ts';
-import { nodeMachines } from '../../../sim/model/node/machines.ts';
+import { kuredDescriptor, nodeMachines } from '../../../sim/model/node/machines.ts';
 import { BOOT_REPORT } from '../../../sim/model/node/omaha.ts';
 import { REBOOT_STRATEGY, createRebootManagerMachine } from '../../../sim/model/node/agents/locksmithd.ts';
 import { assertCompiledMatchesXstate } from '../machine/differential.ts';
@@ -89,6 +89,34 @@ describe('node machines: compiled runtime matches xstate (differential)', () => 
         numRuns: 50 * SCALE,
         maxAdvanceMs: HOUR_MS,
         compileOptions: { fields: nodeMachines.rebootManager.fields },
+      });
+    }
+  });
+
+  it('kured (kubereboot/kured cmd/kured/main.go rebootAsRequired, pkg/delaytick) behaves as under xstate, with and without drain timeout and --force-reboot', () => {
+    const kuredEvents = [
+      event('BOOTED', {}),
+      event('REBOOT_NEEDED', { windowWaitMs: waitMs }),
+      event('UNIFORM', { u }),
+      event('GATES', { windowWaitMs: waitMs, blocked: flag }),
+      event('DRAINED', {}),
+      event('DRAIN_TIMED_OUT', {}),
+      event('LOCK_GRANTED', {}),
+      event('LOCK_DENIED', { windowWaitMs: waitMs }),
+      event('LOCK_RELEASED', {}),
+      event('RELEASE_FAILED', {}),
+      event('STOP', {}),
+    ];
+    const configs = [
+      {},
+      { drainTimeoutMs: 30 * 60_000, forceReboot: 0, rebootDelayMs: 60_000, lockReleaseDelayMs: 120_000 },
+      { drainTimeoutMs: 30 * 60_000, forceReboot: 1, periodMs: 10 * 60_000 },
+    ];
+    for (const config of configs) {
+      assertCompiledMatchesXstate(kuredDescriptor.create(config), kuredEvents, {
+        numRuns: 50 * SCALE,
+        maxAdvanceMs: 2 * HOUR_MS,
+        compileOptions: { fields: kuredDescriptor.fields },
       });
     }
   });

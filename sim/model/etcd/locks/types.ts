@@ -45,7 +45,7 @@ export interface RebootLock {
   maxOf(group: string): number;
   /** The most live holders the group's committed semaphore has had so far (report `locks`). */
   maxHolders(group: string): number;
-  readonly kind: 'locksmith' | 'fleet-lock' | 'ttl';
+  readonly kind: 'locksmith' | 'fleet-lock' | 'ttl' | 'kured';
   acquire(nodeId: number, group: string, callback: LockCallback): void;
   release(nodeId: number, group: string, callback: LockCallback): void;
   /** Live holders of a group in the committed state (an observer's view, not a client read). */
