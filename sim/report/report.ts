@@ -51,6 +51,8 @@ export interface Report {
     failedAttempts: number;
     /** Boot reports (Omaha 3/2, 3/0 error 44) whose one request failed: lost, never resent. */
     bootReportsLost: number;
+    /** Nodes running a release that breaks their workloads (workloadFailureProbability) at the end. */
+    workloadsFailing: number;
     down: number;
     versions: Record<string, number>;
   };

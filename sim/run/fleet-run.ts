@@ -161,6 +161,7 @@ export class FleetRun {
         failed: metrics.failedNodes,
         failedAttempts: metrics.failedAttempts,
         bootReportsLost: metrics.bootReportsLost,
+        workloadsFailing: world.workloadHealth.failingNodes,
         down: metrics.currentlyDown,
         versions,
       },

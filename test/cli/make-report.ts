@@ -16,7 +16,7 @@ export function makeReport(changes: DeepPartial<Report> = {}): Report {
     fidelity: 'fast',
     transitions: 1000,
     traceEvents: 500,
-    fleet: { nodes: 1000, updated: 990, updatedFraction: 0.99, rolledBack: 3, failed: 2, failedAttempts: 3, bootReportsLost: 0, down: 1, versions: { '3815.2.0': 990, '3760.2.0': 10 } },
+    fleet: { nodes: 1000, updated: 990, updatedFraction: 0.99, rolledBack: 3, failed: 2, failedAttempts: 3, bootReportsLost: 0, workloadsFailing: 0, down: 1, versions: { '3815.2.0': 990, '3760.2.0': 10 } },
     rollout: { completed: true, halted: false, startedAt: 3_600_000, completedAt: 97_384_000, duration: 93_784_000, t50: 36_000_000, t90: 72_000_000, t99: 90_000_000 },
     reboots: { total: 993, maxConcurrent: 1, outsideWindow: 0, forced: 0 },
     availability: { maxDown: 2, maxDownFraction: 0.002, nodeDowntime: 5_000_000 },

@@ -224,6 +224,7 @@ describe('faults and actions', () => {
         '  - {at: 14h, do: unlock}',
         '  - {at: 15h, do: set-policy, group: default, policy: {maxUpdatesPerPeriod: 5}}',
         '  - {at: 16h, do: publish-release, release: {version: 3816.0.0, size: 200MB}}',
+        '  - {at: 17h, do: rollback, target: {group: prod, count: 2}}',
       ),
     );
     expect(s.actions).toEqual([
@@ -231,14 +232,15 @@ describe('faults and actions', () => {
       { at: 46_800_000, do: 'resume-rollout', group: 'prod' },
       { at: 50_400_000, do: 'unlock', group: null },
       { at: 54_000_000, do: 'set-policy', group: 'default', policy: { maxUpdatesPerPeriod: 5 } },
-      { at: 57_600_000, do: 'publish-release', release: { version: '3816.0.0', channel: 'stable', size: 200e6, bootFailureProbability: { default: 0 } } },
+      { at: 57_600_000, do: 'publish-release', release: { version: '3816.0.0', channel: 'stable', size: 200e6, bootFailureProbability: { default: 0 }, workloadFailureProbability: { default: 0 } } },
+      { at: 61_200_000, do: 'rollback', target: { group: 'prod', count: 2 } },
     ]);
   });
 
   it('an unknown kind or do is named, with the closest known one', () => {
     expect(errorsOf(lines(MINIMAL, 'faults: [{at: 1h, kind: node-crush, target: {count: 1}}]', 'actions: [{at: 1h, do: pause}]'))).toEqual([
       'test.yaml:3:25: faults[0].kind: expected kind to be one of: node-crash, power-loss, partition, message-loss, latency-spike, etcd-kill, etcd-restart, server-outage, lock-holder-dies, clock-skew, bad-disk; found "node-crush" (did you mean "node-crash"?)',
-      'test.yaml:4:24: actions[0].do: expected do to be one of: pause-rollout, resume-rollout, unlock, set-policy, publish-release; found "pause"',
+      'test.yaml:4:24: actions[0].do: expected do to be one of: pause-rollout, resume-rollout, unlock, set-policy, publish-release, rollback; found "pause"',
     ]);
   });
 });

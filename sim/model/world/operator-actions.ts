@@ -1,5 +1,6 @@
 import type { Trace } from '../../engine/trace.ts';
 import type { Action } from '../../scenario/actions.ts';
+import type { Target } from '../../scenario/faults.ts';
 import type { Release } from '../../scenario/release.ts';
 import type { RebootLock } from '../etcd/locks/types.ts';
 import type { UpdateServer } from '../server/update-server.ts';
@@ -13,11 +14,14 @@ export interface OperatorTarget {
   lockGroupsFor(group: string | null): string[];
   /** Registers a release published now (the world keeps its boot-failure table). */
   addRelease(release: Release): void;
+  /** Manual rollback of the target's nodes (World.rollBack): how many rolled back, how many could not. */
+  rollBack(target: Target): { rolledBack: number; skipped: number };
 }
 
 /**
  * An operator action (the scenario's `actions`, or the web UI), carried out at `nowMs`: Nebraska's
- * pause, resume and policy changes, a release published by hand, `locksmithctl unlock`.
+ * pause, resume and policy changes, a release published by hand, `locksmithctl unlock`, Flatcar's
+ * manual rollback.
  */
 export function applyOperatorAction(target: OperatorTarget, action: Action, nowMs: number): void {
   switch (action.do) {
@@ -44,6 +48,11 @@ export function applyOperatorAction(target: OperatorTarget, action: Action, nowM
         target.lock.unlock(lockGroup);
       }
       target.trace.emit(nowMs, 'operator.unlock', action.group ?? 'all', { holders });
+      break;
+    }
+    case 'rollback': {
+      const { rolledBack, skipped } = target.rollBack(action.target);
+      target.trace.emit(nowMs, 'operator.rollback', 'nodes', { rolledBack, skipped });
       break;
     }
   }

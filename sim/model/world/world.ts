@@ -7,8 +7,9 @@ import { CompiledRuntime, type RuntimeHost } from '../machine/runtime.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { Release } from '../../scenario/release.ts';
 import type { Action } from '../../scenario/actions.ts';
-import { bootFailureProbabilityFor } from '../../scenario/release.ts';
-import { BOOT_KIND, bootedVersionOf, bootReportOf, type BootContext } from '../node/boot.ts';
+import { bootFailureProbabilityFor, workloadFailureProbabilityFor } from '../../scenario/release.ts';
+import { BOOT_KIND, BOOT_STATE, bootedVersionOf, bootReportOf, canRollBack, type BootContext } from '../node/boot.ts';
+import { otherSlot } from '../node/gptprio.ts';
 import { checkIntervalMs, firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
 import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
@@ -28,6 +29,8 @@ import { layOutFleet } from './fleet-layout.ts';
 import { MemberPower } from './member-power.ts';
 import { applyOperatorAction, type OperatorTarget } from './operator-actions.ts';
 import { MachineHost, bind, type EffectHandler } from './machine-host.ts';
+import { resolveNodeTarget } from './node-targets.ts';
+import { WorkloadHealth } from './workload-health.ts';
 import { rebootStrategy } from '../../agents/registry.ts';
 import { blockerActive } from '../../scenario/reboot.ts';
 import type { KuredContext } from '../node/agents/kured.ts';
@@ -101,6 +104,8 @@ export class World {
   /** Probability that a request to the update server is lost (message-loss faults, scope all). */
   private serverLossProbability = 0;
   private readonly serverLossRandom: RandomStream;
+  /** Picks the nodes of an operator action's `count`/`fraction` target. */
+  private readonly actionRandom: RandomStream;
   /** Version each node last downloaded (for its rollback report). */
   private readonly installingVersion: Int16Array;
   /** When the node's download started, and how many were running then (for the trace). */
@@ -110,6 +115,8 @@ export class World {
   readonly versions: VersionTable;
   readonly server: UpdateServer;
   readonly metrics: FleetMetrics;
+  /** Nodes whose running release breaks their workloads (workloadFailureProbability). */
+  readonly workloadHealth: WorkloadHealth;
   readonly lock: RebootLock;
   /** Each fleet group's reboot settings and each lock group's client (reboot.groups, reboot.lockGroup). */
   readonly rebootGroups: RebootGroups;
@@ -172,6 +179,7 @@ export class World {
     this.checkToken = new Int32Array(n);
     this.lockReachable = new Uint8Array(n).fill(1);
     this.serverLossRandom = streams.stream('world.server-loss');
+    this.actionRandom = streams.stream('operator.actions');
     this.installingVersion = new Int16Array(n).fill(-1);
     this.downloadStartMs = new Float64Array(n);
     this.downloadConcurrency = new Uint32Array(n);
@@ -179,6 +187,7 @@ export class World {
     for (const release of scenario.releases) this.releasesByVersion.set(this.versions.add(release.version), release);
     this.groupTarget = new Int16Array(this.groupNames.length).fill(-1);
     this.metrics = new FleetMetrics(n);
+    this.workloadHealth = new WorkloadHealth(n, streams);
     this.checkRandom = streams.column('node.check', n);
     this.miscRandom = streams.column('node.misc', n);
     this.etcd = setUpEtcd(scenario, sim, trace, options.seed, this.zoneNames, this.nodeZone);
@@ -442,6 +451,8 @@ export class World {
         if (!(release !== undefined)) fail(`no release for version index ${version}`);
         const hardware = this.nodeHardware[node] < 0 ? null : this.hardwareNames[this.nodeHardware[node]];
         const bad = this.miscRandom.chance(node, bootFailureProbabilityFor(release, hardware)) ? 1 : 0;
+        // Postinstall writes the partition the node is not running.
+        this.workloadHealth.installed(node, otherSlot(this.boot.get(node, 'bootedSlot')), workloadFailureProbabilityFor(release, hardware));
         this.post(BOOT, node, events.postInstall(version, bad));
       },
       reportUpdateComplete: (node, c) => {
@@ -572,6 +583,7 @@ export class World {
       this.trace.emit(now, 'node.rollback', node, { version: this.versions.name(version) });
     }
     this.trace.emit(now, 'node.boot', node, { slot: ctx.bootedSlot === 0 ? 'A' : 'B', version: this.versions.name(version) });
+    if (this.workloadHealth.booted(node, ctx.bootedSlot)) this.trace.emit(now, 'node.workloads-failed', node, { version: this.versions.name(version) });
     this.metrics.nodeUp(node, now);
     this.metrics.rebootEnded(node);
     this.memberPower.nodeUp(node);
@@ -754,9 +766,34 @@ export class World {
       lockGroupsFor: (group) => this.rebootGroups.lockGroups.filter((l) => group === null || l.fleetGroups.includes(group)).map((l) => l.name),
       trace: this.trace,
       addRelease: (release) => this.releasesByVersion.set(this.versions.add(release.version), release),
+      rollBack: (target) => this.rollBack(resolveNodeTarget(this, target, this.actionRandom)),
     };
     applyOperatorAction(target, action, this.sim.now);
     this.flush();
+  }
+
+  /**
+   * Flatcar's manual rollback on `nodes` (Flatcar docs, "Manual rollbacks"): `cgpt prioritize`
+   * the other USR partition, then `systemctl reboot`, by hand: no reboot lock, no drain. Only a
+   * node up and marked good whose other partition is known good can (canRollBack); the others
+   * are skipped. update_engine then runs the older version, and the server may offer the newer
+   * one again: an operator pauses the rollout first.
+   */
+  rollBack(nodes: readonly number[]): { rolledBack: number; skipped: number } {
+    let rolledBack = 0;
+    const now = this.sim.now;
+    const boot = this.scenario.fleet.boot;
+    for (const node of nodes) {
+      if (this.boot.stateName(node) !== BOOT_STATE.RUNNING_GOOD || !canRollBack(this.boot.context(node) as BootContext)) continue;
+      rolledBack++;
+      this.post(BOOT, node, events.PRIORITIZE_OTHER);
+      this.trace.emit(now, 'node.manual-rollback', node);
+      this.metrics.rebootStarted(node);
+      this.trace.emit(now, 'node.reboot', node);
+      this.post(BOOT, node, events.reboot(0, this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
+    }
+    this.flush();
+    return { rolledBack, skipped: nodes.length - rolledBack };
   }
 
   // ---- inspection (UI, checkers, tests) ---------------------------------------------------
