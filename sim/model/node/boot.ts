@@ -21,6 +21,9 @@ import { typedUpdate as update } from './typed-update.ts';
  * Power and boot of one node, with its two USR partitions (USR-A, USR-B) and their GPT
  * attributes. The partition rules live in gptprio.ts; this machine sequences them in time.
  *
+ * Over 400 lines, knowingly: one machine, with its contract (states, events, effects: about a
+ * hundred lines of this header that the world and the tests read) next to its definition.
+ *
  * States:
  * - off (initial): before the run starts. A cold start powers every node on (POWER_ON); a warm
  *   start (nodes up a while at t=0) jumps to running.good (START_WARM).
