@@ -64,7 +64,7 @@ export class FleetRun {
     if (options.traceSubscriber !== undefined) this.trace.subscribe(options.traceSubscriber);
     this.trace.emit(0, 'run.start', scenario.name, { seed: this.seed, horizon: this.horizonMs, fidelity: scenario.fidelity });
     this.world = new World({ scenario, seed: this.seed, horizonMs: this.horizonMs, sim: this.sim, trace: this.trace, streams: this.streams });
-    const lock = takesLock(scenario.reboot.strategy);
+    const lock = takesLock(scenario.reboot.strategy, scenario.reboot.agent);
     this.faults = new FaultInjector(this.world, this.sim, this.trace, this.streams.stream('faults'), !lock || scenario.reboot.lockTTL > 0);
     this.checkers = installCheckers({ world: this.world, trace: this.trace, scenario, faults: this.faults });
     // `at` may be a range drawn from the seed (its own stream, so drawing does not disturb others).
@@ -192,7 +192,7 @@ export class FleetRun {
       server: world.server.metrics(now),
       faults: this.faults.faultReports.map((f) => ({ ...f })),
       // Each lock group's semaphore: its max and the most live holders any committed value had.
-      locks: takesLock(this.scenario.reboot.strategy)
+      locks: takesLock(this.scenario.reboot.strategy, this.scenario.reboot.agent)
         ? world.rebootGroups.lockGroups.map((l) => ({ group: l.name, max: l.max, maxHolders: world.lock.maxHolders(l.name) }))
         : [],
       invariants: this.checkers.report(),

@@ -10,6 +10,7 @@ import type { Action } from '../../scenario/actions.ts';
 import { bootFailureProbabilityFor, workloadFailureProbabilityFor } from '../../scenario/release.ts';
 import { BOOT_KIND, BOOT_STATE, bootedVersionOf, bootReportOf, canRollBack, type BootContext } from '../node/boot.ts';
 import { otherSlot } from '../node/gptprio.ts';
+import { zincatiCheckSchedule } from '../node/zincati-timing.ts';
 import { checkIntervalMs, firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
 import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
@@ -96,6 +97,8 @@ export class World {
   /** Identifies a node's current update check; its fetcher's pending tries carry it. */
   private readonly checkToken: Int32Array;
   private readonly lockGrantWatchers: ((node: number) => void)[] = [];
+  /** Observers of the agents' window checks (checkGates): the checkers' view, no effect on the run. */
+  private readonly gateWatchers: ((node: number) => void)[] = [];
   /**
    * 1 when the node's reboot-lock traffic reaches etcd, 0 while a partition isolates the node
    * itself from its zone's etcd client (faults only; see ReachableLock).
@@ -162,7 +165,11 @@ export class World {
     this.trace = trace;
     this.horizonMs = options.horizonMs;
     const check = scenario.fleet.updateCheck;
-    this.schedule = { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax };
+    // A Zincati node checks its Cincinnati graph on Zincati's timing, not update_engine's.
+    this.schedule =
+      scenario.reboot.agent === 'zincati'
+        ? zincatiCheckSchedule(scenario.reboot.steadyInterval)
+        : { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax };
     const layout = layOutFleet(scenario.fleet);
     this.nodeCount = layout.nodeCount;
     this.groupNames = layout.groupNames;
@@ -210,6 +217,8 @@ export class World {
       startEpochMs: scenario.start,
       horizonMs: this.horizonMs,
       warinessSalt: streams.stream('server.wariness').int(0, 0x7fffffff),
+      // Zincati nodes send their identity.rollout_wariness when configured.
+      configuredWariness: scenario.reboot.agent === 'zincati' ? (node) => this.rebootGroups.warinessOf(this.nodeGroup[node]) : undefined,
       listener: this.serverListener(),
     });
     this.elision =
@@ -217,7 +226,7 @@ export class World {
         ? new CheckElision(n, this.nodeGroup, this.groupNames.length, this.checkRandom, this.schedule, this.server.requests)
         : null;
 
-    const strategy = rebootStrategy(scenario.reboot.strategy);
+    const strategy = rebootStrategy(scenario.reboot.strategy, scenario.reboot.agent);
     this.rewaitsWindowOnDenial = strategy.agent.rewaitsWindowOnDenial;
     const compiled = compiledNodeMachines(strategy.agent);
     this.updateEngine = new CompiledRuntime(compiled.updateEngine, n, this.host(UE, 'ue.timer', this.updateEngineEffects(compiled.updateEngine.effectNames)));
@@ -285,6 +294,11 @@ export class World {
   /** `watcher` learns the next node granted a lock slot, once (a fault's deferred victim). */
   onNextLockGrant(watcher: (node: number) => void): void {
     this.lockGrantWatchers.push(watcher);
+  }
+
+  /** `watcher` learns of every window check an agent makes at a tick (kured, Zincati periodic). */
+  onGateCheck(watcher: (node: number) => void): void {
+    this.gateWatchers.push(watcher);
   }
 
   /** Nodes holding a reboot-lock slot now. */
@@ -638,7 +652,10 @@ export class World {
       acquireLock: (node) => this.rebootGroups.clientOf(node).acquire(node),
       // kured's (agents/kured.ts): delaytick's draw, the tick's gates, the drain.
       drawUniform: (node) => this.post(RM, node, events.uniform(this.miscRandom.next(node))),
-      checkGates: (node) => this.post(RM, node, events.gates(this.windowWaitMs(node), this.rebootBlocked(node) ? 1 : 0)),
+      checkGates: (node) => {
+        for (const watcher of this.gateWatchers) watcher(node);
+        this.post(RM, node, events.gates(this.windowWaitMs(node), this.rebootBlocked(node) ? 1 : 0));
+      },
       startDrain: (node, c) => this.startDrain(node, (c as KuredContext).drainTimeoutMs),
       reboot: (node, c) => {
         this.metrics.rebootStarted(node);
