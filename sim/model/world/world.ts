@@ -98,7 +98,7 @@ export class World {
   private readonly checkToken: Int32Array;
   private readonly lockGrantWatchers: ((node: number) => void)[] = [];
   /** Observers of the agents' window checks (checkGates): the checkers' view, no effect on the run. */
-  private readonly gateWatchers: ((node: number) => void)[] = [];
+  private readonly gateWatchers: ((node: number, nowMs: number) => void)[] = [];
   /**
    * 1 when the node's reboot-lock traffic reaches etcd, 0 while a partition isolates the node
    * itself from its zone's etcd client (faults only; see ReachableLock).
@@ -297,7 +297,7 @@ export class World {
   }
 
   /** `watcher` learns of every window check an agent makes at a tick (kured, Zincati periodic). */
-  onGateCheck(watcher: (node: number) => void): void {
+  onGateCheck(watcher: (node: number, nowMs: number) => void): void {
     this.gateWatchers.push(watcher);
   }
 
@@ -653,7 +653,7 @@ export class World {
       // kured's (agents/kured.ts): delaytick's draw, the tick's gates, the drain.
       drawUniform: (node) => this.post(RM, node, events.uniform(this.miscRandom.next(node))),
       checkGates: (node) => {
-        for (const watcher of this.gateWatchers) watcher(node);
+        for (const watcher of this.gateWatchers) watcher(node, this.sim.now);
         this.post(RM, node, events.gates(this.windowWaitMs(node), this.rebootBlocked(node) ? 1 : 0));
       },
       startDrain: (node, c) => this.startDrain(node, (c as KuredContext).drainTimeoutMs),
