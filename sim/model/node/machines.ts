@@ -84,6 +84,7 @@ const bootFields: Record<keyof BootContext, FieldStorage> = {
   bootMs: 'f64',
   markGoodAfterMs: 'f64',
   watchdogMs: 'f64',
+  autoRollback: 'u8',
 };
 
 const rebootManagerFields: Record<keyof RebootManagerContext, FieldStorage> = {

@@ -236,7 +236,8 @@ export class World {
     const boot = scenario.fleet.boot;
     // The machines' schedule fields are the world's schedule (the first check elision reads it).
     this.updateEngine.initAll({ ...this.schedule });
-    this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter });
+    // Fedora CoreOS (Zincati's nodes) has no automatic boot rollback (boot.ts autoRollback).
+    this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter, autoRollback: scenario.reboot.agent === 'zincati' ? 0 : 1 });
     const reboot = scenario.reboot;
     this.agentDrains = strategy.agent.name === 'kured';
     this.rebootManager.initAll(
@@ -794,14 +795,23 @@ export class World {
    * the other USR partition, then `systemctl reboot`, by hand: no reboot lock, no drain. Only a
    * node up and marked good whose other partition is known good can (canRollBack); the others
    * are skipped. update_engine then runs the older version, and the server may offer the newer
-   * one again: an operator pauses the rollout first.
+   * one again: an operator pauses the rollout first. A Fedora CoreOS node hung on a failed boot
+   * (no automatic rollback, boot.ts) is booted into its previous deployment by hand: the boot
+   * machine boots again (no reboot of its own, the node is already down).
    */
   rollBack(nodes: readonly number[]): { rolledBack: number; skipped: number } {
     let rolledBack = 0;
     const now = this.sim.now;
     const boot = this.scenario.fleet.boot;
     for (const node of nodes) {
-      if (this.boot.stateName(node) !== BOOT_STATE.RUNNING_GOOD || !canRollBack(this.boot.context(node) as BootContext)) continue;
+      const ctx = this.boot.context(node) as BootContext;
+      if (this.boot.stateName(node) === BOOT_STATE.HUNG && ctx.autoRollback === 0 && canRollBack(ctx)) {
+        rolledBack++;
+        this.post(BOOT, node, events.PRIORITIZE_OTHER);
+        this.trace.emit(now, 'node.manual-rollback', node);
+        continue;
+      }
+      if (this.boot.stateName(node) !== BOOT_STATE.RUNNING_GOOD || !canRollBack(ctx)) continue;
       rolledBack++;
       this.post(BOOT, node, events.PRIORITIZE_OTHER);
       this.trace.emit(now, 'node.manual-rollback', node);

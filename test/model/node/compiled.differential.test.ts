@@ -83,6 +83,15 @@ describe('node machines: compiled runtime matches xstate (differential)', () => 
     });
   });
 
+  it('power and boot without automatic rollback (Fedora CoreOS, coreos/fedora-coreos-tracker#47) behaves as under xstate', () => {
+    const d = nodeMachines.boot;
+    assertCompiledMatchesXstate(d.create({ autoRollback: 0 }), bootEvents, {
+      numRuns: 100 * SCALE,
+      maxAdvanceMs: 200_000,
+      compileOptions: { fields: d.fields },
+    });
+  });
+
   it('the reboot manager behaves as under xstate for every strategy (reboot, off, etcd-lock, fleet-lock)', () => {
     for (const strategy of Object.values(REBOOT_STRATEGY)) {
       assertCompiledMatchesXstate(createRebootManagerMachine({ strategy }), rebootManagerEvents, {
