@@ -24,6 +24,7 @@ import { NoLock } from './no-lock.ts';
 import type { RebootLock } from '../etcd/locks/types.ts';
 import type { LockAnswer } from './lock-client.ts';
 import { RebootGroups } from './reboot-groups.ts';
+import { BlockedTicks } from './blocked-ticks.ts';
 import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
 import { ReachableLock } from './reachable-lock.ts';
 import { layOutFleet } from './fleet-layout.ts';
@@ -123,6 +124,8 @@ export class World {
   readonly lock: RebootLock;
   /** Each fleet group's reboot settings and each lock group's client (reboot.groups, reboot.lockGroup). */
   readonly rebootGroups: RebootGroups;
+  /** kured only: what its blockers did at each node's ticks (the liveness checker reads it). */
+  readonly blockedTicks: BlockedTicks | null;
   /** The etcd cluster and its network; null when the scenario has no etcd members. */
   readonly etcd: EtcdSetup | null;
   /** Fleet node hosting each etcd member (placement: fleet), else empty. */
@@ -240,6 +243,7 @@ export class World {
     this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter, autoRollback: scenario.reboot.agent === 'zincati' ? 0 : 1 });
     const reboot = scenario.reboot;
     this.agentDrains = strategy.agent.name === 'kured';
+    this.blockedTicks = this.agentDrains ? new BlockedTicks(n) : null;
     this.rebootManager.initAll(
       this.agentDrains
         ? // kured's flags (cmd/kured/main.go), from the scenario's v2 keys.
@@ -655,7 +659,10 @@ export class World {
       drawUniform: (node) => this.post(RM, node, events.uniform(this.miscRandom.next(node))),
       checkGates: (node) => {
         for (const watcher of this.gateWatchers) watcher(node, this.sim.now);
-        this.post(RM, node, events.gates(this.windowWaitMs(node), this.rebootBlocked(node) ? 1 : 0));
+        const windowWaitMs = this.windowWaitMs(node);
+        const blocked = this.rebootBlocked(node);
+        if (windowWaitMs === 0) this.blockedTicks?.record(node, this.sim.now, blocked);
+        this.post(RM, node, events.gates(windowWaitMs, blocked ? 1 : 0));
       },
       startDrain: (node, c) => this.startDrain(node, (c as KuredContext).drainTimeoutMs),
       reboot: (node, c) => {
