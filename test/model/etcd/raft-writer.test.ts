@@ -5,22 +5,14 @@
  * follower's Progress (etcd-io/raft deprecated exactly this kind of bypass of Step). This test reads
  * the sources and fails on any write outside the directory.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../../source-files.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const RAFT_DIR = join('sim', 'model', 'etcd', 'raft');
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
-    else if (name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
 
 /** The fields of RaftState and Progress (sim/model/etcd/raft/types.ts), read from the source. */
 function stateFields(): string[] {
