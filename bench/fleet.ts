@@ -43,10 +43,12 @@ export const REFERENCE_SIZES: Array<[number, number]> = [
 ];
 export const HUGE_SIZE: [number, number] = [1_000_000, 168];
 
-export function referenceScenario(nodes: number, horizonHours: number, etcdMembers = 5): string {
+const REFERENCE_REBOOT = '{strategy: etcd-lock, maxConcurrent: 1}';
+
+export function referenceScenario(nodes: number, horizonHours: number, etcdMembers = 5, reboot = REFERENCE_REBOOT, name = `reference-${nodes}`): string {
   return `
-name: reference-${nodes}
-description: realistic rollout for the benchmark (5 etcd members, etcd-lock max 1, release at 1h)
+name: ${name}
+description: realistic rollout for the benchmark (${etcdMembers} etcd members, ${reboot === REFERENCE_REBOOT ? 'etcd-lock max 1' : `reboot ${reboot}`}, release at 1h)
 duration: ${horizonHours}h
 fleet:
   groups:
@@ -54,13 +56,18 @@ fleet:
 etcd: {members: ${etcdMembers}}
 releases:
   - {version: 3815.2.0, at: 1h}
-reboot: {strategy: etcd-lock, maxConcurrent: 1}
+reboot: ${reboot}
 limits: {maxEvents: 2000000000, maxPendingEvents: 16000000}
 `;
 }
 
 export function runOne(nodes: number, horizonHours: number, etcdMembers = 5): FleetFigure {
-  const parsed = parseScenario(referenceScenario(nodes, horizonHours, etcdMembers), `reference-${nodes}.yaml`);
+  return measureScenario(referenceScenario(nodes, horizonHours, etcdMembers), `reference-${nodes}.yaml`, nodes, horizonHours, etcdMembers);
+}
+
+/** Builds and runs one scenario to its end in this process; the figures of that run. */
+export function measureScenario(text: string, fileName: string, nodes: number, horizonHours: number, etcdMembers: number): FleetFigure {
+  const parsed = parseScenario(text, fileName);
   if (!parsed.ok) throw new Error(parsed.errors.map(formatScenarioError).join('\n'));
   const t0 = performance.now();
   const run = new FleetRun(parsed.scenario);

@@ -81,7 +81,7 @@ describe('liveness checker and kured blockers (kured pkg/blockers, pkg/delaytick
     run.runToEnd();
     const report = run.report();
     expect(report.rollout.completed).toBe(false);
-    const held = run.world.blockedTicks!;
+    const held = run.world.kuredTicks!;
     const heldNodes = Array.from({ length: 30 }, (_, node) => node).filter((node) => held.heldSince(node, 3_600_000 + 60_000));
     // Every node not updated is one of the held ones, and every held one is not updated.
     expect(heldNodes.length).toBe(30 - report.fleet.updated);

@@ -24,7 +24,7 @@ import { NoLock } from './no-lock.ts';
 import type { RebootLock } from '../etcd/locks/types.ts';
 import type { LockAnswer } from './lock-client.ts';
 import { RebootGroups } from './reboot-groups.ts';
-import { BlockedTicks } from './blocked-ticks.ts';
+import { KuredTicks } from './kured-ticks.ts';
 import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
 import { ReachableLock } from './reachable-lock.ts';
 import { layOutFleet } from './fleet-layout.ts';
@@ -73,6 +73,8 @@ export interface WorldOptions {
   sim: Simulation;
   trace: Trace;
   streams: RandomStreams;
+  /** kured's ticks without a sentinel elided (kured-ticks.ts); default: in fast fidelity. */
+  elideKuredIdleTicks?: boolean;
 }
 
 export class World {
@@ -124,8 +126,8 @@ export class World {
   readonly lock: RebootLock;
   /** Each fleet group's reboot settings and each lock group's client (reboot.groups, reboot.lockGroup). */
   readonly rebootGroups: RebootGroups;
-  /** kured only: what its blockers did at each node's ticks (the liveness checker reads it). */
-  readonly blockedTicks: BlockedTicks | null;
+  /** kured only: its ticks (elided idle ticks resume from them; the liveness checker reads them). */
+  readonly kuredTicks: KuredTicks | null;
   /** The etcd cluster and its network; null when the scenario has no etcd members. */
   readonly etcd: EtcdSetup | null;
   /** Fleet node hosting each etcd member (placement: fleet), else empty. */
@@ -243,11 +245,11 @@ export class World {
     this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter, autoRollback: scenario.reboot.agent === 'zincati' ? 0 : 1 });
     const reboot = scenario.reboot;
     this.agentDrains = strategy.agent.name === 'kured';
-    this.blockedTicks = this.agentDrains ? new BlockedTicks(n) : null;
+    this.kuredTicks = this.agentDrains ? new KuredTicks(n) : null;
     this.rebootManager.initAll(
       this.agentDrains
         ? // kured's flags (cmd/kured/main.go), from the scenario's v2 keys.
-          { periodMs: reboot.period, drainTimeoutMs: reboot.drainTimeout, forceReboot: reboot.forceReboot ? 1 : 0, rebootDelayMs: reboot.rebootDelay, lockReleaseDelayMs: reboot.lockReleaseDelay }
+          { periodMs: reboot.period, drainTimeoutMs: reboot.drainTimeout, forceReboot: reboot.forceReboot ? 1 : 0, rebootDelayMs: reboot.rebootDelay, lockReleaseDelayMs: reboot.lockReleaseDelay, elideIdleTicks: (options.elideKuredIdleTicks ?? scenario.fidelity === 'fast') ? 1 : 0 }
         : { strategy: strategy.code },
     );
     // A cold start boots every node at t=0 (all down until they boot); a warm start finds
@@ -482,7 +484,7 @@ export class World {
         // The first ping is scheduled like every check, with the regular fuzz
         // (update_check_scheduler.cc SetUpdateStatus on UPDATED_NEED_REBOOT).
         this.post(UE, node, events.rescheduleCheck(checkIntervalMs(this.schedule, this.checkRandom.next(node))));
-        this.post(RM, node, events.rebootNeeded(this.windowWaitMs(node)));
+        this.post(RM, node, events.rebootNeeded(this.windowWaitMs(node), this.tickWaitMs(node)));
       },
       ping: (node) => {
         const now = this.sim.now;
@@ -661,7 +663,7 @@ export class World {
         for (const watcher of this.gateWatchers) watcher(node, this.sim.now);
         const windowWaitMs = this.windowWaitMs(node);
         const blocked = this.rebootBlocked(node);
-        if (windowWaitMs === 0) this.blockedTicks?.record(node, this.sim.now, blocked);
+        this.kuredTicks?.tick(node, this.sim.now, windowWaitMs === 0 && this.rebootManager.get(node, 'sentinel') === 1, blocked);
         this.post(RM, node, events.gates(windowWaitMs, blocked ? 1 : 0));
       },
       startDrain: (node, c) => this.startDrain(node, (c as KuredContext).drainTimeoutMs),
@@ -699,6 +701,12 @@ export class World {
     const timedOut = timeoutMs > 0 && drainMs > timeoutMs;
     this.trace.emit(this.sim.now, 'node.drain', node, { timeoutMs });
     this.sim.callAfter(timedOut ? timeoutMs : drainMs, () => this.post(RM, node, timedOut ? events.DRAIN_TIMED_OUT : events.DRAINED));
+  }
+
+  /** kured resting with its idle ticks elided: the delay to the tick it would have come to (kured-ticks.ts). */
+  private tickWaitMs(node: number): number {
+    if (this.kuredTicks === null || this.rebootManager.stateName(node) !== 'dormant') return 0;
+    return this.kuredTicks.nextTickWaitMs(node, this.sim.now, this.rebootManager.get(node, 'periodMs'));
   }
 
   /** kured's blockers at a tick (cmd/kured/main.go rebootBlocked): an alert, or a blocking pod on the node. */
