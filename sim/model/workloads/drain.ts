@@ -75,6 +75,11 @@ export class NodeDrain {
     return { kind: 'retry', atMs: retryAtMs, evicted, refused };
   }
 
+  /** blockedMs counted up to `nowMs`, for a drain still running (a report in the middle of it). */
+  blockedUntil(nowMs: number): number {
+    return this.blockedMs + (this.blockedSinceMs === null ? 0 : Math.max(0, nowMs - this.blockedSinceMs));
+  }
+
   /** The node went down before the drain ended: the time blocked so far is counted, nothing after. */
   cancel(nowMs: number): void {
     this.closeBlocked(nowMs);

@@ -244,7 +244,8 @@ export class Workloads {
   report(horizonMs: number): { workloads: WorkloadReport[]; drain: { blockedMs: number; timeouts: number } } {
     return {
       workloads: this.meters.map((meter) => meter.report(horizonMs)),
-      drain: { blockedMs: this.drainBlockedMs, timeouts: this.drainTimeouts },
+      // Drains still running count their blocked time so far (a pdb-deadlock never ends).
+      drain: { blockedMs: [...this.drains.values()].reduce((sum, d) => sum + d.blockedUntil(horizonMs), this.drainBlockedMs), timeouts: this.drainTimeouts },
     };
   }
 
@@ -333,6 +334,7 @@ export class Workloads {
       const ready = this.serving(w);
       if (meter.isOpen()) meter.set(nowMs, ready);
       else if (ready === this.specs[w].replicas) meter.open(nowMs, ready);
+      else meter.set(nowMs, ready);
     }
   }
 
