@@ -27,9 +27,6 @@ export interface WorkloadWorld {
   zoneClients: readonly KvClient[] | null;
 }
 
-/** The agents' release states that follow a reboot (locksmithd `releasing`, kured `startupRelease`). */
-const RELEASE_AFTER_BOOT = new Set(['releasing', 'startupRelease']);
-
 export class WorkloadPort {
   readonly workloads: Workloads;
   /** Per fleet group: the lock release waits for the node's instances (reboot.lockReleaseGate: ready). */
@@ -101,11 +98,13 @@ export class WorkloadPort {
   }
 
   /**
-   * The settle gate: a release after a reboot, in a group with `lockReleaseGate: ready`, waits
-   * until the node's instances are ready again; any other release goes at once.
+   * The settle gate: in a group with `lockReleaseGate: ready`, a lock release waits until the
+   * node's instances are ready (and registered, with discovery) again. After a reboot that is
+   * the startup of every unit on the node; a release that follows no reboot (kured's after a
+   * failed drain, locksmithd's of a late grant) finds them ready and goes at once.
    */
-  release(node: number, agentState: string, release: () => void): void {
-    if (!this.gateByGroup[this.nodeGroup[node]] || !RELEASE_AFTER_BOOT.has(agentState)) {
+  release(node: number, release: () => void): void {
+    if (!this.gateByGroup[this.nodeGroup[node]]) {
       release();
       return;
     }

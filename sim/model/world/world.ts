@@ -680,7 +680,7 @@ export class World {
       releaseLock: (node) => {
         const release = (): void => this.rebootGroups.clientOf(node).release(node);
         if (this.workloads === null) release();
-        else this.workloads.release(node, this.rebootManager.stateName(node), release);
+        else this.workloads.release(node, release);
       },
     };
     // Each agent's machine has its own effects (sim/model/node/machines.ts AGENT_MACHINES).
