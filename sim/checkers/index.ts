@@ -7,6 +7,7 @@ import { installLivenessChecker } from './liveness.ts';
 import { installLockHoldersChecker } from './lock-holders.ts';
 import { installVersionChangeChecker } from './version-change.ts';
 import { Violations } from './violations.ts';
+import { installWorkloadCheckers } from './workloads.ts';
 
 /**
  * The invariant checkers of a run (after TigerBeetle's `state_checker`): modules of their
@@ -22,6 +23,7 @@ export { COMMITTED_LOG } from './committed-log.ts';
 export { BOOT_PARTITION } from './boot-partition.ts';
 export { VERSION_CHANGE } from './version-change.ts';
 export { LIVENESS } from './liveness.ts';
+export { WORKLOAD_BUDGET, WORKLOAD_DOWN_NODE, WORKLOAD_LIVENESS } from './workloads.ts';
 
 export interface Checkers {
   readonly violations: Violations;
@@ -39,9 +41,13 @@ export function installCheckers(run: Omit<CheckedRun, 'violations'>): Checkers {
   installBootPartitionChecker(checked);
   installVersionChangeChecker(checked);
   const liveness = installLivenessChecker(checked);
+  const workloads = installWorkloadCheckers(checked);
   return {
     violations,
-    finish: (nowMs) => liveness.finish(nowMs),
+    finish: (nowMs) => {
+      liveness.finish(nowMs);
+      workloads.finish(nowMs);
+    },
     report: () => violations.report(),
   };
 }

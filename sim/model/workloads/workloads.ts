@@ -40,11 +40,13 @@ export interface WorkloadPorts {
 /** What the checkers watch (sim/checkers/workloads.ts); they observe and never change the run. */
 export interface WorkloadObserver {
   /** A voluntary eviction was granted: the workload had `readyBefore` ready, the instance was (not) one. */
-  evicted?(workload: number, readyBefore: number, wasReady: boolean): void;
+  evicted?(workload: number, readyBefore: number, wasReady: boolean, nowMs: number): void;
   /** The node went down and its instances were stopped. */
-  nodeWentDown?(nodeId: number): void;
+  nodeWentDown?(nodeId: number, nowMs: number): void;
   /** An instance became ready on `nodeId`. */
-  becameReady?(instance: number, nodeId: number): void;
+  becameReady?(instance: number, nodeId: number, nowMs: number): void;
+  /** The workload's serving count may have changed. */
+  servingChanged?(workload: number, nowMs: number): void;
 }
 
 /**
@@ -148,7 +150,7 @@ export class Workloads {
     for (const i of hit) this.unregister(i);
     this.left(nodeId, hit);
     this.changed(nowMs, hit);
-    for (const observer of this.observers) observer.nodeWentDown?.(nodeId);
+    for (const observer of this.observers) observer.nodeWentDown?.(nodeId, nowMs);
     const moved = this.queuePending(hit);
     if (moved > 0) this.placePending(nowMs);
   }
@@ -182,7 +184,7 @@ export class Workloads {
         (w) => this.budgets[w],
         (w) => this.meters[w].refusedEviction(),
         (w, readyBefore, wasReady) => {
-          for (const observer of this.observers) observer.evicted?.(w, readyBefore, wasReady);
+          for (const observer of this.observers) observer.evicted?.(w, readyBefore, wasReady, atMs);
         },
       );
       for (const i of step.evicted) this.unregister(i);
@@ -259,7 +261,7 @@ export class Workloads {
     this.ports.schedule(atMs, () => {
       if (!this.table.becomeReady(instance, atMs)) return;
       const nodeId = this.table.node[instance];
-      for (const observer of this.observers) observer.becameReady?.(instance, nodeId);
+      for (const observer of this.observers) observer.becameReady?.(instance, nodeId, atMs);
       if (this.specs[this.table.workload[instance]].discovery === 'etcd') this.register(instance, atMs);
       this.changed(atMs, [instance]);
       this.checkSettled(nodeId);
@@ -330,6 +332,7 @@ export class Workloads {
       const w = this.table.workload[i];
       if (this.seenEpoch[w] === epoch) continue;
       this.seenEpoch[w] = epoch;
+      for (const observer of this.observers) observer.servingChanged?.(w, nowMs);
       const meter = this.meters[w];
       const ready = this.serving(w);
       if (meter.isOpen()) meter.set(nowMs, ready);
