@@ -5,7 +5,7 @@
  *
  *   npm run bench                  engine, node machines, etcd, reference fleets (1k, 10k, 100k)
  *   npm run bench -- --huge        also the 1M-node fleet
- *   npm run bench -- --only fleet  one part (engine | machine | etcd | fleet)
+ *   npm run bench -- --only fleet  one part (engine | machine | etcd | fleet | workloads)
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { benchEngine, printEngine } from './engine.ts';
 import { benchEtcd, printEtcd } from './etcd.ts';
 import { benchFleet, printFleet } from './fleet.ts';
 import { benchMachine } from './machine.ts';
+import { benchWorkloads, printWorkloads } from './workloads.ts';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
@@ -49,6 +50,12 @@ if (want('fleet')) {
   const fleet = benchFleet(args.includes('--huge'));
   printFleet(fleet);
   results.fleet = fleet;
+}
+
+if (want('workloads')) {
+  const workloads = benchWorkloads();
+  printWorkloads(workloads);
+  results.workloads = workloads;
 }
 
 const machineAfter = referenceLoopMs();
