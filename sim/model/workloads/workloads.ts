@@ -133,6 +133,19 @@ export class Workloads {
   }
 
   /**
+   * A cold start (every node down until it boots): the instances are bound to their nodes as in
+   * a fleet that was serving (systemd units installed on their machines, pods bound to their
+   * nodes), all stopped, and each starts when its node boots, none rescheduled meanwhile.
+   */
+  startCold(nowMs: number): void {
+    this.placePending(nowMs);
+    for (let nodeId = 0; nodeId < this.up.length; nodeId++) {
+      this.up[nodeId] = 0;
+      this.table.nodeDown(nodeId, () => false);
+    }
+  }
+
+  /**
    * The node went down (reboot, power loss, crash): its instances stop; a drain in progress ends
    * without an answer (the agent that asked for it is down too), a settle waiter is dropped.
    */

@@ -74,10 +74,10 @@ export class WorkloadPort {
     this.workloads = new Workloads(specs, nodes, ports);
   }
 
-  /** Places every instance at the run's start; a cold start has every node down until it boots. */
+  /** Places every instance at the run's start; after a cold start each waits for its node to boot. */
   start(coldStart: boolean): void {
-    if (coldStart) for (let node = 0; node < this.nodeGroup.length; node++) this.workloads.nodeDown(node, 0);
-    this.workloads.start(this.sim.now);
+    if (coldStart) this.workloads.startCold(this.sim.now);
+    else this.workloads.start(this.sim.now);
   }
 
   nodeDown(node: number): void {
