@@ -50,9 +50,9 @@ export interface WorkloadObserver {
 }
 
 /**
- * sidekick-style re-registration (the CoreOS discovery pattern: a unit next to the service loops
- * `etcdctl set /services/<name>/<host> ... ; sleep 45`): a failed registration is tried again
- * 45 s later while the instance stays ready.
+ * sidekick-style re-registration (the fleet-era CoreOS discovery pattern: a unit next to the
+ * service loops `etcdctl set /services/<name>/<host> ... --ttl 60; sleep 45`): a failed
+ * registration is tried again 45 s later while the instance stays ready.
  */
 export const REGISTRATION_RETRY_MS = 45_000;
 
