@@ -72,6 +72,37 @@ export class WorkloadPort {
     }
     this.gateByGroup = world.groupNames.map((g) => effectiveReboot(scenario.reboot, g).lockReleaseGate === 'ready');
     this.workloads = new Workloads(specs, nodes, ports);
+    this.traceCrossings(world.trace);
+  }
+
+  /**
+   * Traces each time a workload's serving count crosses its minAvailable or its quorum (rare
+   * events, not one per instance), so that a golden trace hash pins the workloads' behaviour too.
+   */
+  private traceCrossings(trace: Trace): void {
+    const workloads = this.workloads;
+    const below = workloads.specs.map(() => false);
+    const lost = workloads.specs.map(() => false);
+    // Like the availability meter: nothing before the initial placement is first all serving.
+    const open = workloads.specs.map(() => false);
+    workloads.observe({
+      servingChanged: (w, nowMs) => {
+        const spec = workloads.specs[w];
+        const serving = workloads.serving(w);
+        if (!open[w] && serving < spec.replicas) return;
+        open[w] = true;
+        const isBelow = serving < workloads.desiredHealthy(w);
+        if (isBelow !== below[w]) {
+          below[w] = isBelow;
+          trace.emit(nowMs, isBelow ? 'workload.below-min' : 'workload.at-min', spec.name, { serving });
+        }
+        const isLost = spec.quorum !== null && serving < spec.quorum;
+        if (isLost !== lost[w]) {
+          lost[w] = isLost;
+          trace.emit(nowMs, isLost ? 'workload.quorum-lost' : 'workload.quorum-back', spec.name, { serving });
+        }
+      },
+    });
   }
 
   /** Places every instance at the run's start; after a cold start each waits for its node to boot. */
