@@ -5,7 +5,7 @@
  *
  *   npm run bench                  engine, node machines, etcd, reference fleets (1k, 10k, 100k)
  *   npm run bench -- --huge        also the 1M-node fleet
- *   npm run bench -- --only fleet  one part (engine | machine | etcd | fleet | workloads)
+ *   npm run bench -- --only fleet  one part (engine | machine | etcd | fleet | agents | workloads)
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { referenceLoopMs } from './calibrate.ts';
 import { benchEngine, printEngine } from './engine.ts';
 import { benchEtcd, printEtcd } from './etcd.ts';
 import { benchFleet, printFleet } from './fleet.ts';
+import { benchAgents, printAgents } from './agents.ts';
 import { benchMachine } from './machine.ts';
 import { benchWorkloads, printWorkloads } from './workloads.ts';
 
@@ -52,6 +53,11 @@ if (want('fleet')) {
   results.fleet = fleet;
 }
 
+if (want('agents')) {
+  const agents = benchAgents();
+  printAgents(agents);
+  results.agents = agents;
+}
 if (want('workloads')) {
   const workloads = benchWorkloads();
   printWorkloads(workloads);
