@@ -702,9 +702,11 @@ export class World {
   /**
    * THE drain of a node (cordon + evictions), begun by an agent that drains before its reboot
    * (kured: drain.RunNodeDrain with Timeout --drain-timeout, 0 = none). It ends with DRAINED, or
-   * DRAIN_TIMED_OUT when `timeoutMs` (> 0) runs out first. Until workloads exist, a drain takes
-   * the fleet group's `reboot.drain`. A node that goes down meanwhile ignores the answer (its
-   * machine is stopped).
+   * DRAIN_TIMED_OUT when `timeoutMs` (> 0) runs out first. With workloads it is their drain
+   * (workload-port.ts: evictions through the PDBs, kured's uncordon after a timeout without
+   * --force-reboot); without, it takes the fleet group's `reboot.drain`. A node that goes down
+   * meanwhile gets no answer from the workloads' drain, and ignores the fixed one (its machine is
+   * stopped).
    */
   startDrain(node: number, timeoutMs: number): void {
     if (this.workloads !== null) {
