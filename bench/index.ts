@@ -5,7 +5,7 @@
  *
  *   npm run bench                  engine, node machines, etcd, reference fleets (1k, 10k, 100k)
  *   npm run bench -- --huge        also the 1M-node fleet
- *   npm run bench -- --only fleet  one part (engine | machine | etcd | fleet | agents)
+ *   npm run bench -- --only fleet  one part (engine | machine | etcd | fleet | agents | workloads)
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { benchEtcd, printEtcd } from './etcd.ts';
 import { benchFleet, printFleet } from './fleet.ts';
 import { benchAgents, printAgents } from './agents.ts';
 import { benchMachine } from './machine.ts';
+import { benchWorkloads, printWorkloads } from './workloads.ts';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
@@ -56,6 +57,11 @@ if (want('agents')) {
   const agents = benchAgents();
   printAgents(agents);
   results.agents = agents;
+}
+if (want('workloads')) {
+  const workloads = benchWorkloads();
+  printWorkloads(workloads);
+  results.workloads = workloads;
 }
 
 const machineAfter = referenceLoopMs();

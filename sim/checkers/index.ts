@@ -8,6 +8,7 @@ import { installLockHoldersChecker } from './lock-holders.ts';
 import { installRebootWindowChecker } from './reboot-window.ts';
 import { installVersionChangeChecker } from './version-change.ts';
 import { Violations } from './violations.ts';
+import { installWorkloadCheckers } from './workloads.ts';
 
 /**
  * The invariant checkers of a run (after TigerBeetle's `state_checker`): modules of their
@@ -23,6 +24,7 @@ export { COMMITTED_LOG } from './committed-log.ts';
 export { BOOT_PARTITION } from './boot-partition.ts';
 export { VERSION_CHANGE } from './version-change.ts';
 export { LIVENESS } from './liveness.ts';
+export { WORKLOAD_BUDGET, WORKLOAD_DOWN_NODE, WORKLOAD_LIVENESS } from './workloads.ts';
 export { REBOOT_WINDOW } from './reboot-window.ts';
 
 export interface Checkers {
@@ -42,9 +44,13 @@ export function installCheckers(run: Omit<CheckedRun, 'violations'>): Checkers {
   installVersionChangeChecker(checked);
   installRebootWindowChecker(checked);
   const liveness = installLivenessChecker(checked);
+  const workloads = installWorkloadCheckers(checked);
   return {
     violations,
-    finish: (nowMs) => liveness.finish(nowMs),
+    finish: (nowMs) => {
+      liveness.finish(nowMs);
+      workloads.finish(nowMs);
+    },
     report: () => violations.report(),
   };
 }

@@ -79,8 +79,16 @@ const KINDS: Record<string, ValueKind> = {
   'availability.maxDownFraction': 'fraction',
 };
 
+/** List entries' fields, whatever the index: workloads.0.belowMinMs reads as workloads.N.belowMinMs. */
+const LIST_KINDS: Record<string, ValueKind> = {
+  'workloads.N.belowMinMs': 'duration',
+  'workloads.N.quorumLostMs': 'duration',
+  'workloads.N.availability': 'fraction',
+  'drain.blockedMs': 'duration',
+};
+
 export function valueKind(path: string): ValueKind {
-  return KINDS[path] ?? 'count';
+  return KINDS[path] ?? LIST_KINDS[path.replace(/\.\d+\./, '.N.')] ?? 'count';
 }
 
 /** Formats a value found at a report path (or an expectation's `actual`) for people. */

@@ -30,6 +30,7 @@ export function formatSummary(report: Report, style: Style): string {
     ['availability', `at most ${formatCount(availability.maxDown)} down at once (${formatFraction(availability.maxDownFraction)}), ${formatDurationShort(availability.nodeDowntime)} of node downtime`],
     ['etcd', `${plural(etcd.members, 'member')}, ${plural(etcd.elections, 'election')}, ${plural(etcd.leaderChanges, 'leader change')}, leaderless ${formatDurationShort(etcd.leaderless)}, quorum lost ${formatDurationShort(etcd.quorumLost)}, at most ${plural(etcd.maxLockHolders, 'lock holder')}, ${plural(etcd.requests, 'request')}, ${plural(etcd.outages.length, 'outage')}`],
     ['server', `${plural(server.requests, 'request')}, peak ${formatCount(server.peakRequestsPerMinute)}/min, peak ${formatCount(server.peakConcurrentDownloads)} concurrent downloads, ${formatBytes(server.bytesServed)} served`],
+    ...workloadRows(report),
     ...faultRows(report.faults),
     ['invariants', invariants.violations === 0 ? `${style.ok} no violation` : `${style.fail} ${plural(invariants.violations, 'violation')}`],
   ];
@@ -43,6 +44,17 @@ export function formatSummary(report: Report, style: Style): string {
     text += '\n' + formatExpectations(report.expectations, style);
   }
   return text;
+}
+
+/** One row per workload, and the drains' row when there are workloads. */
+function workloadRows(report: Report): string[][] {
+  if (report.workloads.length === 0) return [];
+  const rows = report.workloads.map((w) => [
+    'workload',
+    `${w.name}: ${formatCount(w.replicas)} replicas, available ${formatFraction(w.availability)}, at least ${formatCount(w.minReady)} ready, ${formatDurationShort(w.belowMinMs)} below minAvailable, ${formatDurationShort(w.quorumLostMs)} without quorum, ${plural(w.evictionsRefused, 'eviction')} refused`,
+  ]);
+  rows.push(['drain', `${formatDurationShort(report.drain.blockedMs)} blocked by budgets, ${plural(report.drain.timeouts, 'timeout')}, ${plural(report.reboots.forced, 'forced reboot')}`]);
+  return rows;
 }
 
 /** Faults listed in the summary; the JSON report has them all. */

@@ -28,6 +28,22 @@ export interface LockReport {
   maxHolders: number;
 }
 
+/**
+ * A workload's availability over the run: `availability` = share of the horizon with at least
+ * minAvailable instances ready (and, with discovery, registered); belowMinMs and quorumLostMs the
+ * time below minAvailable and below quorum; minReady the fewest ready at once once the initial
+ * placement was all ready; evictionsRefused the 429s its budget answered.
+ */
+export interface WorkloadReport {
+  name: string;
+  replicas: number;
+  availability: number;
+  minReady: number;
+  belowMinMs: number;
+  quorumLostMs: number;
+  evictionsRefused: number;
+}
+
 export interface Report {
   fleetsim: typeof REPORT_FORMAT;
   scenario: string;
@@ -94,6 +110,13 @@ export interface Report {
   faults: { kind: string; at: number; targets: number; note: string }[];
   /** Per lock group (scenario reboot.lockGroup): its max and the most holders seen; [] without a lock. */
   locks: LockReport[];
+  /**
+   * Node-time drains spent with evictions refused by a PodDisruptionBudget, and drains that ran
+   * out of time (docs/workloads.md); zeros without workloads.
+   */
+  drain: { blockedMs: number; timeouts: number };
+  /** One entry per workload of the scenario (docs/workloads.md); [] without workloads. */
+  workloads: WorkloadReport[];
   invariants: { violations: number; list: InvariantViolation[] };
   expectations: ExpectationResult[];
 }

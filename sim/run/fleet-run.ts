@@ -208,6 +208,7 @@ export class FleetRun {
       locks: takesLock(this.scenario.reboot.strategy, this.scenario.reboot.agent)
         ? world.rebootGroups.lockGroups.map((l) => ({ group: l.name, max: l.max, maxHolders: world.lock.maxHolders(l.name) }))
         : [],
+      ...(world.workloads !== null ? world.workloads.workloads.report(now) : { workloads: [], drain: { blockedMs: 0, timeouts: 0 } }),
       invariants: this.checkers.report(),
       expectations: [],
     };

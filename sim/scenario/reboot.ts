@@ -22,6 +22,9 @@ const rebootFields = {
   lockGroup: () => name('lock group name'),
   window: () => windowSchema().nullable(),
   drain: () => durationMs(),
+  // The settle gate (docs/workloads.md): `ready` releases the lock after a reboot only once the
+  // node's workload instances are ready again; `none` releases it as the agent does.
+  lockReleaseGate: () => z.enum(['none', 'ready']),
   // Zincati's identity.rollout_wariness (coreos/zincati src/identity/mod.rs): 0 (eager) .. 1
   // (wary); null = unset, Zincati sends none and Cincinnati derives one from the node's UUID
   // (coreos/fedora-coreos-cincinnati fcos-policy-engine compute_wariness).
@@ -37,6 +40,7 @@ export const rebootPatchSchema = () =>
     lockGroup: rebootFields.lockGroup().optional(),
     window: rebootFields.window().optional(),
     drain: rebootFields.drain().optional(),
+    lockReleaseGate: rebootFields.lockReleaseGate().optional(),
     rolloutWariness: rebootFields.rolloutWariness().optional(),
   });
 
@@ -81,6 +85,7 @@ const rebootSectionSchema = () =>
     lockTTL: durationMs().prefault(0),
     window: rebootFields.window().prefault(null),
     drain: rebootFields.drain().prefault(0),
+    lockReleaseGate: rebootFields.lockReleaseGate().prefault('none'),
     // kured's flags (kubereboot/kured cmd/kured/main.go flag defaults): --period 60m,
     // --drain-timeout 0 (forever), --force-reboot false, --reboot-delay 0, --lock-release-delay 0.
     period: positiveDurationMs().prefault('1h'),

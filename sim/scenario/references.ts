@@ -7,6 +7,7 @@ import type { Scenario } from './schema.ts';
 import type { Target, PartitionMember } from './faults.ts';
 import { STRATEGY_NAMES, takesLock } from '../agents/registry.ts';
 import { effectiveReboot } from './reboot.ts';
+import { checkWorkloadReferences } from './workloads.ts';
 
 const LOCK_STRATEGY_NAMES = STRATEGY_NAMES.filter((name) => takesLock(name));
 
@@ -141,6 +142,8 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
       push([...path, 'kind'], `expected a reboot lock (reboot.strategy ${LOCK_STRATEGY_NAMES.join(' or ')}), found strategy ${s.reboot.strategy}`);
     }
   });
+
+  if (s.workloads !== undefined) checkWorkloadReferences(s.workloads, groupNames, members, (path, message) => push(path, message));
 
   s.actions?.forEach((action, i) => {
     const path: IssuePath = ['actions', i];

@@ -25,6 +25,7 @@ import { faultSchema } from './faults.ts';
 import { actionSchema } from './actions.ts';
 import { fuzzSchema } from './fuzz.ts';
 import { rebootSchema } from './reboot.ts';
+import { workloadsSchema } from './workloads.ts';
 
 export const DEFAULT_START = '2024-01-01T00:00:00Z';
 const MAX_HORIZON_MS = 366 * 24 * 3_600_000;
@@ -178,6 +179,8 @@ export const SECTION_SCHEMAS = {
   releases: () => z.array(releaseSchema()).prefault([]),
   policy: () => policySectionSchema().prefault({}),
   reboot: () => rebootSchema().prefault({}),
+  // The services the fleet runs (docs/workloads.md); [] = none, and nothing of them is simulated.
+  workloads: () => workloadsSchema().prefault([]),
   faults: () => z.array(faultSchema()).prefault([]),
   actions: () => z.array(actionSchema()).prefault([]),
   expect: () => z.array(expectationSchema()).prefault([]),

@@ -24,6 +24,8 @@ export function makeReport(changes: DeepPartial<Report> = {}): Report {
     server: { requests: 12_000, peakRequestsPerMinute: 200, peakConcurrentDownloads: 30, bytesServed: 297_000_000_000, grants: 995, view: { updateComplete: 990, updateFailed: 3, inProgress: 2, reset: 1, refusedInProgress: 0 } },
     faults: [],
     locks: [],
+    drain: { blockedMs: 0, timeouts: 0 },
+    workloads: [],
     invariants: { violations: 0, list: [] },
     expectations: [],
   };

@@ -46,6 +46,8 @@ describe('defaults', () => {
       lockTTL: 0,
       window: null,
       drain: 0,
+      // The settle gate is off unless asked for (docs/workloads.md).
+      lockReleaseGate: 'none',
       period: 3_600_000,
       drainTimeout: 0,
       forceReboot: false,
@@ -60,6 +62,7 @@ describe('defaults', () => {
     });
     expect(s.releases).toEqual([]);
     expect(s.faults).toEqual([]);
+    expect(s.workloads).toEqual([]);
     expect(s.actions).toEqual([]);
     expect(s.expect).toEqual([]);
     expect(s.limits).toEqual({ maxEvents: 50_000_000, maxPendingEvents: 10_000_000 });

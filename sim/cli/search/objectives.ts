@@ -2,8 +2,8 @@
 // each as the p95 over the seeds of a combination. The list is data, so an objective is added in
 // one place: today rollout time (p95 `rollout.duration`) and disruption (p95
 // `availability.maxDown`), plus, for each workload a report lists (`workloads[].belowMinMs`, the
-// time the workload spent below its minimum; reports have no workloads yet, and a search over
-// scenarios without them has just the two), one objective per workload. Pure.
+// time the workload spent below its minimum; a search over scenarios without workloads has just
+// the two), one objective per workload. Pure.
 
 import type { Report } from '../../report/report.ts';
 import { metricValue, percentileWithNulls } from '../sweep-stats.ts';
@@ -25,21 +25,16 @@ export const BASE_OBJECTIVES: readonly Objective[] = [
   { id: 'p95 availability.maxDown', label: 'disruption: p95 availability.maxDown (nodes down at once)', unit: 'count', value: (r) => metricValue(r, 'availability.maxDown') },
 ];
 
-interface WorkloadEntry {
-  name?: unknown;
-  belowMinMs?: unknown;
-}
-
-function workloadsOf(report: Report): WorkloadEntry[] {
-  const list = (report as unknown as { workloads?: unknown }).workloads;
-  return Array.isArray(list) ? (list as WorkloadEntry[]) : [];
+/** A report read from an older file may lack the list: none then. */
+function workloadsOf(report: Report): Report['workloads'] {
+  return Array.isArray(report.workloads) ? report.workloads : [];
 }
 
 /** One `belowMinMs` objective per workload named in any report, in order of first appearance. */
 export function workloadObjectives(reports: readonly Report[]): Objective[] {
   const names: string[] = [];
   for (const report of reports) {
-    for (const w of workloadsOf(report)) if (typeof w.name === 'string' && !names.includes(w.name)) names.push(w.name);
+    for (const w of workloadsOf(report)) if (!names.includes(w.name)) names.push(w.name);
   }
   return names.map((name) => ({
     id: `p95 workloads[${name}].belowMinMs`,
@@ -47,7 +42,7 @@ export function workloadObjectives(reports: readonly Report[]): Objective[] {
     unit: 'ms' as const,
     value: (r: Report) => {
       const entry = workloadsOf(r).find((w) => w.name === name);
-      return typeof entry?.belowMinMs === 'number' ? entry.belowMinMs : null;
+      return entry === undefined ? null : entry.belowMinMs;
     },
   }));
 }

@@ -35,7 +35,10 @@ export class AvailabilityMeter {
 
   /** The ready count is `ready` from `nowMs` on (times never go back). */
   set(nowMs: number, ready: number): void {
-    if (!this.opened) return;
+    if (!this.opened) {
+      this.current = ready;
+      return;
+    }
     this.advance(nowMs);
     this.current = ready;
     this.minReady = Math.min(this.minReady, ready);
@@ -62,10 +65,19 @@ export class AvailabilityMeter {
   }
 
   report(horizonMs: number): WorkloadReport {
-    // A workload never all ready counts as below its target from the start.
+    // A workload never all ready counts as below its target from the start (the meter stays
+    // closed: a report in the middle of a run changes nothing).
     if (!this.opened) {
-      this.opened = true;
-      this.minReady = this.current;
+      const below = this.current < this.desiredReady ? horizonMs : 0;
+      return {
+        name: this.name,
+        replicas: this.replicas,
+        availability: horizonMs > 0 ? 1 - below / horizonMs : 1,
+        minReady: this.current,
+        belowMinMs: below,
+        quorumLostMs: this.quorum !== null && this.current < this.quorum ? horizonMs : 0,
+        evictionsRefused: this.refused,
+      };
     }
     this.advance(horizonMs);
     return {

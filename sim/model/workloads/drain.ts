@@ -42,6 +42,7 @@ export class NodeDrain {
     table: InstanceTable,
     budgetOf: (workload: number) => DisruptionBudget | null,
     onRefused: (workload: number) => void,
+    onGranted: (workload: number, readyBefore: number, wasReady: boolean) => void = () => {},
   ): DrainStep {
     const evicted: number[] = [];
     let refused = 0;
@@ -56,6 +57,7 @@ export class NodeDrain {
         onRefused(workload);
         continue;
       }
+      onGranted(workload, table.ready(workload), ready);
       table.evict(instance);
       if (answer.counted) budget?.observeStopped();
       evicted.push(instance);
@@ -71,6 +73,16 @@ export class NodeDrain {
       return { kind: 'timedOut', evicted, remaining: refused };
     }
     return { kind: 'retry', atMs: retryAtMs, evicted, refused };
+  }
+
+  /** blockedMs counted up to `nowMs`, for a drain still running (a report in the middle of it). */
+  blockedUntil(nowMs: number): number {
+    return this.blockedMs + (this.blockedSinceMs === null ? 0 : Math.max(0, nowMs - this.blockedSinceMs));
+  }
+
+  /** The node went down before the drain ended: the time blocked so far is counted, nothing after. */
+  cancel(nowMs: number): void {
+    this.closeBlocked(nowMs);
   }
 
   private closeBlocked(nowMs: number): void {

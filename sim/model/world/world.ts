@@ -33,6 +33,7 @@ import { applyOperatorAction, type OperatorTarget } from './operator-actions.ts'
 import { MachineHost, bind, type EffectHandler } from './machine-host.ts';
 import { resolveNodeTarget } from './node-targets.ts';
 import { WorkloadHealth } from './workload-health.ts';
+import { WorkloadPort } from './workload-port.ts';
 import { rebootStrategy } from '../../agents/registry.ts';
 import { blockerActive } from '../../scenario/reboot.ts';
 import type { KuredContext } from '../node/agents/kured.ts';
@@ -126,6 +127,8 @@ export class World {
   readonly lock: RebootLock;
   /** Each fleet group's reboot settings and each lock group's client (reboot.groups, reboot.lockGroup). */
   readonly rebootGroups: RebootGroups;
+  /** The scenario's workloads (docs/workloads.md); null when it has none. */
+  readonly workloads: WorkloadPort | null;
   /** kured only: its ticks (elided idle ticks resume from them; the liveness checker reads them). */
   readonly kuredTicks: KuredTicks | null;
   /** The etcd cluster and its network; null when the scenario has no etcd members. */
@@ -208,6 +211,17 @@ export class World {
     this.rebootGroups = new RebootGroups(sim, scenario, clientLock, this.nodeGroup, (node, answer) => this.lockAnswer(node, answer));
     this.memberPower = new MemberPower(this.etcd?.cluster ?? null, scenario.etcd.placement, scenario.etcd.members, n);
     this.memberNode = this.memberPower.memberNode;
+    this.workloads = WorkloadPort.create({
+      sim,
+      trace,
+      streams,
+      scenario,
+      groupNames: this.groupNames,
+      zoneNames: this.zoneNames,
+      nodeGroup: this.nodeGroup,
+      nodeZone: this.nodeZone,
+      zoneClients: this.etcd?.zoneClients ?? null,
+    });
 
     this.server = new UpdateServer({
       sim,
@@ -256,6 +270,7 @@ export class World {
     // them up a while already.
     const cold = scenario.fleet.coldStart;
     if (cold) for (let i = 0; i < n; i++) this.metrics.nodeDown(i, 0);
+    this.workloads?.start(cold);
     for (let i = 0; i < n; i++) {
       this.post(BOOT, i, cold ? events.powerOn(this.miscRandom.range(i, boot.boot)) : events.START_WARM);
     }
@@ -577,12 +592,14 @@ export class World {
       shutdownStarted: (node) => {
         this.metrics.nodeDown(node, this.sim.now);
         this.memberPower.nodeDown(node);
+        this.workloads?.nodeDown(node);
         this.post(UE, node, events.STOP);
         this.post(RM, node, events.STOP);
       },
       wentDown: (node) => {
         this.metrics.nodeDown(node, this.sim.now);
         this.memberPower.nodeDown(node);
+        this.workloads?.nodeDown(node);
         this.trace.emit(this.sim.now, 'node.down', node);
         this.post(UE, node, events.STOP);
         this.post(RM, node, events.STOP);
@@ -608,6 +625,7 @@ export class World {
     this.metrics.nodeUp(node, now);
     this.metrics.rebootEnded(node);
     this.memberPower.nodeUp(node);
+    this.workloads?.nodeUp(node);
     this.startUpdateEngine(node, 0, bootReportOf(ctx.bootKind));
     this.post(RM, node, events.BOOTED);
   }
@@ -680,9 +698,17 @@ export class World {
         const boot = this.scenario.fleet.boot;
         // kured drained the node already (startDrain); locksmithd's reboot drains in the shutdown.
         const drainMs = this.agentDrains ? 0 : this.rebootGroups.drainMsOf(this.nodeGroup[node]);
-        this.post(BOOT, node, events.reboot(drainMs, this.miscRandom.range(node, boot.shutdown), this.miscRandom.range(node, boot.boot)));
+        const shutdownMs = this.miscRandom.range(node, boot.shutdown);
+        const bootMs = this.miscRandom.range(node, boot.boot);
+        // With workloads, locksmithd's drain is their eviction-API drain, not a fixed delay.
+        if (drainMs > 0 && this.workloads !== null) this.drainBeforeReboot(node, shutdownMs, bootMs);
+        else this.post(BOOT, node, events.reboot(drainMs, shutdownMs, bootMs));
       },
-      releaseLock: (node) => this.rebootGroups.clientOf(node).release(node),
+      releaseLock: (node) => {
+        const release = (): void => this.rebootGroups.clientOf(node).release(node);
+        if (this.workloads === null) release();
+        else this.workloads.release(node, release);
+      },
     };
     // Each agent's machine has its own effects (sim/model/node/machines.ts AGENT_MACHINES).
     for (const name of Object.keys(handlers)) if (!names.includes(name)) delete handlers[name];
@@ -692,15 +718,44 @@ export class World {
   /**
    * THE drain of a node (cordon + evictions), begun by an agent that drains before its reboot
    * (kured: drain.RunNodeDrain with Timeout --drain-timeout, 0 = none). It ends with DRAINED, or
-   * DRAIN_TIMED_OUT when `timeoutMs` (> 0) runs out first. Until workloads exist, a drain takes
-   * the fleet group's `reboot.drain`. A node that goes down meanwhile ignores the answer (its
-   * machine is stopped).
+   * DRAIN_TIMED_OUT when `timeoutMs` (> 0) runs out first. With workloads it is their drain
+   * (workload-port.ts: evictions through the PDBs, kured's uncordon after a timeout without
+   * --force-reboot); without, it takes the fleet group's `reboot.drain`. A node that goes down
+   * meanwhile gets no answer from the workloads' drain, and ignores the fixed one (its machine is
+   * stopped).
    */
   startDrain(node: number, timeoutMs: number): void {
+    if (this.workloads !== null) {
+      this.trace.emit(this.sim.now, 'node.drain', node, { timeoutMs });
+      this.workloads.drain(node, timeoutMs, (outcome) => {
+        // kured without --force-reboot uncordons after a failed drain and retries at a later tick.
+        if (outcome.kind === 'timedOut' && !this.scenario.reboot.forceReboot) this.workloads?.uncordon(node);
+        this.post(RM, node, outcome.kind === 'drained' ? events.DRAINED : events.DRAIN_TIMED_OUT);
+      });
+      return;
+    }
     const drainMs = this.rebootGroups.drainMsOf(this.nodeGroup[node]);
     const timedOut = timeoutMs > 0 && drainMs > timeoutMs;
     this.trace.emit(this.sim.now, 'node.drain', node, { timeoutMs });
     this.sim.callAfter(timedOut ? timeoutMs : drainMs, () => this.post(RM, node, timedOut ? events.DRAIN_TIMED_OUT : events.DRAINED));
+  }
+
+  /**
+   * locksmithd's optional drain (`reboot.drain` > 0) with workloads: the node is drained through
+   * the eviction API (bounded by `reboot.drainTimeout`, 0 = none) before the reboot goes ahead,
+   * the lock held throughout. locksmithd has no retry of its own: a drain that times out reboots
+   * anyway, counted in `reboots.forced`.
+   */
+  private drainBeforeReboot(node: number, shutdownMs: number, bootMs: number): void {
+    const timeoutMs = this.scenario.reboot.drainTimeout;
+    this.trace.emit(this.sim.now, 'node.drain', node, { timeoutMs });
+    (this.workloads as WorkloadPort).drain(node, timeoutMs, (outcome) => {
+      if (outcome.kind === 'timedOut') {
+        this.metrics.rebootForced(node);
+        this.trace.emit(this.sim.now, 'node.reboot-forced', node);
+      }
+      this.post(BOOT, node, events.reboot(0, shutdownMs, bootMs));
+    });
   }
 
   /** kured resting with its idle ticks elided: the delay to the tick it would have come to (kured-ticks.ts). */

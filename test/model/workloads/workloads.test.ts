@@ -47,6 +47,7 @@ function run(spec: Partial<WorkloadSpec>) {
     quorum: 2,
     startupMs: { min: 10_000, max: 30_000 },
     reschedule: false,
+    discovery: null,
     ...spec,
   };
   const workloads = new Workloads([full], nodes, {

@@ -23,8 +23,8 @@ import { typedUpdate as update } from '../typed-update.ts';
  *    --reboot-delay, then reboot.
  *
  * The drain is the world's (World.startDrain(node, timeoutMs)): it answers DRAINED, or
- * DRAIN_TIMED_OUT when --drain-timeout ran out first (until workloads exist a drain takes the
- * fleet group's `reboot.drain`). A release that fails is retried at the next tick (kured logs it
+ * DRAIN_TIMED_OUT when --drain-timeout ran out first (the workloads' evictions through their
+ * PDBs when the scenario has workloads, else the fleet group's fixed `reboot.drain`). A release that fails is retried at the next tick (kured logs it
  * and goes on, finding itself still holding at the next tick: the same).
  *
  * States: stopped (initial), startupDraw, startupWait, releaseDelay, startupRelease, loopDraw,
