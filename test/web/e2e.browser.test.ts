@@ -348,6 +348,42 @@ describe.skipIf(!hasChromium)('web UI in headless Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it("draws each workload's availability as a chart and the inspected node's instances (pdb-deadlock)", async () => {
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(`${server.url}?scenario=pdb-deadlock&seed=1`);
+    await until(page, "s.scenario === 'pdb-deadlock' && s.nodeFrames > 0");
+    await send(page, { type: 'speed', x: 3000 });
+    await page.click('#play');
+    await until(page, `s.timeMs > ${3 * HOUR_MS}`);
+    await page.click('#play');
+    await until(page, '!s.playing');
+    // One chart per workload, each with its serving line and its target.
+    for (const [i, name] of [[0, 'ledger'], [1, 'web']] as const) {
+      const chart = page.locator(`#chart-workload-${i}`);
+      await expect.poll(() => chart.locator('path[data-series=serving]').count()).toBe(1);
+      expect(await chart.locator('h4').textContent()).toContain(`workload ${name}`);
+      expect(await chart.locator('path[data-series=target]').count()).toBe(1);
+    }
+    // The inspector lists the node's instances as the engine has them.
+    const state = await ui(page);
+    const answer = (await page.evaluate(() => (window as unknown as { __fleetsim: Hook }).__fleetsim.request({ type: 'export' }))) as { yaml: string };
+    const run = replay(answer.yaml, state.timeMs);
+    const table = run.world.workloads!.workloads.table;
+    let node = -1;
+    for (let n = 0; n < run.world.nodeCount && node < 0; n++) if (table.instancesOn(n).length > 0) node = n;
+    expect(node).toBeGreaterThanOrEqual(0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const point = (await page.evaluate((n) => (window as unknown as { __fleetsim: Hook & { pointOf(n: number): { x: number; y: number } | null } }).__fleetsim.pointOf(n), node))!;
+    await page.mouse.click(point.x, point.y);
+    await until(page, `s.inspected !== null && s.inspected.node === ${node}`);
+    await expect.poll(() => page.locator('#details .instances .instance').count()).toBe(table.instancesOn(node).length);
+    await page.locator('#details').scrollIntoViewIfNeeded();
+    await page.locator('#charts').screenshot({ path: join(OUTPUT, 'web-workloads.png') });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('seeks back in a 100k-node session from a checkpoint, landing on the run a fresh replay gives (time printed, not asserted)', async () => {
     const page = await context.newPage();
     const problems = watch(page);

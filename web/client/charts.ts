@@ -1,9 +1,9 @@
 // Time-series charts (d3): nodes on each version, nodes down and rebooting, reboot-lock holders,
-// update-server load. Spans without an etcd leader are shaded on every chart. x is simulated
+// update-server load, and one per workload (instances serving against its availability target). Spans without an etcd leader are shaded on every chart. x is simulated
 // time from 0 to the current time; samples come from the server on a fixed grid.
 
 import { axisBottom, axisLeft, extent, line, max, scaleLinear, select, type Selection } from 'd3';
-import type { Sample } from '../shared/protocol.ts';
+import type { Sample, WorkloadInfo } from '../shared/protocol.ts';
 import { versionColour } from './colours.ts';
 import { formatDuration } from './format.ts';
 
@@ -77,10 +77,11 @@ class Chart {
 export class Charts {
   private readonly charts: Chart[];
   private versions: string[] = [];
+  private workloadCharts: Chart[] = [];
   /** Peak of the nodes-down series drawn so far (the e2e test reads it). */
   maxDown = 0;
 
-  constructor(parent: HTMLElement) {
+  constructor(private readonly parent: HTMLElement) {
     parent.innerHTML = '';
     this.charts = [
       new Chart(parent, 'chart-versions', 'nodes per version', () =>
@@ -104,8 +105,23 @@ export class Charts {
     this.versions = versions;
   }
 
+  /** One chart per workload of the loaded scenario: instances serving, its target, its quorum. */
+  setWorkloads(workloads: readonly WorkloadInfo[]): void {
+    for (const box of this.parent.querySelectorAll('.chart.workload')) box.remove();
+    this.workloadCharts = workloads.map((w, i) => {
+      const chart = new Chart(this.parent, `chart-workload-${i}`, `workload ${w.name}: serving of ${w.replicas}`, () => [
+        { name: 'serving', colour: '#009e73', value: (s: Sample) => s.workloads[i] ?? 0 },
+        { name: 'target', colour: '#d55e00', value: () => w.minReady },
+        ...(w.quorum === null ? [] : [{ name: 'quorum', colour: '#cc79a7', value: () => w.quorum! }]),
+      ]);
+      this.parent.querySelector(`#chart-workload-${i}`)!.classList.add('workload');
+      return chart;
+    });
+  }
+
   draw(samples: Sample[], live: Sample | null): void {
     for (const s of samples) if (s.down > this.maxDown) this.maxDown = s.down;
     for (const chart of this.charts) chart.draw(samples, live);
+    for (const chart of this.workloadCharts) chart.draw(samples, live);
   }
 }

@@ -152,6 +152,7 @@ function onLoaded(scenario: ScenarioInfo, seed: number, samples: Sample[]): void
   state.samples = [...samples];
   state.chartsDirty = true;
   state.view = new FleetView($<HTMLCanvasElement>('fleet'), scenario.groups, scenario.zones, scenario.nodeCount);
+  charts.setWorkloads(scenario.workloads);
   applyColourBy();
   $<HTMLInputElement>('seed').value = String(seed);
   const scrubber = $<HTMLInputElement>('scrubber');
@@ -464,6 +465,8 @@ window.__fleetsim = {
     const node = view.category.indexOf(c);
     return node < 0 ? null : { node, ...view.clientPointOf(node) };
   },
+  /** Where to click node `node` on the canvas (page coordinates), or null before a scenario is drawn. */
+  pointOf: (node: number) => (state.view === null ? null : state.view.clientPointOf(node)),
   request: (command: Command) => connection.request(command),
   measureFps: (durationMs: number) => {
     const view = state.view;

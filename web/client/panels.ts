@@ -57,8 +57,17 @@ export function renderNode(body: HTMLElement, d: NodeDetails, graphs: readonly M
     `<div>reboot agent: <b>${escape(d.rebootManager)}</b> · lock group ${escape(lock.group)}: ${lock.holders.length}/${lock.max} held` +
     `${d.holdsLock ? ' · <b class="leader">this node holds it</b>' : lock.holders.length > 0 ? ` by node ${lock.holders.join(', ')}` : ''}</div>` +
     `<table class="partitions"><tr><th>partition</th><th>version</th><th>priority</th><th>tries</th><th>successful</th></tr>${parts}</table>` +
-    `<div class="muted">workloads: none (the model has no workloads yet)</div>` +
+    renderInstances(d.instances) +
     diagrams +
     `<div class="muted">last transitions</div><ol class="events transitions">${transitions || '<li class="muted">none in the recent window</li>'}</ol>` +
     `<div class="muted">recent events</div><ol class="events">${events || '<li class="muted">none in the recent window</li>'}</ol>`;
+}
+
+/** The node's instances, one box each, coloured by state (a serving instance is solid). */
+function renderInstances(instances: NodeDetails['instances']): string {
+  if (instances.length === 0) return '<div class="muted">workloads: no instance on this node</div>';
+  const boxes = instances
+    .map((i) => `<span class="instance ${i.state}${i.serving ? ' serving' : ''}" title="${escape(i.workload)}: ${i.state}${i.serving ? ', serving' : ''}">${escape(i.workload)}</span>`)
+    .join('');
+  return `<div class="instances" data-count="${instances.length}">instances: ${boxes}</div>`;
 }

@@ -2,7 +2,7 @@
 // its timeline marks, the node machines' graphs and the lock groups) and one node's details for
 // the inspector. Reading never changes the run.
 
-import type { EtcdFrame, NodeDetails, ScenarioInfo, TimelineMark } from '../shared/protocol.ts';
+import type { EtcdFrame, InstanceLine, NodeDetails, ScenarioInfo, TimelineMark, WorkloadInfo } from '../shared/protocol.ts';
 import type { LiveRun } from './live-run.ts';
 import { nodeMachineGraphs } from './machine-graph.ts';
 
@@ -44,6 +44,7 @@ export function scenarioInfo(live: LiveRun, marks: TimelineMark[]): ScenarioInfo
     marks,
     machines: nodeMachineGraphs(s.reboot.agent),
     lockGroups: live.run.world.rebootGroups.lockGroups.map((l) => l.name),
+    workloads: workloadInfo(live),
   };
 }
 
@@ -77,7 +78,36 @@ export function nodeDetails(live: LiveRun, node: number, id: number | undefined)
       rebootManager: world.rebootManager.stateName(node),
     },
     transitions: live.transitions.recentFor(node),
-    // One lock group today (locksmith's default semaphore; lock groups come with fleet-lock).
-    lock: { group: 'default', holders: [...world.lock.holders('default')], max: world.lock.max },
+    lock: lockOf(live, node),
+    instances: instancesOn(live, node),
   };
+}
+
+/** The node's reboot-lock group (reboot.lockGroup): its holders and slots. */
+function lockOf(live: LiveRun, node: number): NodeDetails['lock'] {
+  const groups = live.run.world.rebootGroups;
+  const name = groups.lockGroupOf(node);
+  const group = groups.lockGroups.find((l) => l.name === name)!;
+  return { group: name, holders: [...live.run.world.lock.holders(name)], max: group.max };
+}
+
+function workloadInfo(live: LiveRun): WorkloadInfo[] {
+  const port = live.run.world.workloads;
+  if (port === null) return [];
+  const w = port.workloads;
+  return w.specs.map((spec, i) => ({ name: spec.name, replicas: spec.replicas, minReady: w.desiredHealthy(i), quorum: spec.quorum }));
+}
+
+const INSTANCE_STATES: InstanceLine['state'][] = ['pending', 'stopped', 'starting', 'ready'];
+
+/** The workloads' instances on `node` (workloads.ts InstanceTable: state codes 0..3). */
+export function instancesOn(live: LiveRun, node: number): InstanceLine[] {
+  const port = live.run.world.workloads;
+  if (port === null) return [];
+  const w = port.workloads;
+  return w.table.instancesOn(node).map((i) => ({
+    workload: w.specs[w.table.workload[i]].name,
+    state: INSTANCE_STATES[w.table.state[i]],
+    serving: w.serves(i),
+  }));
 }

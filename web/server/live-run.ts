@@ -104,6 +104,12 @@ export class LiveRun {
         notable.listener(event);
       },
     });
+    // Refused evictions are not trace events (a blocked drain retries every 5 s): the log and the
+    // node's recent events hear of them from the workloads' observer, which only reads.
+    const workloads = run.world.workloads?.workloads;
+    workloads?.observe({
+      evictionRefused: (w, node, atMs) => log.listener({ time: atMs, kind: 'node.eviction-refused', subject: node, data: { workload: workloads.specs[w].name } }),
+    });
     const live = new LiveRun(source, parsedBase.scenario, runSeed, [...injected], run, log, notable);
     // Settle time 0 (events and timeline items at 0) before anything can be injected at 0.
     run.runUntil(0);

@@ -15,6 +15,14 @@ export function sampleIntervalMs(horizonMs: number): number {
   return Math.max(SAMPLE_INTERVAL_MIN_MS, Math.ceil(horizonMs / SAMPLES_PER_RUN_MAX));
 }
 
+/** Instances serving per workload (reads counters only). */
+function workloadsServing(run: FleetRun): number[] {
+  const port = run.world.workloads;
+  if (port === null) return [];
+  const w = port.workloads;
+  return w.specs.map((_, i) => w.serving(i));
+}
+
 export class Sampler {
   readonly samples: Sample[] = [];
   private lastRequests = 0;
@@ -54,6 +62,7 @@ export class Sampler {
       requestsPerMin: spanMs > 0 ? Math.max(0, ((requests - this.lastRequests) * 60_000) / spanMs) : 0,
       downloads: world.server.activeDownloads,
       leaderless: etcd !== null && etcd.cluster.leader() < 0 ? 1 : 0,
+      workloads: workloadsServing(run),
     };
   }
 

@@ -70,6 +70,8 @@ export interface ScenarioInfo {
   machines: MachineGraph[];
   /** The scenario's reboot-lock groups (reboot.lockGroup), in the order their first fleet group appears. */
   lockGroups: string[];
+  /** The scenario's workloads (empty without a `workloads` section). */
+  workloads: WorkloadInfo[];
 }
 
 export interface TimelineMark {
@@ -113,6 +115,26 @@ export interface Sample {
   downloads: number;
   /** 1 while etcd has no leader at the sample's time (0 without etcd). */
   leaderless: number;
+  /** Per workload (ScenarioInfo.workloads order): instances serving (ready, and registered with discovery). */
+  workloads: number[];
+}
+
+/** A workload of the scenario, for its availability chart. */
+export interface WorkloadInfo {
+  name: string;
+  replicas: number;
+  /** The availability target (minAvailable as a count: its PDB's desiredHealthy). */
+  minReady: number;
+  /** Below this many serving the service is down; null: not a quorum service. */
+  quorum: number | null;
+}
+
+/** One instance on the inspected node. */
+export interface InstanceLine {
+  workload: string;
+  state: 'pending' | 'stopped' | 'starting' | 'ready';
+  /** Counted as available (ready, and registered in etcd when the workload uses discovery). */
+  serving: boolean;
 }
 
 export interface StatusFrame {
@@ -203,6 +225,8 @@ export interface NodeDetails {
   transitions: TransitionLine[];
   /** The reboot lock of the node's lock group: its holders and size. */
   lock: { group: string; holders: number[]; max: number };
+  /** The workloads' instances on this node. */
+  instances: InstanceLine[];
 }
 
 export type Frame =

@@ -47,6 +47,8 @@ export interface WorkloadObserver {
   becameReady?(instance: number, nodeId: number, nowMs: number): void;
   /** The workload's serving count may have changed. */
   servingChanged?(workload: number, nowMs: number): void;
+  /** A drain's eviction of an instance of `workload` on `nodeId` was refused by its budget (429). */
+  evictionRefused?(workload: number, nodeId: number, nowMs: number): void;
 }
 
 /**
@@ -195,7 +197,10 @@ export class Workloads {
         atMs,
         this.table,
         (w) => this.budgets[w],
-        (w) => this.meters[w].refusedEviction(),
+        (w) => {
+          this.meters[w].refusedEviction();
+          for (const observer of this.observers) observer.evictionRefused?.(w, nodeId, atMs);
+        },
         (w, readyBefore, wasReady) => {
           for (const observer of this.observers) observer.evicted?.(w, readyBefore, wasReady, atMs);
         },
@@ -301,6 +306,11 @@ export class Workloads {
       this.changed(atMs, [instance]);
       this.checkSettled(nodeId);
     });
+  }
+
+  /** The instance counts as available: ready, and registered when its workload uses discovery (read only: the web inspector). */
+  serves(instance: number): boolean {
+    return this.table.state[instance] === InstanceState.Ready && this.servingInstance(instance);
   }
 
   private servingInstance(instance: number): boolean {
