@@ -1,5 +1,5 @@
 // The `fleetsim` command line (docs/cli.md). Commands: run, check, sweep, search, fuzz, worker,
-// validate, serve, start. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
+// validate, import, serve, start. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
 // stderr; machine-readable output (--json -, --csv -) to stdout. Only sim/cli/ touches files,
 // processes, threads and the wall clock; the simulation itself is pure (sim/).
 
@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CheckOptions } from './commands/check.ts';
 import type { FuzzOptions } from './commands/fuzz.ts';
+import type { ImportOptions } from './commands/import.ts';
 import type { RunOptions } from './commands/run.ts';
 import type { SearchOptions } from './commands/search.ts';
 import type { ServeOptions } from './commands/serve.ts';
@@ -165,6 +166,19 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .action(async (files: string[]) => {
       const { validateCommand } = await import('./commands/validate.ts');
       setOutcome(validateCommand(files, io));
+    });
+
+  program
+    .command('import')
+    .description('build a scenario from real configuration: kured DaemonSet manifest or Helm values, Zincati config.d TOML, locksmith update.conf, airlock config.toml, a Nebraska group (JSON), kubectl get nodes,pods,pdb -o json')
+    .argument('<files...>', "configuration files; each one's kind is read from its content; later files' values win")
+    .option('-o, --output <file>', 'write the scenario to FILE (.yaml with source comments, .json with a `sources` key; default: YAML to stdout)')
+    .option('--nodes <n>', 'fleet size when no file lists nodes (default 10)')
+    .option('-f, --force', 'overwrite the output file if it exists')
+    .addHelpText('after', `\nExamples:\n  fleetsim import kured-daemonset.yaml --nodes 40 -o cluster.yaml\n  kubectl get nodes,pods,pdb -o json > cluster.json && fleetsim import cluster.json kured-values.yaml -o cluster.yaml\n  fleetsim import /etc/zincati/config.d/*.toml airlock.toml -o fcos.json\n\nEvery value cites its file and line; settings with no scenario key are listed on stderr. See docs/import.md.\nExit codes: 0 ok, 2 bad input (a file of no known kind, broken YAML/TOML, a value its own tool refuses, an output file that exists without --force).`)
+    .action(async (files: string[], options: ImportOptions) => {
+      const { importCommand } = await import('./commands/import.ts');
+      setOutcome(importCommand(files, options, io));
     });
 
   program
