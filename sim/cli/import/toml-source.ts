@@ -30,6 +30,7 @@ export function parseToml(text: string, file: string): TomlDoc {
       let inside = header === '';
       let seen = -1;
       let headerLine = 1;
+      let found = false;
       for (let i = 0; i < lines.length; i++) {
         const trimmed = lines[i].trim();
         const section = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(trimmed);
@@ -37,12 +38,18 @@ export function parseToml(text: string, file: string): TomlDoc {
           const matches = section[1].replace(/\s*\.\s*/g, '.') === header;
           if (matches) seen++;
           inside = matches && seen === occurrence;
-          if (inside) headerLine = i + 1;
+          if (inside) {
+            headerLine = i + 1;
+            found = true;
+          }
           continue;
         }
         if (inside && key !== undefined && new RegExp(`^${key}\\s*=`).test(trimmed)) return { file, line: i + 1 };
       }
-      return { file, line: headerLine };
+      if (found || header === '') return { file, line: headerLine };
+      // A table defined only through its sub-tables (`[agent.timing]` defines `agent`).
+      const sub = lines.findIndex((l) => new RegExp(`^\\[\\[?\\s*${header.replace(/\./g, '\\.')}\\.`).test(l.trim()));
+      return { file, line: sub < 0 ? headerLine : sub + 1 };
     },
   };
 }
