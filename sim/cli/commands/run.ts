@@ -11,6 +11,9 @@ import { formatReportValue } from '../format.ts';
 import { styleOf, type Io } from '../io.ts';
 import { describeCrash } from '../job.ts';
 import { loadScenario } from '../load.ts';
+import { runBlock } from '../markdown/blocks.ts';
+import { predictionMarkdown } from '../markdown/summary.ts';
+import { assertMarkdownWritable, writeMarkdown } from '../markdown/write.ts';
 import { formatRunProgress, ProgressLine } from '../progress.ts';
 import { reproCommand } from '../repro.ts';
 import { formatActual, formatSummary } from '../summary.ts';
@@ -24,6 +27,7 @@ export interface RunOptions {
   quiet?: boolean;
   force?: boolean;
   set?: string[];
+  markdown?: string;
 }
 
 export interface RunOutcome {
@@ -39,6 +43,7 @@ export function runCommand(file: string, options: RunOptions, io: Io): RunOutcom
     assertWritable(options.trace, '--trace', force);
     if (options.trace === options.json) throw badInput(`--trace and --json name the same file ${options.trace}`);
   }
+  assertMarkdownWritable(options.markdown, force);
   const sets = (options.set ?? []).map((text) => parseSetOption(text, false));
   assertDistinctPaths(sets);
   const overrides: Record<string, unknown> = Object.fromEntries(sets.map((s) => [s.path, s.values[0]]));
@@ -74,12 +79,14 @@ export function runCommand(file: string, options: RunOptions, io: Io): RunOutcom
     traceWriter?.abort();
     const at = run === null ? 'while building the model' : `at ${formatReportValue('duration', run.now)} of simulated time`;
     io.stderr.write(`run crashed ${at} (seed ${seed}):\n  ${describeCrash(error)}\nreproduce: ${repro}\n`);
+    if (options.markdown !== undefined) writeMarkdown(options.markdown, predictionMarkdown(`fleetsim run ${file} --seed ${seed}`, [runBlock(loaded, null)]), io);
     return { exitCode: EXIT_FAILED, report: null };
   }
   report.wallMs = Math.round(io.nowMs() - started);
   progress.clear();
   traceWriter?.commit();
   if (options.json !== undefined) writeOutput(options.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (options.markdown !== undefined) writeMarkdown(options.markdown, predictionMarkdown(`fleetsim run ${file} --seed ${seed}`, [runBlock(loaded, report)]), io);
   if (options.quiet !== true) summaryStream.write(formatSummary(report, styleOf(io, summaryStream)));
 
   const failed = report.expectations.filter((e) => !e.ok);
