@@ -12,6 +12,8 @@ import type { RunJob } from '../job.ts';
 import { toJUnitXml } from '../junit.ts';
 import { loadAllScenarios } from '../load.ts';
 import { batchTarget, describeTarget, runBatch } from '../batch.ts';
+import { d3Bundle } from '../html/d3-bundle.ts';
+import { percentilesHtml } from '../html/percentiles-page.ts';
 import { checkBlock } from '../markdown/blocks.ts';
 import { predictionMarkdown, type PredictionBlock } from '../markdown/summary.ts';
 import { assertMarkdownWritable, writeMarkdown } from '../markdown/write.ts';
@@ -26,6 +28,7 @@ export interface CheckOptions {
   queue?: string;
   force?: boolean;
   markdown?: string;
+  html?: string;
 }
 
 export const DEFAULT_CHECK_SEEDS = 10;
@@ -39,6 +42,8 @@ export async function checkCommand(paths: readonly string[], options: CheckOptio
   if (options.junit !== undefined) assertWritable(options.junit, '--junit', force);
   if (options.json !== undefined) assertWritable(options.json, '--json', force);
   assertMarkdownWritable(options.markdown, force);
+  if (options.html === '-') throw badInput('--html: expected a file name (the page is not written to stdout)');
+  if (options.html !== undefined) assertWritable(options.html, '--html', force);
 
   // Everything is validated before the first run: a broken file fails fast, with all its errors.
   const scenarios = loadAllScenarios(collectScenarioFiles(paths));
@@ -75,6 +80,10 @@ export async function checkCommand(paths: readonly string[], options: CheckOptio
   );
   if (options.junit !== undefined) writeOutput(options.junit, toJUnitXml(checkToJUnit(verdicts, wallSeconds), 'fleetsim check'));
   if (options.json !== undefined) writeOutput(options.json, `${JSON.stringify(checkToJson(verdicts), null, 2)}\n`);
+  if (options.html !== undefined) {
+    const rows = blocks.map((b) => ({ label: b.title, reports: b.reports }));
+    writeOutput(options.html, percentilesHtml(rows, { title: `fleetsim check: ${seedCount} seeds per scenario`, d3Source: d3Bundle(), seeds: seedCount }));
+  }
   if (options.markdown !== undefined) writeMarkdown(options.markdown, predictionMarkdown(`fleetsim check: ${seedCount} seeds per scenario`, blocks), io);
   return ok ? EXIT_OK : EXIT_FAILED;
 }

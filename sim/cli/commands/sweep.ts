@@ -4,11 +4,13 @@
 // (every combination is validated before anything runs); 1 if a run crashed.
 
 import { batchTarget, describeTarget, runBatch } from '../batch.ts';
-import { EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
 import { assertWritable, writeOutput } from '../files.ts';
 import { buildGrid, gridReports } from '../grid.ts';
 import { styleOf, type Io } from '../io.ts';
 import { loadScenario } from '../load.ts';
+import { d3Bundle } from '../html/d3-bundle.ts';
+import { percentilesHtml } from '../html/percentiles-page.ts';
+import { badInput, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
 import { sweepBlock } from '../markdown/blocks.ts';
 import { predictionMarkdown } from '../markdown/summary.ts';
 import { assertMarkdownWritable, writeMarkdown } from '../markdown/write.ts';
@@ -23,12 +25,15 @@ export interface SweepOptions {
   csv?: string;
   force?: boolean;
   markdown?: string;
+  html?: string;
 }
 
 export async function sweepCommand(file: string, options: SweepOptions, io: Io): Promise<ExitCode> {
   const target = batchTarget(options);
   if (options.csv !== undefined) assertWritable(options.csv, '--csv', options.force === true);
   assertMarkdownWritable(options.markdown, options.force === true);
+  if (options.html === '-') throw badInput('--html: expected a file name (the page is not written to stdout)');
+  if (options.html !== undefined) assertWritable(options.html, '--html', options.force === true);
   const grid = buildGrid('sweep', file, options);
 
   const results = await runBatch(grid.jobs, target, io);
@@ -38,6 +43,10 @@ export async function sweepCommand(file: string, options: SweepOptions, io: Io):
   const tableStream = options.csv === '-' ? io.stderr : io.stdout;
   tableStream.write(formatSweepTable(stats));
   if (options.csv !== undefined) writeOutput(options.csv, sweepCsv(grid.sets.map((s) => s.path), stats));
+  if (options.html !== undefined) {
+    const rows = grid.combinations.map((c, i) => ({ label: c.labels.length === 0 ? file : c.labels.join(' '), reports: reportsPer[i] }));
+    writeOutput(options.html, percentilesHtml(rows, { title: `fleetsim sweep ${file}`, d3Source: d3Bundle(), seeds: grid.seeds.length }));
+  }
   if (options.markdown !== undefined) {
     // Each combination's own scenario (a --set may change the window).
     const blocks = grid.combinations.map((c, i) => sweepBlock(loadScenario(file, c.overrides), c.labels, reportsPer[i], grid.seeds.length));
