@@ -58,10 +58,13 @@ export function combine(fragments: readonly Fragment[], files: readonly string[]
     duration: IMPORT_DURATION,
     fleet: { groups: fleetGroups },
     releases: [{ ...IMPORT_RELEASE }],
+    // The one target every fleet has; `check` then fails when the configuration cannot finish.
+    expect: ['rollout.completed == true'],
   };
   groups.forEach((g, i) => cite(['fleet', 'groups', i], { source: g.source, from: `${g.nodes} nodes with role ${g.name}` }));
   if (groups.length === 0) cite(['fleet', 'groups', 0, 'nodes'], { source: null, from: nodes === null ? `no node list: the default ${DEFAULT_IMPORT_NODES} (--nodes N sets it)` : `--nodes ${nodes}` });
   cite(['releases', 0], { source: null, from: 'a release to roll out (not in any configuration)' });
+  cite(['expect'], { source: null, from: 'what must hold: add your own targets (p95(rollout.duration) <= 7d, ...)' });
 
   const written = new Map<string, { value: unknown; source: SourceRef }>();
   const special: { path: readonly (string | number)[]; value: unknown; source: SourceRef; from: string }[] = [];

@@ -54,9 +54,10 @@ function p50p95(values: readonly (number | null)[], format: (v: number | null) =
   return `${format(percentileWithNulls(values, 50))} | ${format(percentileWithNulls(values, 95))}`;
 }
 
+/** `Sat, Sun 02:00 for 6h (UTC)`: days in the order of a working week, Monday first. */
 export function describeWindow(window: RebootWindow): string {
   const names = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const days = window.days.length === 7 ? 'every day' : window.days.map((d) => names[d]).join(', ');
+  const days = window.days.length === 7 ? 'every day' : [...window.days].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7)).map((d) => names[d]).join(', ');
   const hh = String(Math.floor(window.start / 60)).padStart(2, '0');
   const mm = String(window.start % 60).padStart(2, '0');
   return `${days} ${hh}:${mm} for ${formatDurationShort(window.length)} (${window.timezone})`;
@@ -79,10 +80,11 @@ function blockMarkdown(block: PredictionBlock): string {
   const r = block.reports;
   const seeds = r.length + block.crashes;
   const completed = r.filter((x) => x.rollout.completed).length;
+  const halted = r.filter((x) => x.rollout.halted).length;
   const lines = [
     `### ${cell(block.title)}`,
     '',
-    `\`${cell(block.file)}\`, ${seeds} seed${seeds === 1 ? '' : 's'}${block.crashes > 0 ? ` (${block.crashes} crashed)` : ''}: the rollout completed in ${completed} of ${seeds}.`,
+    `\`${cell(block.file)}\`, ${seeds} seed${seeds === 1 ? '' : 's'}${block.crashes > 0 ? ` (${block.crashes} crashed)` : ''}: the rollout completed in ${completed} of ${seeds}${halted > 0 ? `; the update server's policy halted it in ${halted}` : ''}.`,
     '',
     '| | p50 | p95 |',
     '|---|---:|---:|',
