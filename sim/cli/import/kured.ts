@@ -14,7 +14,7 @@ interface Flag {
   source: SourceRef;
 }
 
-/** pflag bool flags take their value only after `=`; a bare `--force-reboot` is true. */
+/** Go flag bool flags take their value only after `=`; a bare `--force-reboot` is true (cmd/kured/main.go flag.BoolVar). */
 const BOOL_FLAGS = new Set(['force-reboot', 'alert-firing-only', 'alert-filter-match-only', 'annotate-nodes', 'post-reboot-node-labels-off']);
 
 /** Flags that become one scenario key each, with how their text converts. */

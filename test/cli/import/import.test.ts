@@ -43,7 +43,7 @@ function runs(scenario: Scenario, seed: number) {
 }
 
 describe('fleetsim import: kured', () => {
-  it('maps the DaemonSet flags to reboot: {agent: kured} with kured\'s window rules (pkg/timewindow) and cites each flag\'s line', async () => {
+  it('kured cmd/kured/main.go flags and pkg/timewindow (days.go dayStrings, timewindow.go parseTime): maps the DaemonSet flags to reboot: {agent: kured}, cites each flag\'s line', async () => {
     const { scenario, text, stderr } = await importTo('kured.yaml', `${F}/kured-daemonset.yaml`, '--nodes', '12');
     const r = scenario.reboot;
     expect(r.agent).toBe('kured');
@@ -93,7 +93,7 @@ describe('fleetsim import: kured', () => {
 });
 
 describe('fleetsim import: locksmith, airlock, Nebraska', () => {
-  it('reads update.conf as locksmithd does: REBOOT_STRATEGY, a weekly window "Sun 03:00" for 2h, LOCKSMITHD_ENDPOINT as etcd members, GROUP as the channel', async () => {
+  it('locksmith locksmithctl/daemon.go runDaemon, pkg/timeutil ParsePeriodic: reads update.conf as locksmithd does (REBOOT_STRATEGY, a weekly window "Sun 03:00" for 2h, LOCKSMITHD_ENDPOINT as etcd members; GROUP is update_engine\'s channel)', async () => {
     const { scenario, stderr } = await importTo('locksmith.yaml', `${F}/update.conf`);
     expect(scenario.reboot.strategy).toBe('etcd-lock');
     expect(scenario.reboot.window).toEqual({ days: [0], start: 180, length: 2 * HOUR, timezone: 'UTC' });
@@ -104,7 +104,7 @@ describe('fleetsim import: locksmith, airlock, Nebraska', () => {
     expect(runs(scenario, 1).rollout.completed).toBe(true);
   });
 
-  it('reads airlock: etcd3 endpoints as members, default_slots as the default lock group\'s max, and a [[lock.groups]] entry for the nodes\' Zincati group', async () => {
+  it('airlock internal/config/toml.go mergeLock: etcd3 endpoints as members, default_slots as the default lock group\'s max, a [[lock.groups]] entry for the nodes\' Zincati group', async () => {
     const { scenario } = await importTo('airlock.yaml', `${F}/airlock-config.toml`);
     expect(scenario.etcd.members).toBe(3);
     expect(scenario.reboot.maxConcurrent).toBe(2);
@@ -115,7 +115,7 @@ describe('fleetsim import: locksmith, airlock, Nebraska', () => {
     expect(combined.sources.get('reboot.maxConcurrent')?.source).toEqual({ file: 'a.toml', line: 21 });
   });
 
-  it('reads a Nebraska group into policy.default (PostgreSQL intervals "1 hours", "60 minutes") and its channel', async () => {
+  it('nebraska backend/pkg/api/groups.go Group: reads a group into policy.default (PostgreSQL intervals "1 hours", "60 minutes") and its channel', async () => {
     const { scenario } = await importTo('nebraska.json', `${F}/nebraska-group.json`);
     expect(scenario.policy.default).toMatchObject({ updatesEnabled: true, safeMode: true, officeHours: false, timezone: 'Europe/Berlin', periodInterval: HOUR, maxUpdatesPerPeriod: 5, updateTimeout: HOUR });
     const json = JSON.parse(readFileSync(join(tmp, 'nebraska.json'), 'utf8')) as { sources: Record<string, string> };
@@ -131,7 +131,7 @@ describe('fleetsim import: locksmith, airlock, Nebraska', () => {
 });
 
 describe('fleetsim import: Zincati and kubectl (need issue-15 / issue-16 on main to validate)', () => {
-  it('maps Zincati fragments to reboot: {agent: zincati, strategy, window, rolloutWariness, lockGroup}', () => {
+  it('zincati src/config/fragments.rs, src/strategy/mod.rs: maps fragments to reboot: {agent: zincati, strategy, window, rolloutWariness, lockGroup}', () => {
     const fleetLock = combine([importFile(readFileSync(`${F}/zincati-fleet-lock.toml`, 'utf8'), 'z.toml')], ['z.toml'], null);
     expect(fleetLock.scenario.reboot).toEqual({ agent: 'zincati', strategy: 'fleet-lock', rolloutWariness: 0.5, lockGroup: 'workers' });
     expect((fleetLock.scenario.etcd as { members: number }).members).toBe(3);
@@ -147,7 +147,7 @@ describe('fleetsim import: Zincati and kubectl (need issue-15 / issue-16 on main
     }
   });
 
-  it('maps kubectl nodes to groups by role with their zones, pods by owner to workloads, PDBs to minAvailable (maxUnavailable 25% of 6 = 2, rounded up)', () => {
+  it('kubernetes disruption.go getExpectedPodCount: maps kubectl nodes to groups by role with their zones, pods by owner to workloads, PDBs to minAvailable (maxUnavailable 25% of 6 = 2, rounded up)', () => {
     const c = combine([importFile(readFileSync(`${F}/kubectl-cluster.json`, 'utf8'), 'k.json')], ['k.json'], null);
     expect(c.scenario.fleet).toEqual({
       groups: [
