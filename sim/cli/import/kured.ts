@@ -14,8 +14,8 @@ interface Flag {
   source: SourceRef;
 }
 
-/** Go flag bool flags take their value only after `=`; a bare `--force-reboot` is true (cmd/kured/main.go flag.BoolVar). */
-const BOOL_FLAGS = new Set(['force-reboot', 'alert-firing-only', 'alert-filter-match-only', 'annotate-nodes', 'post-reboot-node-labels-off']);
+/** kured's bool flags (cmd/kured/main.go, spf13/pflag BoolVar): a value only after `=`; bare is true. */
+const BOOL_FLAGS = new Set(['force-reboot', 'alert-firing-only', 'alert-filter-match-only', 'annotate-nodes']);
 
 /** Flags that become one scenario key each, with how their text converts. */
 const SCALAR_FLAGS: Record<string, { key: string; convert: 'duration' | 'count' | 'bool' }> = {
@@ -150,7 +150,9 @@ function fromFlags(flags: readonly Flag[], unknownKeys: readonly Flag[], kind: s
     if (scalar !== undefined) {
       fragment.values.push({ path: ['reboot', scalar.key], value: convert(flag, scalar.convert), source: flag.source, from: written });
     } else if (WINDOW_FLAGS.has(flag.name)) {
-      windowFlags.set(flag.name, flag);
+      // --reboot-days is a pflag StringSlice: repeating it adds days.
+      const before = windowFlags.get(flag.name);
+      windowFlags.set(flag.name, flag.name === 'reboot-days' && before !== undefined ? { ...before, text: `${before.text},${flag.text}` } : flag);
     } else if (flag.name in BLOCKER_FLAGS) {
       fragment.unmapped.push({ source: flag.source, message: `${written}: ${BLOCKER_FLAGS[flag.name]}` });
     } else {
