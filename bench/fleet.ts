@@ -60,7 +60,12 @@ limits: {maxEvents: 2000000000, maxPendingEvents: 16000000}
 }
 
 export function runOne(nodes: number, horizonHours: number, etcdMembers = 5): FleetFigure {
-  const parsed = parseScenario(referenceScenario(nodes, horizonHours, etcdMembers), `reference-${nodes}.yaml`);
+  return measureScenario(referenceScenario(nodes, horizonHours, etcdMembers), `reference-${nodes}.yaml`, nodes, horizonHours, etcdMembers);
+}
+
+/** Builds and runs one scenario to its end in this process; the figures of that run. */
+export function measureScenario(text: string, fileName: string, nodes: number, horizonHours: number, etcdMembers: number): FleetFigure {
+  const parsed = parseScenario(text, fileName);
   if (!parsed.ok) throw new Error(parsed.errors.map(formatScenarioError).join('\n'));
   const t0 = performance.now();
   const run = new FleetRun(parsed.scenario);

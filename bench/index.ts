@@ -5,7 +5,7 @@
  *
  *   npm run bench                  engine, node machines, etcd, reference fleets (1k, 10k, 100k)
  *   npm run bench -- --huge        also the 1M-node fleet
- *   npm run bench -- --only fleet  one part (engine | machine | etcd | fleet)
+ *   npm run bench -- --only fleet  one part (engine | machine | etcd | fleet | agents)
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { referenceLoopMs } from './calibrate.ts';
 import { benchEngine, printEngine } from './engine.ts';
 import { benchEtcd, printEtcd } from './etcd.ts';
 import { benchFleet, printFleet } from './fleet.ts';
+import { benchAgents, printAgents } from './agents.ts';
 import { benchMachine } from './machine.ts';
 
 const args = process.argv.slice(2);
@@ -49,6 +50,12 @@ if (want('fleet')) {
   const fleet = benchFleet(args.includes('--huge'));
   printFleet(fleet);
   results.fleet = fleet;
+}
+
+if (want('agents')) {
+  const agents = benchAgents();
+  printAgents(agents);
+  results.agents = agents;
 }
 
 const machineAfter = referenceLoopMs();

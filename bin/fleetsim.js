@@ -1,8 +1,26 @@
 #!/usr/bin/env node
-// fleetsim's command line. Plain JavaScript so that `npx fleetsim` works right after
-// `npm install`, with no build step: tsx compiles the TypeScript sources as they are imported.
-import { register } from 'tsx/esm/api';
+// fleetsim's command line. It runs the build that `npm install` made (bin/build.js, dist/cli-*),
+// rebuilt here first when a source changed since, so no TypeScript is compiled at run time.
+// FLEETSIM_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (the tests compare the
+// two: same trace hash).
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-register();
-const { runMain } = await import('../sim/cli/main.ts');
-await runMain();
+// A reader that stops early (`fleetsim ... | head`) is not an error of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
+let main;
+if (process.env.FLEETSIM_FROM_SOURCE === '1') {
+  const { register } = await import('tsx/esm/api');
+  register();
+  main = await import('../sim/cli/main.ts');
+} else {
+  const { ensureBuilt } = await import('./build.js');
+  main = await import(pathToFileURL(join(await ensureBuilt(), 'main.js')).href);
+}
+await main.runMain();

@@ -12,7 +12,9 @@ import type { CheckedRun } from './context.ts';
  *   rollback that update_engine reported). Nebraska offers a failed version again, so such a
  *   node may loop install -> reboot -> rollback for good: its loops (boots, further failures)
  *   are not progress towards settling.
- * Nodes killed for good by a fault are excused. The check runs once, at the end of the run, and
+ * Nodes killed for good by a fault are excused, and so are kured nodes that a blocker held at every
+ * tick inside their window since the liveness phase began (an alert flapping in phase with
+ * --period holds the same nodes for good: sim/model/world/kured-ticks.ts). The check runs once, at the end of the run, and
  * only when it can be judged: the run reached the deadline, and no fault that never heals
  * (an etcd member killed for good; a dead lock holder whose slot never frees) holds the rollout.
  */
@@ -72,6 +74,7 @@ export function installLivenessChecker(run: CheckedRun): LivenessChecker {
         const targetName = world.versions.name(target);
         for (let node = 0; node < n; node++) {
           if (world.nodeGroup[node] !== group || faults.deadNodes.has(node)) continue;
+          if (world.kuredTicks?.heldSince(node, fromMs) === true) continue;
           const onTarget = world.nodeVersion[node] === target && !world.nodeIsDown(node);
           if (onTarget || failedVersion[node] === targetName) continue;
           stuckNodes++;

@@ -3,6 +3,7 @@
 
 import { parseOverrideValue } from '../scenario/index.ts';
 import { badInput } from './exit.ts';
+import { MAX_WORKERS } from './limits.ts';
 
 /** A whole number in [min, max] for a flag like `--seeds 10`. */
 export function parseIntegerOption(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -20,8 +21,7 @@ export function parseSeedOption(flag: string, text: string): number {
   return parseIntegerOption(flag, text, 0);
 }
 
-/** `--workers N`: at least 1; capped so a typo (`--workers 1000`) cannot start a thousand threads. */
-export const MAX_WORKERS = 64;
+export { MAX_WORKERS };
 
 export function parseWorkersOption(text: string): number {
   return parseIntegerOption('--workers', text, 1, MAX_WORKERS);

@@ -3,7 +3,6 @@
 // stderr; machine-readable output (--json -, --csv -) to stdout. Only sim/cli/ touches files,
 // processes, threads and the wall clock; the simulation itself is pure (sim/).
 
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CheckOptions } from './commands/check.ts';
 import type { FuzzOptions } from './commands/fuzz.ts';
@@ -13,9 +12,10 @@ import type { SearchOptions } from './commands/search.ts';
 import type { ServeOptions } from './commands/serve.ts';
 import type { SweepOptions } from './commands/sweep.ts';
 import type { WorkerOptions } from './commands/worker.ts';
-import { MAX_WORKERS } from './args.ts';
+import { MAX_WORKERS } from './limits.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, type ExitCode } from './exit.ts';
 import { processIo, type Io } from './io.ts';
+import { FLEETSIM_PACKAGE_VERSION } from './repo-root.ts';
 
 export type MainOutcome = ExitCode | 'serving';
 
@@ -28,10 +28,6 @@ export const FUZZ_HELP_DEFAULTS = { out: 'fuzz-failures', shrinkRuns: 100 } as c
 /** The same for `worker` (test/cli/queue/worker.test.ts keeps it equal to sim/cli/commands/worker.ts). */
 export const WORKER_HELP_DEFAULTS = { lockDurationMs: 30_000 } as const;
 
-function packageVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
-}
 
 const QUEUE_HELP = 'send the runs to a BullMQ queue in Redis at redis://HOST:PORT[/DB], served by `fleetsim worker` processes on any machine, and collect the results (same output as a local run; rerun the same command to resume). See docs/distributed.md';
 
@@ -50,7 +46,7 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
   program
     .name('fleetsim')
     .description('Deterministic simulator of fleets of self-updating machines (A/B partitions, etcd/Raft reboot locks, rollout policies, faults).')
-    .version(packageVersion(), '-V, --version', 'print the version')
+    .version(FLEETSIM_PACKAGE_VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { JobResult, RunJob } from './job.ts';
 import type { JobMessage } from './job-worker.ts';
+import { RUNNING_BUILT } from './repo-root.ts';
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
@@ -55,7 +56,8 @@ export class ThreadPool {
   }
 
   private spawn(): Slot {
-    const thread = new Worker(new URL('./worker.js', import.meta.url));
+    // From the sources, worker.js registers tsx first; the build has the thread's entry compiled.
+    const thread = new Worker(new URL(RUNNING_BUILT ? './job-worker.js' : './worker.js', import.meta.url));
     const slot: Slot = { thread, task: null };
     thread.on('message', (message: { index: number; result: JobResult }) => {
       const task = slot.task;

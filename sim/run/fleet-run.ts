@@ -24,6 +24,11 @@ export interface RunOptions {
   durationMs?: number;
   /** Subscribed before the first event is emitted (a --trace file sees `run.start`). */
   traceSubscriber?: TraceSubscriber;
+  /**
+   * kured's idle ticks elided (sim/model/world/kured-ticks.ts); default: in fast fidelity. Off,
+   * every tick runs: the comparison test (test/run/kured-tick-elision.test.ts) turns it off alone.
+   */
+  elideKuredIdleTicks?: boolean;
 }
 
 /**
@@ -63,7 +68,15 @@ export class FleetRun {
     this.streams = new RandomStreams(this.seed);
     if (options.traceSubscriber !== undefined) this.trace.subscribe(options.traceSubscriber);
     this.trace.emit(0, 'run.start', scenario.name, { seed: this.seed, horizon: this.horizonMs, fidelity: scenario.fidelity });
-    this.world = new World({ scenario, seed: this.seed, horizonMs: this.horizonMs, sim: this.sim, trace: this.trace, streams: this.streams });
+    this.world = new World({
+      scenario,
+      seed: this.seed,
+      horizonMs: this.horizonMs,
+      sim: this.sim,
+      trace: this.trace,
+      streams: this.streams,
+      elideKuredIdleTicks: options.elideKuredIdleTicks ?? scenario.fidelity === 'fast',
+    });
     const lock = takesLock(scenario.reboot.strategy);
     this.faults = new FaultInjector(this.world, this.sim, this.trace, this.streams.stream('faults'), !lock || scenario.reboot.lockTTL > 0);
     this.checkers = installCheckers({ world: this.world, trace: this.trace, scenario, faults: this.faults });

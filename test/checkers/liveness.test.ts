@@ -52,3 +52,50 @@ describe('liveness checker', () => {
     expect(violationsOf(failing, LIVENESS)).toEqual([]);
   });
 });
+
+/** A kured fleet (kured cmd/kured/main.go rebootAsRequired) with a server outage as its fault. */
+const kured = (alert: string) => `
+name: kured-liveness
+duration: 4d
+liveness: {bound: 1d}
+fleet:
+  groups:
+    - {name: workers, nodes: 30, zones: [a, b]}
+etcd: {members: 3}
+releases:
+  - {version: 3815.2.0, at: 1h}
+reboot:
+  agent: kured
+  maxConcurrent: 3
+  period: 1h
+  drain: 1m
+  alerts:
+    - ${alert}
+${OUTAGE}
+`;
+
+describe('liveness checker and kured blockers (kured pkg/blockers, pkg/delaytick)', () => {
+  it('excuses the nodes an alert flapping in phase with --period held at every tick, and only those', () => {
+    // 20 minutes of every hour, --period 1h: the nodes whose tick falls in it are held for good.
+    const run = prepare(kured('{at: 0s, duration: 20m, every: 1h}'));
+    run.runToEnd();
+    const report = run.report();
+    expect(report.rollout.completed).toBe(false);
+    const held = run.world.kuredTicks!;
+    const heldNodes = Array.from({ length: 30 }, (_, node) => node).filter((node) => held.heldSince(node, 3_600_000 + 60_000));
+    // Every node not updated is one of the held ones, and every held one is not updated.
+    expect(heldNodes.length).toBe(30 - report.fleet.updated);
+    expect(heldNodes.length).toBeGreaterThan(3);
+    expect(violationsOf(run, LIVENESS)).toEqual([]);
+  });
+
+  it('still fires when the alert lets some ticks through but the rollout stalls for another reason', () => {
+    // The alert fires 20 minutes of every 170: every node gets unblocked ticks; the lock never grants.
+    const run = prepare(kured('{at: 0s, duration: 20m, every: 170m}'));
+    neverGrant(run);
+    run.runToEnd();
+    const found = violationsOf(run, LIVENESS);
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toMatch(/30 nodes neither on target nor failed/);
+  });
+});

@@ -27,11 +27,11 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function fleetsim(args: readonly string[]): Promise<CliResult> {
+export function fleetsim(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return slot(
     () =>
       new Promise<CliResult>((resolve, reject) => {
-        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extraEnv };
         const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';

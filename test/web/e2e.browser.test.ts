@@ -231,8 +231,18 @@ describe.skipIf(!hasChromium)('web UI in headless Chromium', () => {
     await expectInjected();
     await page.click('#lock-holder-dies');
     await expectInjected();
-    await page.selectOption('#lock-group', 'default');
+    await page.selectOption('#lock-group', 'prod');
     await page.click('#unlock');
+    await expectInjected();
+    await page.selectOption('#lock-group', '');
+    await page.click('#unlock');
+    await expectInjected();
+    // The operator's manual rollback, on a group and on the picked nodes.
+    await page.selectOption('#fault-target', 'group:canary');
+    await page.click('#rollback');
+    await expectInjected();
+    await page.selectOption('#fault-target', 'picked');
+    await page.click('#rollback');
     await expectInjected();
     await page.fill('#release-version', '3900.0.0');
     await page.click('#publish');

@@ -9,6 +9,11 @@ import { LiveRun } from '../../web/server/live-run.ts';
 import { nodeMachineGraphs } from '../../web/server/machine-graph.ts';
 import { eventLabel } from '../../web/server/transitions.ts';
 import { SMALL_SCENARIO } from './helpers.ts';
+import { scenarioInfo } from '../../web/server/frames.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const REPO = join(import.meta.dirname, '..', '..');
 
 const HOUR_MS = 3_600_000;
 
@@ -64,6 +69,31 @@ describe('node machine graphs', () => {
       if (bootLast !== undefined) expect(bootLast).toBe(w.boot.stateName(node));
     }
     expect(checked).toBeGreaterThan(20);
+  });
+
+  it("draw a kured node's reboot agent as kured's loop (cmd/kured/main.go rebootAsRequired), with the state the engine is in and every transition it took", () => {
+    const text = readFileSync(join(REPO, 'scenarios', 'kured-rollout.yaml'), 'utf8');
+    const started = LiveRun.start({ name: 'kured-rollout', text }, 2);
+    if (!started.ok) throw new Error(started.errors.join('\n'));
+    const live = started.live;
+    live.advance(5 * 24 * HOUR_MS + 4 * HOUR_MS, Infinity, () => 0);
+    const info = scenarioInfo(live, []);
+    const agent = info.machines.find((g) => g.name === 'rebootManager')!;
+    expect(agent.title).toBe('reboot agent (kured)');
+    const w = live.run.world;
+    expect(agent.states.map((s) => s.name).sort()).toEqual([...w.rebootManager.machine.stateNames].sort());
+    // Not locksmithd's machine: none of its states is kured's.
+    const locksmithd = nodeMachineGraphs('locksmithd').find((g) => g.name === 'rebootManager')!;
+    expect(agent.states.map((s) => s.name)).not.toEqual(locksmithd.states.map((s) => s.name));
+    let checked = 0;
+    for (let node = 0; node < w.nodeCount; node += 7) {
+      expect(agent.states.map((s) => s.name)).toContain(w.rebootManager.stateName(node));
+      for (const t of live.transitions.recentFor(node).filter((x) => x.machine === 'rebootManager')) {
+        expect(agent.edges.some((e) => e.from === t.from && e.to === t.to && e.label.split(' [')[0] === t.event), `${t.from} --${t.event}--> ${t.to}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
   });
 
   it('recording transitions does not change the run (same trace hash as a headless run)', () => {

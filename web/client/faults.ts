@@ -1,7 +1,8 @@
 // The faults panel: targets what a scenario's faults can name (sim/scenario/faults.ts): node
 // faults on a group, a zone or the nodes picked on the canvas; etcd members by index or the
 // leader; partitions between any two side members (zone:, group:, node:, etcd:, server) or one
-// against the rest; reboot-lock groups for unlock. The server validates every item with the
+// against the rest; a fleet group's reboot-lock group (or every one) for unlock; the operator's
+// manual rollback on the same node targets as the faults. The server validates every item with the
 // scenario schema and answers with its message when one does not fit.
 
 import type { Command, GroupInfo, ScenarioInfo } from '../shared/protocol.ts';
@@ -42,9 +43,16 @@ export class FaultsPanel {
     $('etcd-kill').addEventListener('click', () => this.inject({ kind: 'etcd-kill', target: { etcd: this.etcdMember() }, duration: '1m' }));
     $('etcd-restart').addEventListener('click', () => this.inject({ kind: 'etcd-restart', target: { etcd: this.etcdMember() } }));
     $('partition').addEventListener('click', () => this.partition());
-    // The scenario's unlock names an update group or none; the model has one reboot-lock group
-    // today (locksmith's `default` semaphore), whose every slot an unlock without group frees.
-    $('unlock').addEventListener('click', () => this.send({ type: 'action', action: { do: 'unlock' } }));
+    // The scenario's unlock names a fleet group (its lock group is freed) or none (every lock group).
+    $('unlock').addEventListener('click', () => {
+      const group = $<HTMLSelectElement>('lock-group').value;
+      this.send({ type: 'action', action: group === '' ? { do: 'unlock' } : { do: 'unlock', group } });
+    });
+    // The operator's manual rollback, on the node target of the faults row.
+    $('rollback').addEventListener('click', () => {
+      const target = this.nodeTarget();
+      if (target !== null) this.send({ type: 'action', action: { do: 'rollback', target } });
+    });
     $('lock-holder-dies').addEventListener('click', () => this.inject({ kind: 'lock-holder-dies' }));
     const publish = (bad: boolean) => {
       const version = $<HTMLInputElement>('release-version').value.trim();
@@ -73,7 +81,7 @@ export class FaultsPanel {
     ];
     $('partition-a').innerHTML = options(sides);
     $('partition-b').innerHTML = options([{ value: 'rest', label: 'the rest' }, ...sides]);
-    $('lock-group').innerHTML = options(scenario.lockGroups.map((g) => ({ value: g, label: g })));
+    $('lock-group').innerHTML = options([{ value: '', label: 'every lock group' }, ...scenario.groups.map((g) => ({ value: g.name, label: `${g.name}'s lock group` }))]);
     this.showPicked();
   }
 

@@ -4,9 +4,9 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../../sim/cli/repo-root.ts';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { REPO_ROOT };
 export const CLIENT_OUT_DIR = join(REPO_ROOT, 'dist', 'client');
 const SOURCES = [join(REPO_ROOT, 'web', 'client'), join(REPO_ROOT, 'web', 'shared'), join(REPO_ROOT, 'vite.config.ts')];
 /** Files looked at when deciding whether to rebuild (a bound, not an expectation). */

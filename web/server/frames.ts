@@ -42,8 +42,8 @@ export function scenarioInfo(live: LiveRun, marks: TimelineMark[]): ScenarioInfo
     sampleIntervalMs: live.sampler.intervalMs,
     yaml: live.source.text,
     marks,
-    machines: nodeMachineGraphs(),
-    lockGroups: ['default'],
+    machines: nodeMachineGraphs(s.reboot.agent),
+    lockGroups: live.run.world.rebootGroups.lockGroups.map((l) => l.name),
   };
 }
 

@@ -7,7 +7,8 @@
 // self-loop.
 // Nothing is copied by hand: a state added to a machine shows up here.
 
-import { nodeMachines } from '../../sim/model/node/machines.ts';
+import { agentMachine, nodeMachines } from '../../sim/model/node/machines.ts';
+import { rebootAgent } from '../../sim/agents/registry.ts';
 import { activeChain, entrySet, exitSet, initialAtomic, resultingAtomic } from '../../sim/model/machine/semantics.ts';
 import { pathName, type XMachine, type XNode, type XTransition } from '../../sim/model/machine/xstate-node.ts';
 import type { MachineGraph } from '../shared/protocol.ts';
@@ -62,14 +63,23 @@ export function machineGraph(name: string, title: string, machine: XMachine): Ma
   };
 }
 
-let cached: MachineGraph[] | null = null;
+const cached = new Map<string, MachineGraph[]>();
 
-/** The three node machines' graphs (computed once: the definitions do not change). */
-export function nodeMachineGraphs(): MachineGraph[] {
-  cached ??= [
-    machineGraph('updateEngine', 'update_engine', nodeMachines.updateEngine.machine as unknown as XMachine),
-    machineGraph('boot', 'boot / partitions (GRUB gptprio)', nodeMachines.boot.machine as unknown as XMachine),
-    machineGraph('rebootManager', 'reboot agent (locksmithd)', nodeMachines.rebootManager.machine as unknown as XMachine),
-  ];
-  return cached;
+/**
+ * The three node machines' graphs for nodes running reboot agent `agent` (sim/agents/registry.ts;
+ * the reboot agent's machine is that agent's: kured's loop, not locksmithd's). Computed once per
+ * agent: the definitions do not change.
+ */
+export function nodeMachineGraphs(agent = 'locksmithd'): MachineGraph[] {
+  let graphs = cached.get(agent);
+  if (graphs === undefined) {
+    const descriptor = agentMachine(rebootAgent(agent));
+    graphs = [
+      machineGraph('updateEngine', 'update_engine', nodeMachines.updateEngine.machine as unknown as XMachine),
+      machineGraph('boot', 'boot / partitions (GRUB gptprio)', nodeMachines.boot.machine as unknown as XMachine),
+      machineGraph('rebootManager', `reboot agent (${agent})`, descriptor.machine as unknown as XMachine),
+    ];
+    cached.set(agent, graphs);
+  }
+  return graphs;
 }

@@ -41,10 +41,16 @@ export class NodeStates {
       draining: NODE_CATEGORY.REBOOTING,
       shuttingDown: NODE_CATEGORY.REBOOTING,
     });
-    // agents/locksmithd.ts (locksmithd's loop): locking and backoff wait for a semaphore slot.
+    // The reboot agent's machine, whichever agent it is (the names of states that mean the same
+    // are shared). agents/locksmithd.ts: locking and backoff wait for a semaphore slot.
+    // agents/kured.ts: locking is its compare-and-swap on the DaemonSet annotation; draining
+    // (cordon + evictions) and rebootDelay are the start of a planned reboot; sleeping between
+    // ticks with the sentinel set is update_engine's UPDATED_NEED_REBOOT below.
     this.rebootTable = tableOf(world.rebootManager, {
       locking: NODE_CATEGORY.WAITING_LOCK,
       backoff: NODE_CATEGORY.WAITING_LOCK,
+      draining: NODE_CATEGORY.REBOOTING,
+      rebootDelay: NODE_CATEGORY.REBOOTING,
       rebooting: NODE_CATEGORY.REBOOTING,
       waitingForWindow: NODE_CATEGORY.NEEDS_REBOOT,
       staged: NODE_CATEGORY.NEEDS_REBOOT,

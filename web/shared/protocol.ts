@@ -68,7 +68,7 @@ export interface ScenarioInfo {
   marks: TimelineMark[];
   /** The node's three machines as state diagrams (web/server/machine-graph.ts). */
   machines: MachineGraph[];
-  /** Reboot-lock groups a fault or an unlock can name. */
+  /** The scenario's reboot-lock groups (reboot.lockGroup), in the order their first fleet group appears. */
   lockGroups: string[];
 }
 

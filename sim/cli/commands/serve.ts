@@ -6,8 +6,10 @@ import { parseIntegerOption } from '../args.ts';
 import { badInput, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
 import { loadScenario } from '../load.ts';
+import { RUNNING_BUILT } from '../repo-root.ts';
 
-export const WEB_SERVER_MODULE = new URL('../../../web/server/index.ts', import.meta.url);
+// The build has the server as its own entry (dist/cli/web-server.js, next to this chunk).
+export const WEB_SERVER_MODULE = RUNNING_BUILT ? new URL('./web-server.js', import.meta.url) : new URL('../../../web/server/index.ts', import.meta.url);
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 

@@ -5,8 +5,8 @@
 // run id and the job's index, so a job is added once and its result counted once.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { JobResult, RunJob } from '../job.ts';
+import { FLEETSIM_PACKAGE_VERSION } from '../repo-root.ts';
 
 /** The BullMQ queue every coordinator and worker uses. */
 export const QUEUE_NAME = 'fleetsim-runs';
@@ -22,7 +22,7 @@ export const MAX_RESULT_BYTES = 1024 * 1024;
  * The fleetsim version that made a job: a worker of another version refuses it, since the same
  * (scenario, seed) may give another report there and the output would then depend on who ran what.
  */
-export const FLEETSIM_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const FLEETSIM_VERSION = FLEETSIM_PACKAGE_VERSION;
 
 export interface QueuePayload {
   v: typeof PROTOCOL_VERSION;

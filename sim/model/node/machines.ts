@@ -104,6 +104,7 @@ const kuredFields: Record<keyof KuredContext, FieldStorage> = {
   holdsLock: 'u8',
   forced: 'u8',
   waitMs: 'f64',
+  elideIdleTicks: 'u8',
 };
 
 /** kured's machine (agents/kured.ts). */

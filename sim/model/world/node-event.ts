@@ -42,13 +42,15 @@ export class NodeEvent implements MachineEvent {
   windowWaitMs = 0;
   /** GATES (kured): 1 when a blocker (alert, blocking pod) holds the reboot. */
   blocked = 0;
+  /** REBOOT_NEEDED (kured, fast fidelity): time until the next tick of a node whose ticks were elided. */
+  tickWaitMs = 0;
 
   constructor(readonly type: string) {}
 }
 
 // Fractional from the first event on (engine/representation.ts): done once on one instance, the
 // fields of every later one are doubles too (they share the hidden class).
-asDoubleFields(new NodeEvent('xstate.prime'), 'u', 'elidedMs', 'delayMs', 'drainMs', 'shutdownMs', 'bootMs', 'windowWaitMs');
+asDoubleFields(new NodeEvent('xstate.prime'), 'u', 'elidedMs', 'delayMs', 'drainMs', 'shutdownMs', 'bootMs', 'windowWaitMs', 'tickWaitMs');
 
 function event(type: string): NodeEvent {
   return new NodeEvent(type);
@@ -147,9 +149,10 @@ export function reboot(drainMs: number, shutdownMs: number, bootMs: number): Nod
   return e;
 }
 
-export function rebootNeeded(windowWaitMs: number): NodeEvent {
+export function rebootNeeded(windowWaitMs: number, tickWaitMs = 0): NodeEvent {
   const e = event('REBOOT_NEEDED');
   e.windowWaitMs = windowWaitMs;
+  e.tickWaitMs = tickWaitMs;
   return e;
 }
 

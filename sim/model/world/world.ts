@@ -23,6 +23,7 @@ import { NoLock } from './no-lock.ts';
 import type { RebootLock } from '../etcd/locks/types.ts';
 import type { LockAnswer } from './lock-client.ts';
 import { RebootGroups } from './reboot-groups.ts';
+import { KuredTicks } from './kured-ticks.ts';
 import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
 import { ReachableLock } from './reachable-lock.ts';
 import { layOutFleet } from './fleet-layout.ts';
@@ -71,6 +72,8 @@ export interface WorldOptions {
   sim: Simulation;
   trace: Trace;
   streams: RandomStreams;
+  /** kured's ticks without a sentinel elided (kured-ticks.ts); default: in fast fidelity. */
+  elideKuredIdleTicks?: boolean;
 }
 
 export class World {
@@ -120,6 +123,8 @@ export class World {
   readonly lock: RebootLock;
   /** Each fleet group's reboot settings and each lock group's client (reboot.groups, reboot.lockGroup). */
   readonly rebootGroups: RebootGroups;
+  /** kured only: its ticks (elided idle ticks resume from them; the liveness checker reads them). */
+  readonly kuredTicks: KuredTicks | null;
   /** The etcd cluster and its network; null when the scenario has no etcd members. */
   readonly etcd: EtcdSetup | null;
   /** Fleet node hosting each etcd member (placement: fleet), else empty. */
@@ -230,10 +235,11 @@ export class World {
     this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter });
     const reboot = scenario.reboot;
     this.agentDrains = strategy.agent.name === 'kured';
+    this.kuredTicks = this.agentDrains ? new KuredTicks(n) : null;
     this.rebootManager.initAll(
       this.agentDrains
         ? // kured's flags (cmd/kured/main.go), from the scenario's v2 keys.
-          { periodMs: reboot.period, drainTimeoutMs: reboot.drainTimeout, forceReboot: reboot.forceReboot ? 1 : 0, rebootDelayMs: reboot.rebootDelay, lockReleaseDelayMs: reboot.lockReleaseDelay }
+          { periodMs: reboot.period, drainTimeoutMs: reboot.drainTimeout, forceReboot: reboot.forceReboot ? 1 : 0, rebootDelayMs: reboot.rebootDelay, lockReleaseDelayMs: reboot.lockReleaseDelay, elideIdleTicks: (options.elideKuredIdleTicks ?? scenario.fidelity === 'fast') ? 1 : 0 }
         : { strategy: strategy.code },
     );
     // A cold start boots every node at t=0 (all down until they boot); a warm start finds
@@ -463,7 +469,7 @@ export class World {
         // The first ping is scheduled like every check, with the regular fuzz
         // (update_check_scheduler.cc SetUpdateStatus on UPDATED_NEED_REBOOT).
         this.post(UE, node, events.rescheduleCheck(checkIntervalMs(this.schedule, this.checkRandom.next(node))));
-        this.post(RM, node, events.rebootNeeded(this.windowWaitMs(node)));
+        this.post(RM, node, events.rebootNeeded(this.windowWaitMs(node), this.tickWaitMs(node)));
       },
       ping: (node) => {
         const now = this.sim.now;
@@ -638,7 +644,12 @@ export class World {
       acquireLock: (node) => this.rebootGroups.clientOf(node).acquire(node),
       // kured's (agents/kured.ts): delaytick's draw, the tick's gates, the drain.
       drawUniform: (node) => this.post(RM, node, events.uniform(this.miscRandom.next(node))),
-      checkGates: (node) => this.post(RM, node, events.gates(this.windowWaitMs(node), this.rebootBlocked(node) ? 1 : 0)),
+      checkGates: (node) => {
+        const windowWaitMs = this.windowWaitMs(node);
+        const blocked = this.rebootBlocked(node);
+        this.kuredTicks?.tick(node, this.sim.now, windowWaitMs === 0 && this.rebootManager.get(node, 'sentinel') === 1, blocked);
+        this.post(RM, node, events.gates(windowWaitMs, blocked ? 1 : 0));
+      },
       startDrain: (node, c) => this.startDrain(node, (c as KuredContext).drainTimeoutMs),
       reboot: (node, c) => {
         this.metrics.rebootStarted(node);
@@ -674,6 +685,12 @@ export class World {
     const timedOut = timeoutMs > 0 && drainMs > timeoutMs;
     this.trace.emit(this.sim.now, 'node.drain', node, { timeoutMs });
     this.sim.callAfter(timedOut ? timeoutMs : drainMs, () => this.post(RM, node, timedOut ? events.DRAIN_TIMED_OUT : events.DRAINED));
+  }
+
+  /** kured resting with its idle ticks elided: the delay to the tick it would have come to (kured-ticks.ts). */
+  private tickWaitMs(node: number): number {
+    if (this.kuredTicks === null || this.rebootManager.stateName(node) !== 'dormant') return 0;
+    return this.kuredTicks.nextTickWaitMs(node, this.sim.now, this.rebootManager.get(node, 'periodMs'));
   }
 
   /** kured's blockers at a tick (cmd/kured/main.go rebootBlocked): an alert, or a blocking pod on the node. */

@@ -28,13 +28,14 @@ import { typedUpdate as update } from '../typed-update.ts';
  * and goes on, finding itself still holding at the next tick: the same).
  *
  * States: stopped (initial), startupDraw, startupWait, releaseDelay, startupRelease, loopDraw,
- * sleeping, gating, locking, draining, rebootDelay, rebooting, failedReleaseDelay,
- * failedRelease.
+ * sleeping, gating, dormant (fast fidelity: ticks without a sentinel elided), locking, draining,
+ * rebootDelay, rebooting, failedReleaseDelay, failedRelease.
  *
  * Events (numeric fields; the world answers every effect later, never synchronously):
  * - BOOTED {}: the OS is up: sentinel = 0 (/run is a tmpfs) -> startupDraw.
- * - REBOOT_NEEDED {windowWaitMs}: update_engine staged an update, the sentinel exists
- *   (sentinel = 1; windowWaitMs is not read: kured reads the window at its ticks).
+ * - REBOOT_NEEDED {windowWaitMs, tickWaitMs}: update_engine staged an update, the sentinel exists
+ *   (sentinel = 1; windowWaitMs is not read: kured reads the window at its ticks). In `dormant`,
+ *   tickWaitMs is the time to the tick the loop would have come to next.
  * - UNIFORM {u}: the world's uniform draw in [0, 1) for delaytick's first tick.
  * - GATES {windowWaitMs, blocked}: the answer to checkGates at a tick: time until the window
  *   opens (0 = open now, on the node's clock), 1 when a blocker holds reboots.
@@ -77,11 +78,18 @@ export type KuredContext = {
   forced: number;
   /** Delay of the pending timer. */
   waitMs: number;
+  /**
+   * 1 (fast fidelity): a tick that finds no sentinel puts the loop to rest (`dormant`) instead of
+   * arming the next tick, and the sentinel's arrival re-arms it at the tick it would have come to
+   * (REBOOT_NEEDED.tickWaitMs, from the world). Such a tick does nothing in kured (the sentinel
+   * check `continue`s), so the run is the same; full fidelity ticks every period.
+   */
+  elideIdleTicks: number;
 };
 
 export type KuredEvent =
   | { type: 'BOOTED' }
-  | { type: 'REBOOT_NEEDED'; windowWaitMs: number }
+  | { type: 'REBOOT_NEEDED'; windowWaitMs: number; tickWaitMs: number }
   | { type: 'UNIFORM'; u: number }
   | { type: 'GATES'; windowWaitMs: number; blocked: number }
   | { type: 'DRAINED' }
@@ -119,6 +127,7 @@ export const KURED_DEFAULTS: Readonly<KuredContext> = Object.freeze({
   holdsLock: 0,
   forced: 0,
   waitMs: 0,
+  elideIdleTicks: 0,
 });
 
 type Ctx = KuredContext;
@@ -136,6 +145,8 @@ const guards = {
   // The tick's checks in rebootAsRequired's order; each failing one waits for the next tick.
   gateClosed: guard<Ctx, Ev>((ctx, e) => (e as Gates).windowWaitMs > 0 || ctx.sentinel === 0 || (e as Gates).blocked === 1),
   forceReboot: guard<Ctx, Ev>((ctx) => ctx.forceReboot === 1),
+  // A tick without the sentinel does nothing; in fast fidelity the loop rests until one appears.
+  idleTick: guard<Ctx, Ev>((ctx) => ctx.elideIdleTicks === 1 && ctx.sentinel === 0),
 };
 
 const actions = {
@@ -144,6 +155,11 @@ const actions = {
   startupTick: update<Ctx, Ev>((_ctx, e) => ({ waitMs: delaytickFirstMs(KURED_STARTUP_TICK_MS, (e as { u: number }).u) })),
   periodFirstTick: update<Ctx, Ev>((ctx, e) => ({ waitMs: delaytickFirstMs(ctx.periodMs, (e as { u: number }).u) })),
   nextTick: update<Ctx, Ev>((ctx) => ({ waitMs: ctx.periodMs })),
+  resumeTicks: update<Ctx, Ev>((ctx, e) => {
+    const { tickWaitMs } = e as Extract<Ev, { type: 'REBOOT_NEEDED' }>;
+    if (!(tickWaitMs >= 0 && tickWaitMs <= ctx.periodMs)) fail(`REBOOT_NEEDED.tickWaitMs must be in [0, periodMs], got ${tickWaitMs}`);
+    return { sentinel: 1, waitMs: tickWaitMs };
+  }),
   startupRetry: update<Ctx, Ev>(() => ({ waitMs: KURED_STARTUP_TICK_MS })),
   gates: update<Ctx, Ev>((_ctx, e) => {
     const { windowWaitMs, blocked } = e as Gates;
@@ -234,12 +250,17 @@ export function createKuredMachine(overrides: Partial<KuredContext> = {}) {
         on: {
           ...running,
           GATES: [
+            { guard: 'idleTick', target: 'dormant', actions: 'gates' },
             { guard: 'gateClosed', target: 'sleeping', actions: ['gates', 'nextTick'] },
             // lock.Holding(): a holder (a drain that failed to release, say) does not acquire again.
             { guard: 'holdsLock', target: 'draining', actions: 'gates' },
             { target: 'locking', actions: 'gates' },
           ],
         },
+      },
+      // Fast fidelity: no tick armed until the sentinel appears (idleTick).
+      dormant: {
+        on: { ...stop, REBOOT_NEEDED: { target: 'sleeping', actions: 'resumeTicks' } },
       },
       locking: {
         entry: 'acquireLock',

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// Builds the command line once, so that no TypeScript is compiled while a user waits: esbuild
+// bundles sim/cli/main.ts (with its commands as lazily loaded chunks), the worker thread's entry
+// and the web server into dist/cli-<stamp>/. `npm install` runs this (the `prepare` script);
+// bin/fleetsim.js calls ensureBuilt() and rebuilds when a source changed since, so a developer
+// never runs a stale build. Plain JavaScript: it must run before anything is compiled.
+//
+// The stamp is a digest of every source file's path, size and mtime (sim/, web/server/,
+// web/shared/, package.json): a build directory is never rewritten, only replaced by a new one,
+// so processes that are loading chunks from the old one (tests run many in parallel) are safe.
+
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCE_DIRS = ['sim', join('web', 'server'), join('web', 'shared')];
+const EXTRA_FILES = ['package.json', join('bin', 'build.js')];
+/** Files looked at for the stamp (a bound, not an expectation: the tree holds ~300). */
+const SOURCE_FILES_MAX = 20_000;
+/** Older builds are removed once they are this old (a process may still be loading one). */
+const STALE_BUILD_AGE_MS = 10 * 60 * 1000;
+
+/** The digest of the sources' paths, sizes and mtimes: it names the build directory. */
+export function sourceStamp(root = ROOT) {
+  const lines = [];
+  const file = (path) => {
+    if (lines.length >= SOURCE_FILES_MAX) throw new Error(`fleetsim build: more than ${SOURCE_FILES_MAX} source files under ${root}`);
+    const stat = statSync(path);
+    lines.push(`${relative(root, path)}:${stat.size}:${stat.mtimeMs}`);
+  };
+  const dir = (path) => {
+    const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) dir(child);
+      else if (/\.(ts|js|json)$/.test(entry.name)) file(child);
+    }
+  };
+  for (const path of SOURCE_DIRS) if (existsSync(join(root, path))) dir(join(root, path));
+  for (const path of EXTRA_FILES) if (existsSync(join(root, path))) file(join(root, path));
+  return digest(lines.join('\n'));
+}
+
+/** 64 bits of two FNV-1a-style passes, as 16 hex digits: a name, not a security property. */
+function digest(text) {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+export function buildDir(root, stamp) {
+  return join(root, 'dist', `cli-${stamp}`);
+}
+
+async function bundle(root, outdir) {
+  const { build } = await import('esbuild');
+  await build({
+    absWorkingDir: root,
+    entryPoints: {
+      main: 'sim/cli/main.ts',
+      'job-worker': 'sim/cli/job-worker.ts',
+      'web-server': 'web/server/index.ts',
+    },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Dependencies stay in node_modules, loaded by Node as they are.
+    packages: 'external',
+    // Flat: chunks next to the entries, so `new URL('./job-worker.js', import.meta.url)` works
+    // from any chunk (sim/cli/repo-root.ts RUNNING_BUILT).
+    entryNames: '[name]',
+    chunkNames: 'chunk-[hash]',
+    define: { __FLEETSIM_BUILD__: 'true' },
+    logLevel: 'warning',
+  });
+}
+
+function pruneOldBuilds(root, keep) {
+  const dist = join(root, 'dist');
+  if (!existsSync(dist)) return;
+  for (const entry of readdirSync(dist)) {
+    const path = join(dist, entry);
+    const isBuild = entry.startsWith('cli-') || entry.startsWith('.cli-tmp-');
+    if (!isBuild || path === keep) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_BUILD_AGE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Another process removed it first.
+    }
+  }
+}
+
+/**
+ * The directory of an up-to-date build (its main.js exports runMain), building it when the sources
+ * changed. Concurrent callers may both build; the first rename wins and the other's copy is dropped.
+ */
+export async function ensureBuilt(root = ROOT) {
+  const dir = buildDir(root, sourceStamp(root));
+  if (existsSync(join(dir, 'main.js'))) return dir;
+  const tmp = join(root, 'dist', `.cli-tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(tmp, { recursive: true });
+  try {
+    await bundle(root, tmp);
+    try {
+      renameSync(tmp, dir);
+    } catch (error) {
+      if (!existsSync(join(dir, 'main.js'))) throw error;
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  pruneOldBuilds(root, dir);
+  return dir;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const started = performance.now();
+  const dir = await ensureBuilt();
+  process.stderr.write(`fleetsim: command line built in ${relative(ROOT, dir)} (${Math.round(performance.now() - started)} ms)\n`);
+}

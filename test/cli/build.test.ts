@@ -1,0 +1,68 @@
+/**
+ * The command line runs from a build (bin/build.js: esbuild bundles sim/cli and web/server into
+ * dist/cli-<stamp>/ at `npm install`), not from TypeScript compiled at run time. The build must
+ * behave exactly as the sources do, and must never be stale.
+ */
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain JavaScript without type declarations (it runs before anything is compiled)
+import { buildDir, ensureBuilt, sourceStamp } from '../../bin/build.js';
+import { fleetsim, REPO_ROOT } from './spawn-cli.ts';
+
+const runReport = async (env: NodeJS.ProcessEnv) => {
+  const result = await fleetsim(['run', 'scenarios/strategy-off.yaml', '--seed', '7', '--json', '-', '-q'], env);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as { traceHash: string; events: number; transitions: number };
+};
+
+describe('the built command line', () => {
+  it('runs a scenario to the same trace hash, event and transition counts as the TypeScript sources', async () => {
+    const built = await runReport({});
+    const fromSource = await runReport({ FLEETSIM_FROM_SOURCE: '1' });
+    expect(built.traceHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(built).toMatchObject({ traceHash: fromSource.traceHash, events: fromSource.events, transitions: fromSource.transitions });
+  }, 120_000);
+
+  it('runs a sweep in worker threads from the build (the worker entry is found next to the chunks)', async () => {
+    const args = ['sweep', 'scenarios/strategy-off.yaml', '--seeds', '2', '--workers', '2', '--csv', '-'];
+    const built = await fleetsim(args);
+    expect(built.code, built.stderr).toBe(0);
+    const fromSource = await fleetsim(args, { FLEETSIM_FROM_SOURCE: '1' });
+    expect(built.stdout.split('\n').length).toBeGreaterThan(3);
+    expect(built.stdout).toBe(fromSource.stdout);
+  }, 120_000);
+
+  it('is the build named by the current sources (what bin/fleetsim.js runs is never stale)', async () => {
+    const dir = await ensureBuilt(REPO_ROOT);
+    expect(dir).toBe(buildDir(REPO_ROOT, sourceStamp(REPO_ROOT)));
+    expect(existsSync(join(dir, 'main.js'))).toBe(true);
+    const builtAt = statSync(join(dir, 'main.js')).mtimeMs;
+    expect(await ensureBuilt(REPO_ROOT)).toBe(dir);
+    expect(statSync(join(dir, 'main.js')).mtimeMs).toBe(builtAt);
+  }, 120_000);
+});
+
+describe('the source stamp', () => {
+  const root = mkdtempSync(join(tmpdir(), 'fleetsim-stamp-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, 'sim', 'cli'), { recursive: true });
+  const source = join(root, 'sim', 'cli', 'main.ts');
+  writeFileSync(source, 'export const a = 1;\n');
+  writeFileSync(join(root, 'package.json'), '{"name":"fleetsim"}\n');
+
+  it('changes when a source file is edited, even to the same size', () => {
+    const before = sourceStamp(root);
+    expect(sourceStamp(root)).toBe(before);
+    writeFileSync(source, 'export const a = 2;\n');
+    utimesSync(source, new Date(2030, 0, 1), new Date(2030, 0, 1));
+    expect(sourceStamp(root)).not.toBe(before);
+  });
+
+  it('changes when a source file is added', () => {
+    const before = sourceStamp(root);
+    writeFileSync(join(root, 'sim', 'cli', 'new.ts'), 'export {};\n');
+    expect(sourceStamp(root)).not.toBe(before);
+  });
+});
