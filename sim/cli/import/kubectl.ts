@@ -69,7 +69,8 @@ interface WorkloadDraft {
   namespace: string;
   pods: Obj[];
   source: SourceRef;
-  groups: Set<string>;
+  /** The nodes its pods run on (spec.nodeName). */
+  nodeNames: Set<string>;
 }
 
 export function importKubectlList(doc: YamlDoc): Fragment {
@@ -105,12 +106,12 @@ export function importKubectlList(doc: YamlDoc): Fragment {
       const key = `${namespaceOf(raw)}/${owner.kind}/${owner.name}`;
       let draft = drafts.get(key);
       if (draft === undefined) {
-        draft = { name: owner.name, owner, namespace: namespaceOf(raw), pods: [], source: at(i, 'metadata', 'ownerReferences'), groups: new Set() };
+        draft = { name: owner.name, owner, namespace: namespaceOf(raw), pods: [], source: at(i, 'metadata', 'ownerReferences'), nodeNames: new Set() };
         drafts.set(key, draft);
       }
       draft.pods.push(raw);
       const node = isRecord(raw.spec) ? raw.spec.nodeName : undefined;
-      if (typeof node === 'string') draft.groups.add(node);
+      if (typeof node === 'string') draft.nodeNames.add(node);
     } else if (raw.kind === 'PodDisruptionBudget') {
       pdbs.push({ pdb: raw, index: i });
     } else {
@@ -126,7 +127,7 @@ export function importKubectlList(doc: YamlDoc): Fragment {
     const seen = names.get(draft.name) ?? 0;
     names.set(draft.name, seen + 1);
     const name = seen === 0 ? draft.name : `${draft.namespace}-${draft.name}`;
-    const onGroups = [...new Set([...draft.groups].map((n) => groupOfNode.get(n)).filter((g): g is string => g !== undefined))].sort();
+    const onGroups = [...new Set([...draft.nodeNames].map((n) => groupOfNode.get(n)).filter((g): g is string => g !== undefined))].sort();
     const workload: Record<string, unknown> = { name, replicas: draft.pods.length, reschedule: true };
     if (onGroups.length > 0 && onGroups.length < allGroups.length) workload.groups = onGroups;
     fragment.values.push({ path: ['workloads', index], value: workload, source: draft.source, from: `${draft.pods.length} pods of ${draft.owner.kind} ${draft.namespace}/${draft.owner.name}` });
