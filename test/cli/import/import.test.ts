@@ -76,6 +76,16 @@ describe('fleetsim import: kured', () => {
     expect(runs(scenario, 1).rollout.completed).toBe(true);
   });
 
+  it('kured pflag StringSlice: a repeated --reboot-days adds days; a bare --force-reboot does not take the next argument', () => {
+    const manifest = readFileSync(`${F}/kured-daemonset.yaml`, 'utf8')
+      .replace('- --reboot-days=sa,su', '- --reboot-days=sa\n            - --reboot-days\n            - sunday')
+      .replace('- --force-reboot', '- --force-reboot\n            - --lock-ttl=30m');
+    const c = combine([importFile(manifest, 'k.yaml')], ['k.yaml'], null);
+    const reboot = c.scenario.reboot as Record<string, unknown>;
+    expect((reboot.window as Record<string, unknown>).days).toEqual(['Sat', 'Sun']);
+    expect([reboot.forceReboot, reboot.lockTTL]).toEqual([true, '30m']);
+  });
+
   it('predicts a shorter rollout when --concurrency=1 becomes 3 in the kured manifest', async () => {
     const changed = join(tmp, 'kured-concurrency-3.yaml');
     writeFileSync(changed, readFileSync(`${F}/kured-daemonset.yaml`, 'utf8').replace('--concurrency=1', '--concurrency=3'));
