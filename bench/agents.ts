@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { measureScenario, type FleetFigure } from './fleet.ts';
+import { measureScenario, referenceScenario, type FleetFigure } from './fleet.ts';
 
 export const AGENT_BENCH = { nodes: 10_000, horizonHours: 336, etcdMembers: 3 } as const;
 export const BENCH_AGENTS = ['locksmithd', 'kured'] as const;
@@ -18,18 +18,7 @@ export type BenchAgent = (typeof BENCH_AGENTS)[number];
 export function agentScenario(agent: BenchAgent): string {
   const { nodes, horizonHours, etcdMembers } = AGENT_BENCH;
   const reboot = agent === 'kured' ? '{agent: kured, maxConcurrent: 1, period: 1h}' : '{strategy: etcd-lock, maxConcurrent: 1}';
-  return `
-name: agents-${agent}-${nodes}
-duration: ${horizonHours}h
-fleet:
-  groups:
-    - {name: prod, nodes: ${nodes}, zones: [a, b, c]}
-etcd: {members: ${etcdMembers}}
-releases:
-  - {version: 3815.2.0, at: 1h}
-reboot: ${reboot}
-limits: {maxEvents: 2000000000, maxPendingEvents: 16000000}
-`;
+  return referenceScenario(nodes, horizonHours, etcdMembers, reboot, `agents-${agent}-${nodes}`);
 }
 
 export interface AgentFigure extends FleetFigure {

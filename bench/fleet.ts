@@ -43,10 +43,12 @@ export const REFERENCE_SIZES: Array<[number, number]> = [
 ];
 export const HUGE_SIZE: [number, number] = [1_000_000, 168];
 
-export function referenceScenario(nodes: number, horizonHours: number, etcdMembers = 5): string {
+const REFERENCE_REBOOT = '{strategy: etcd-lock, maxConcurrent: 1}';
+
+export function referenceScenario(nodes: number, horizonHours: number, etcdMembers = 5, reboot = REFERENCE_REBOOT, name = `reference-${nodes}`): string {
   return `
-name: reference-${nodes}
-description: realistic rollout for the benchmark (5 etcd members, etcd-lock max 1, release at 1h)
+name: ${name}
+description: realistic rollout for the benchmark (${etcdMembers} etcd members, ${reboot === REFERENCE_REBOOT ? 'etcd-lock max 1' : `reboot ${reboot}`}, release at 1h)
 duration: ${horizonHours}h
 fleet:
   groups:
@@ -54,7 +56,7 @@ fleet:
 etcd: {members: ${etcdMembers}}
 releases:
   - {version: 3815.2.0, at: 1h}
-reboot: {strategy: etcd-lock, maxConcurrent: 1}
+reboot: ${reboot}
 limits: {maxEvents: 2000000000, maxPendingEvents: 16000000}
 `;
 }

@@ -2,22 +2,14 @@
  * Small files with one concern: a source file of sim/ over 400 lines says why in its header
  * ("Over 400 lines, knowingly: ..."), so that growth past the bound is a decision, not drift.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from './source-files.ts';
 
 const root = join(import.meta.dirname, '..');
 const LINES_MAX = 400;
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
-    else if (name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
 
 /** Files over the bound whose first 80 lines state no reason. */
 export function unexplainedLongFiles(files: ReadonlyMap<string, string>): string[] {

@@ -5,21 +5,13 @@
  * every sim/ source file (type-only imports count: a cycle of types is a cycle of design), and
  * fails naming one cycle. It is shown to fail on a synthetic cycle.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from './source-files.ts';
 
 const root = join(import.meta.dirname, '..');
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
-    else if (name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
 
 /** Relative specifiers of the static imports and re-exports in `source` (multi-line ones too). */
 export function relativeImports(source: string): string[] {

@@ -4,21 +4,13 @@
  * sim/ (outside sim/cli/, the command line) reads the wall clock, global randomness or a
  * Node-only module.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from './source-files.ts';
 
 const root = join(import.meta.dirname, '..');
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
-    else if (name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
 
 const forbidden: Array<[RegExp, string]> = [
   [/\bMath\.random\s*\(/, 'Math.random (use a seeded stream from sim/engine/random.ts)'],

@@ -2,9 +2,11 @@ import { assert, fail } from '../../engine/assert.ts';
 import { NO_EVENT, type EventHandle } from '../../engine/event-queue.ts';
 import type { EventKind } from '../../engine/simulation.ts';
 import type { ClusterPort, KvRequestWire } from './cluster-port.ts';
-import { lastIndex, termAt } from './raft/log.ts';
+import { termAt } from './raft/log.ts';
+import { appendOwn } from './raft/replication.ts';
+import { commitSettled, nextReadCtx } from './raft/settled.ts';
 import { quorumSize } from './raft/quorum.ts';
-import type { Entry, RaftState } from './raft/types.ts';
+import type { RaftState } from './raft/types.ts';
 import type { WriteOp } from './store.ts';
 
 /**
@@ -103,12 +105,7 @@ export class FastRequests {
       this.startRead(leader, wire, nowMs, -1);
       return true;
     }
-    const entry: Entry = { term: leader.term, data: { requestId: wire.requestId, op: wire.op } };
-    leader.log.push(entry);
-    const index = lastIndex(leader.log);
-    const self = leader.progress[leader.id];
-    self.match = index;
-    self.next = index + 1;
+    const index = appendOwn(leader, { requestId: wire.requestId, op: wire.op });
     // Commits follow the log order: an entry never commits before the one before it.
     const commitMs = Math.max(nowMs + this.quorumRoundTripMs(leader, 1), this.lastCommitMs);
     this.lastCommitMs = commitMs;
@@ -157,7 +154,7 @@ export class FastRequests {
   /** A read reaches the leader at `arrivalMs` (now, or later when folded from `from`). */
   private startRead(leader: RaftState, wire: KvRequestWire, arrivalMs: number, from: number): void {
     // read_only.go: the read index is the commit index now; each heartbeat round has its ctx.
-    leader.readCtx++;
+    nextReadCtx(leader);
     const slot = this.freeReads.length > 0 ? this.freeReads.pop()! : this.readWire.length;
     this.readWire[slot] = wire;
     this.readFrom[slot] = from;
@@ -255,23 +252,18 @@ export class FastRequests {
     const leaderId = c.leader();
     const leader = c.members[leaderId].state!;
     const entry = leader.log[w.index - 1];
-    if (!(leader.commit === w.index - 1)) fail(`etcd: fast commit of ${w.index} after commit ${leader.commit}`);
     const nowMs = c.sim.now;
+    const followers: RaftState[] = [];
     for (const m of c.members) {
-      const s = m.state!;
-      if (m.id !== leaderId) {
-        if (!(s.log.length === w.index - 1)) fail(`etcd: member ${m.id} has ${s.log.length} entries, fast entry is ${w.index}`);
-        s.log.push(entry);
-        const pr = leader.progress[m.id];
-        pr.match = w.index;
-        pr.next = w.index + 1;
-        // The proposal's MsgApp and the commit's, each answered (replication.ts).
-        const ep = c.members[leaderId].endpoint;
-        c.network.skipMessages(ep, m.endpoint, 2, 2, nowMs);
-        c.network.skipMessages(m.endpoint, ep, 2, 2, nowMs);
-      }
-      s.commit = w.index;
+      if (m.id === leaderId) continue;
+      followers.push(m.state!);
+      // The proposal's MsgApp and the commit's, each answered (replication.ts).
+      const ep = c.members[leaderId].endpoint;
+      c.network.skipMessages(ep, m.endpoint, 2, 2, nowMs);
+      c.network.skipMessages(m.endpoint, ep, 2, 2, nowMs);
     }
+    // The only writer of Raft state is sim/model/etcd/raft/: the closed form lives there.
+    commitSettled(leader, followers, w.index);
     const result = c.applyFastCommit(leaderId, w.index, entry, (entry.data as { op: WriteOp }).op, nowMs);
     c.respond(leaderId, w.wire, { ok: true, kind: 'write', result });
   }

@@ -4,6 +4,7 @@ import { lastIndex } from './raft/log.ts';
 import { quorumSize } from './raft/quorum.ts';
 import type { MsgHeartbeat, MsgHeartbeatResp, RaftState } from './raft/types.ts';
 import { electionDeadlineMs } from './raft/election.ts';
+import { heardFrom, heardHeartbeat, quorumChecked } from './raft/settled.ts';
 
 /**
  * The quiescence shortcut (docs/sources.md "Shortcuts"): a healthy, idle etcd cluster costs no events.
@@ -153,7 +154,7 @@ export class Quiescence {
           net.injectInFlight(leaderSlot.endpoint, m.endpoint, heartbeatTo(leader, m.id), arrivalMs);
           continue;
         }
-        follower.electionResetMs = arrivalMs;
+        heardHeartbeat(follower, arrivalMs);
         const answerMs = arrivalMs + net.latencyOf(m.endpoint, leaderSlot.endpoint, back + k);
         lastAnswerArrivalMs = answerMs;
         if (answerMs > nowMs) {
@@ -161,7 +162,7 @@ export class Quiescence {
           net.injectInFlight(m.endpoint, leaderSlot.endpoint, answer(follower, leader), answerMs);
           continue;
         }
-        leader.progress[m.id].lastHeardMs = answerMs;
+        heardFrom(leader, m.id, answerMs);
       }
       net.skipMessages(leaderSlot.endpoint, m.endpoint, rounds, heartbeatsDelivered, lastHeartbeatArrivalMs);
       net.skipMessages(m.endpoint, leaderSlot.endpoint, answersSent, answersDelivered, lastAnswerArrivalMs);
@@ -171,7 +172,7 @@ export class Quiescence {
     if (c.config.checkQuorum) {
       const period = c.config.electionTimeoutMs.min;
       const checks = frozen.checkQuorumMs < nowMs ? Math.ceil((nowMs - frozen.checkQuorumMs) / period) : 0;
-      if (checks > 0) leader.quorumCheckMs = frozen.checkQuorumMs + (checks - 1) * period;
+      if (checks > 0) quorumChecked(leader, frozen.checkQuorumMs + (checks - 1) * period);
       c.setTimer(leaderSlot, 'checkQuorum', frozen.checkQuorumMs + checks * period);
     }
     c.afterThaw();

@@ -80,14 +80,20 @@ export function maybeCommit(s: RaftState, out: Effect[]): boolean {
 
 /** Leader: appends a client proposal to its own log and replicates it. */
 export function appendProposal(s: RaftState, data: unknown, out: Effect[]): number {
+  const index = appendOwn(s, data);
+  bcastAppend(s, out);
+  maybeCommit(s, out);
+  return index;
+}
+
+/** Leader: the proposal in its own log, counted as replicated on itself. Returns its index. */
+export function appendOwn(s: RaftState, data: unknown): number {
   if (!(s.role === 'leader')) fail(`member ${s.id}: only a leader appends proposals`);
   s.log.push({ term: s.term, data });
   const index = lastIndex(s.log);
   const self = s.progress[s.id];
   self.match = index;
   self.next = index + 1;
-  bcastAppend(s, out);
-  maybeCommit(s, out);
   return index;
 }
 
