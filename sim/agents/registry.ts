@@ -71,11 +71,32 @@ export const KURED: RebootAgent = Object.freeze({
   rewaitsWindowOnDenial: true,
 });
 
+/**
+ * Zincati, Fedora CoreOS's update agent (coreos/zincati src/strategy/): `immediate` finalizes as
+ * soon as an update is staged, `fleet-lock` asks a FleetLock server (airlock) for a slot first
+ * (src/strategy/fleet_lock.rs can_finalize -> POST /v1/pre-reboot), `periodic` finalizes only
+ * inside its weekly windows (src/strategy/periodic.rs can_finalize). A denied finalization is
+ * tried again at the agent's next refresh tick, DEFAULT_REFRESH_PERIOD_SECS = 300 s plus 0-10 %
+ * jitter (src/update_agent/mod.rs get_refresh_delay, actor.rs add_jitter): no backoff; the
+ * machine ticks itself, so the retry fields are unused and a denial re-reads nothing.
+ */
+export const ZINCATI: RebootAgent = Object.freeze({
+  name: 'zincati',
+  strategies: Object.freeze([
+    { name: 'immediate', code: 0, lock: null },
+    { name: 'fleet-lock', code: 1, lock: 'fleet-lock' },
+    { name: 'periodic', code: 2, lock: null },
+  ] as const),
+  lockRetryInitialMs: 300_000,
+  lockRetryMaxMs: 300_000,
+  rewaitsWindowOnDenial: false,
+});
+
 /** Every agent. */
-export const REBOOT_AGENTS: readonly RebootAgent[] = Object.freeze([LOCKSMITHD, KURED]);
+export const REBOOT_AGENTS: readonly RebootAgent[] = Object.freeze([LOCKSMITHD, KURED, ZINCATI]);
 
 /** Agent names in the order the scenario schema lists them (`reboot.agent`). */
-export const AGENT_NAMES = ['locksmithd', 'kured'] as const;
+export const AGENT_NAMES = ['locksmithd', 'kured', 'zincati'] as const;
 export type AgentName = (typeof AGENT_NAMES)[number];
 
 /** The agent of a name. */
@@ -91,32 +112,47 @@ export function defaultStrategy(agentName: string): StrategyName {
 }
 
 /** Strategy names in the order the scenario schema lists them (its enum and JSON schema). */
-export const STRATEGY_NAMES = ['etcd-lock', 'fleet-lock', 'reboot', 'off', 'daemonset-lock'] as const;
+export const STRATEGY_NAMES = ['etcd-lock', 'fleet-lock', 'reboot', 'off', 'daemonset-lock', 'immediate', 'periodic'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export interface StrategyEntry extends RebootStrategy {
   readonly agent: RebootAgent;
 }
 
-const BY_NAME = new Map<string, StrategyEntry>();
+/**
+ * Strategies by agent and name: a name may belong to two agents (`fleet-lock` is locksmithd's
+ * and Zincati's, both speaking FleetLock to the same airlock-like lock), never twice to one.
+ */
+const BY_AGENT = new Map<string, Map<string, StrategyEntry>>();
+const NAMES = new Set<string>();
 for (const agent of REBOOT_AGENTS) {
+  const own = new Map<string, StrategyEntry>();
   for (const strategy of agent.strategies) {
-    if (BY_NAME.has(strategy.name)) fail(`reboot strategy "${strategy.name}" belongs to two agents`);
-    BY_NAME.set(strategy.name, { ...strategy, agent });
+    if (own.has(strategy.name)) fail(`reboot strategy "${strategy.name}" appears twice in agent ${agent.name}`);
+    own.set(strategy.name, { ...strategy, agent });
+    NAMES.add(strategy.name);
   }
+  BY_AGENT.set(agent.name, own);
 }
-if (!(BY_NAME.size === STRATEGY_NAMES.length && STRATEGY_NAMES.every((name) => BY_NAME.has(name)))) {
-  fail(`STRATEGY_NAMES (${STRATEGY_NAMES.join(', ')}) must list every agent's strategies (${[...BY_NAME.keys()].join(', ')})`);
+if (!(NAMES.size === STRATEGY_NAMES.length && STRATEGY_NAMES.every((name) => NAMES.has(name)))) {
+  fail(`STRATEGY_NAMES (${STRATEGY_NAMES.join(', ')}) must list every agent's strategies (${[...NAMES].join(', ')})`);
 }
 
-/** The row of a strategy; a name outside the table is a bug (the schema admits only these). */
-export function rebootStrategy(name: string): StrategyEntry {
-  const entry = BY_NAME.get(name);
-  if (entry === undefined) fail(`unknown reboot strategy "${name}" (known: ${STRATEGY_NAMES.join(', ')})`);
-  return entry;
+/**
+ * The row of a strategy of an agent; without an agent, the first agent of the table that has
+ * it (locksmithd for `fleet-lock`). A name outside the table is a bug (the schema admits only
+ * these).
+ */
+export function rebootStrategy(name: string, agentName?: string): StrategyEntry {
+  const agents = agentName === undefined ? REBOOT_AGENTS.map((a) => a.name) : [rebootAgent(agentName).name];
+  for (const agent of agents) {
+    const entry = BY_AGENT.get(agent)?.get(name);
+    if (entry !== undefined) return entry;
+  }
+  fail(`unknown reboot strategy "${name}"${agentName === undefined ? '' : ` of agent ${agentName}`} (known: ${STRATEGY_NAMES.join(', ')})`);
 }
 
 /** Does this strategy take a reboot lock (and so need etcd)? */
-export function takesLock(name: string): boolean {
-  return rebootStrategy(name).lock !== null;
+export function takesLock(name: string, agentName?: string): boolean {
+  return rebootStrategy(name, agentName).lock !== null;
 }

@@ -5,6 +5,7 @@ import { installCommittedLogChecker } from './committed-log.ts';
 import { installLeaderPerTermChecker } from './leader-per-term.ts';
 import { installLivenessChecker } from './liveness.ts';
 import { installLockHoldersChecker } from './lock-holders.ts';
+import { installRebootWindowChecker } from './reboot-window.ts';
 import { installVersionChangeChecker } from './version-change.ts';
 import { Violations } from './violations.ts';
 
@@ -22,6 +23,7 @@ export { COMMITTED_LOG } from './committed-log.ts';
 export { BOOT_PARTITION } from './boot-partition.ts';
 export { VERSION_CHANGE } from './version-change.ts';
 export { LIVENESS } from './liveness.ts';
+export { REBOOT_WINDOW } from './reboot-window.ts';
 
 export interface Checkers {
   readonly violations: Violations;
@@ -38,6 +40,7 @@ export function installCheckers(run: Omit<CheckedRun, 'violations'>): Checkers {
   installCommittedLogChecker(checked);
   installBootPartitionChecker(checked);
   installVersionChangeChecker(checked);
+  installRebootWindowChecker(checked);
   const liveness = installLivenessChecker(checked);
   return {
     violations,

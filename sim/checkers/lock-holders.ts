@@ -32,7 +32,7 @@ export interface Holders {
 
 export function installLockHoldersChecker(run: CheckedRun): void {
   const { world, scenario, violations } = run;
-  if (!takesLock(scenario.reboot.strategy)) return;
+  if (!takesLock(scenario.reboot.strategy, scenario.reboot.agent)) return;
   const maxByGroup = new Map(lockGroups(scenario.reboot, scenario.fleet.groups.map((g) => g.name)).map((l) => [l.name, l.max]));
   const ttlMs = scenario.reboot.lockTTL;
   // A lock strategy needs etcd (sim/scenario/references.ts rejects a scenario without).

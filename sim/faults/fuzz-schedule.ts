@@ -54,7 +54,7 @@ const DEFAULT_DURATION: Record<FaultKind, Range> = {
 /** The kinds that apply to a scenario when its `fuzz` does not list them. */
 export function defaultKinds(scenario: Scenario): FuzzKind[] {
   const etcd = scenario.etcd.members > 0;
-  const lock = takesLock(scenario.reboot.strategy);
+  const lock = takesLock(scenario.reboot.strategy, scenario.reboot.agent);
   const kinds: FaultKind[] = ['node-crash', 'power-loss', 'partition', 'message-loss', 'server-outage', 'clock-skew', 'bad-disk'];
   if (etcd) kinds.push('latency-spike', 'etcd-kill');
   if (lock && etcd && scenario.reboot.lockTTL > 0) kinds.push('lock-holder-dies');

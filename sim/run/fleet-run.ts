@@ -77,7 +77,7 @@ export class FleetRun {
       streams: this.streams,
       elideKuredIdleTicks: options.elideKuredIdleTicks ?? scenario.fidelity === 'fast',
     });
-    const lock = takesLock(scenario.reboot.strategy);
+    const lock = takesLock(scenario.reboot.strategy, scenario.reboot.agent);
     this.faults = new FaultInjector(this.world, this.sim, this.trace, this.streams.stream('faults'), !lock || scenario.reboot.lockTTL > 0);
     this.checkers = installCheckers({ world: this.world, trace: this.trace, scenario, faults: this.faults });
     // `at` may be a range drawn from the seed (its own stream, so drawing does not disturb others).
@@ -205,7 +205,7 @@ export class FleetRun {
       server: world.server.metrics(now),
       faults: this.faults.faultReports.map((f) => ({ ...f })),
       // Each lock group's semaphore: its max and the most live holders any committed value had.
-      locks: takesLock(this.scenario.reboot.strategy)
+      locks: takesLock(this.scenario.reboot.strategy, this.scenario.reboot.agent)
         ? world.rebootGroups.lockGroups.map((l) => ({ group: l.name, max: l.max, maxHolders: world.lock.maxHolders(l.name) }))
         : [],
       invariants: this.checkers.report(),

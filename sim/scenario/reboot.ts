@@ -22,6 +22,10 @@ const rebootFields = {
   lockGroup: () => name('lock group name'),
   window: () => windowSchema().nullable(),
   drain: () => durationMs(),
+  // Zincati's identity.rollout_wariness (coreos/zincati src/identity/mod.rs): 0 (eager) .. 1
+  // (wary); null = unset, Zincati sends none and Cincinnati derives one from the node's UUID
+  // (coreos/fedora-coreos-cincinnati fcos-policy-engine compute_wariness).
+  rolloutWariness: () => z.number().min(0).max(1).nullable(),
 };
 
 /** The keys a fleet group may override (the others are one per run for now). */
@@ -33,6 +37,7 @@ export const rebootPatchSchema = () =>
     lockGroup: rebootFields.lockGroup().optional(),
     window: rebootFields.window().optional(),
     drain: rebootFields.drain().optional(),
+    rolloutWariness: rebootFields.rolloutWariness().optional(),
   });
 
 /**
@@ -65,9 +70,10 @@ export function blockerActive(blocker: Blocker, tMs: number): boolean {
 
 const rebootSectionSchema = () =>
   strict({
-    // locksmithd (Flatcar's default) | kured (Kubernetes): sim/agents/registry.ts.
+    // locksmithd (Flatcar's default) | kured (Kubernetes) | zincati (Fedora CoreOS): sim/agents/registry.ts.
     agent: z.enum(AGENT_NAMES).prefault('locksmithd'),
-    // The agent's strategy; absent: locksmithd `reboot`, kured its only one (`daemonset-lock`).
+    // The agent's strategy; absent: locksmithd `reboot`, kured its only one (`daemonset-lock`),
+    // zincati `immediate` (Zincati's default, dist/config.d/30-updates-strategy.toml).
     strategy: z.enum(STRATEGY_NAMES).optional(),
     maxConcurrent: rebootFields.maxConcurrent().prefault(1),
     lockGroup: rebootFields.lockGroup().prefault(DEFAULT_LOCK_GROUP),
@@ -85,6 +91,10 @@ const rebootSectionSchema = () =>
     // kured's blockers: Prometheus alerts (every node) and blocking pods (a fleet group's nodes).
     alerts: z.array(blockerSchema()).prefault([]),
     blockingPods: z.array(blockerSchema()).prefault([]),
+    rolloutWariness: rebootFields.rolloutWariness().prefault(null),
+    // Zincati's agent.timing.steady_interval_secs (src/update_agent/mod.rs
+    // DEFAULT_STEADY_INTERVAL_SECS = 300): the pause between two update checks in steady state.
+    steadyInterval: positiveDurationMs().prefault('5m'),
     groups: z.record(z.string(), rebootPatchSchema()).prefault({}),
   });
 
@@ -97,6 +107,16 @@ export const rebootSchema = () =>
       if (!own.includes(strategy)) {
         const hint = agent === 'kured' ? ' (kured always locks: leave strategy out)' : '';
         ctx.issues.push({ code: 'custom', message: `expected a strategy of agent ${agent} (${own.join(', ')})${hint}, found "${strategy}"`, input: strategy, path: ['strategy'] });
+      }
+    })
+    .check((ctx) => {
+      // Zincati refuses a periodic strategy whose weekly calendar is empty (src/strategy/periodic.rs
+      // StrategyPeriodic::new: "weekly calendar length is zero").
+      const r = ctx.value;
+      if (r.agent !== 'zincati' || r.strategy !== 'periodic') return;
+      if (r.window === null) ctx.issues.push({ code: 'custom', message: 'expected a reboot window for zincati strategy periodic (its updates.periodic.window), found none', input: r.window, path: ['window'] });
+      for (const [group, patch] of Object.entries(r.groups)) {
+        if (patch.window === null) ctx.issues.push({ code: 'custom', message: 'expected a reboot window for zincati strategy periodic, found null', input: null, path: ['groups', group, 'window'] });
       }
     })
     .transform((r) => ({ ...r, strategy: r.strategy ?? defaultStrategy(r.agent) }));

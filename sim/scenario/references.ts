@@ -8,7 +8,7 @@ import type { Target, PartitionMember } from './faults.ts';
 import { STRATEGY_NAMES, takesLock } from '../agents/registry.ts';
 import { effectiveReboot } from './reboot.ts';
 
-const LOCK_STRATEGY_NAMES = STRATEGY_NAMES.filter(takesLock);
+const LOCK_STRATEGY_NAMES = STRATEGY_NAMES.filter((name) => takesLock(name));
 
 export type IssuePath = (string | number)[];
 
@@ -51,7 +51,7 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
   };
 
   // A lock strategy with no etcd would leave every node waiting for a lock forever.
-  if (s.reboot !== undefined && members !== undefined && takesLock(s.reboot.strategy) && members < 1) {
+  if (s.reboot !== undefined && members !== undefined && takesLock(s.reboot.strategy, s.reboot.agent) && members < 1) {
     push(['etcd', 'members'], `expected etcd.members >= 1 because reboot.strategy is ${s.reboot.strategy}, found ${members}`);
   }
   if (s.etcd?.placement === 'fleet' && nodeCount !== undefined && members !== undefined && members > nodeCount) {
@@ -137,7 +137,7 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
     if (fault.kind === 'message-loss' && fault.scope === 'etcd' && members === 0) {
       push([...path, 'scope'], 'expected an etcd cluster for scope etcd (etcd.members >= 1), found etcd.members 0');
     }
-    if (fault.kind === 'lock-holder-dies' && s.reboot !== undefined && !takesLock(s.reboot.strategy)) {
+    if (fault.kind === 'lock-holder-dies' && s.reboot !== undefined && !takesLock(s.reboot.strategy, s.reboot.agent)) {
       push([...path, 'kind'], `expected a reboot lock (reboot.strategy ${LOCK_STRATEGY_NAMES.join(' or ')}), found strategy ${s.reboot.strategy}`);
     }
   });

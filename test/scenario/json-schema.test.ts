@@ -16,7 +16,7 @@ describe('docs/scenario.schema.json', () => {
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.duration.type).toEqual(['string', 'number']);
     expect(schema.properties.fleet.properties.updateCheck.properties.interval.default).toBe('45m');
-    expect(schema.properties.reboot.properties.strategy.enum).toEqual(['etcd-lock', 'fleet-lock', 'reboot', 'off', 'daemonset-lock']);
+    expect(schema.properties.reboot.properties.strategy.enum).toEqual(['etcd-lock', 'fleet-lock', 'reboot', 'off', 'daemonset-lock', 'immediate', 'periodic']);
     expect(schema.properties.faults.items.oneOf ?? schema.properties.faults.items.anyOf).toHaveLength(11);
   });
 });

@@ -92,7 +92,7 @@ describe('parseScenario with overrides', () => {
 
   it('an unknown key set by an override is an unknown key like any other', () => {
     expect(errorsOf(FILE, { 'overrides': { 'reboot.maxConcurent': 2 } })).toEqual([
-      'test.yaml:8:9: reboot.maxConcurent: unknown key "maxConcurent" (did you mean "maxConcurrent"?); expected one of: agent, strategy, maxConcurrent, lockGroup, lockTTL, window, drain, period, drainTimeout, forceReboot, rebootDelay, lockReleaseDelay, alerts, blockingPods, groups (from override reboot.maxConcurent)',
+      'test.yaml:8:9: reboot.maxConcurent: unknown key "maxConcurent" (did you mean "maxConcurrent"?); expected one of: agent, strategy, maxConcurrent, lockGroup, lockTTL, window, drain, period, drainTimeout, forceReboot, rebootDelay, lockReleaseDelay, alerts, blockingPods, rolloutWariness, steadyInterval, groups (from override reboot.maxConcurent)',
     ]);
   });
 

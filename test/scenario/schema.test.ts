@@ -53,6 +53,9 @@ describe('defaults', () => {
       lockReleaseDelay: 0,
       alerts: [],
       blockingPods: [],
+      // Zincati's: identity.rollout_wariness unset, DEFAULT_STEADY_INTERVAL_SECS 300.
+      rolloutWariness: null,
+      steadyInterval: 300_000,
       groups: {},
     });
     expect(s.releases).toEqual([]);

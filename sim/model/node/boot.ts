@@ -36,7 +36,12 @@ import { typedUpdate as update } from './typed-update.ts';
  *      invariant checkers flag the effect.
  * - hung: the new release hangs at boot; after watchdogMs the watchdog resets the node ->
  *   booting. The new partition's single try is spent, so GRUB now picks the old one: the
- *   automatic rollback.
+ *   automatic rollback. Without automatic rollback (autoRollback = 0: Fedora CoreOS, whose
+ *   GRUB boots the newest ostree deployment every time; automatic rollback is still an open
+ *   question there, coreos/fedora-coreos-tracker#47 "Determine how to handle automatic
+ *   rollback": "Ostree currently does not support automatic rollback") no try is spent and no
+ *   reset helps: the node stays hung until an operator picks the previous deployment
+ *   (PRIORITIZE_OTHER in hung -> booting), and a power cycle boots the failing one again.
  * - running.fresh: up, not yet known good. After markGoodAfterMs, flatcar-setgoodroot marks the
  *   booted partition successful=1, tries=0 -> running.good (effect `markedGood`).
  * - running.good: up and known good.
@@ -60,6 +65,9 @@ import { typedUpdate as update } from './typed-update.ts';
  *   fall back to); that transition also emits `markedGood`. Ignored in other states (it cannot
  *   happen: update_engine only runs while the OS does).
  *
+ * - PRIORITIZE_OTHER {} in hung, only without automatic rollback: the operator boots the
+ *   previous deployment (`rpm-ostree rollback`, or picking it in the GRUB menu): -> booting on
+ *   the other partition, a ROLLBACK boot.
  * - PRIORITIZE_OTHER {} in running.good: an operator's manual rollback (Flatcar docs, "Manual
  *   rollbacks": `cgpt prioritize` the other USR partition, then reboot; the world sends the
  *   REBOOT). Taken only when the other partition holds a version known good (successful = 1):
@@ -135,6 +143,8 @@ export type BootContext = {
   bootMs: number;
   markGoodAfterMs: number;
   watchdogMs: number;
+  /** 1: GRUB's gptprio spends a try per boot and falls back (Flatcar); 0: no automatic rollback (Fedora CoreOS). */
+  autoRollback: number;
 };
 
 export type RebootEvent = { type: 'REBOOT'; drainMs: number; shutdownMs: number; bootMs: number };
@@ -175,6 +185,7 @@ export const BOOT_DEFAULTS: Readonly<BootContext> = Object.freeze({
   bootMs: 3_000,
   markGoodAfterMs: 45_000,
   watchdogMs: 120_000,
+  autoRollback: 1,
 });
 
 type Ctx = BootContext;
@@ -245,6 +256,8 @@ const guards = {
   selectedPartitionIsBad: guard<Ctx, Ev>((ctx) => badOf(ctx, selectBootSlot(gptTableOf(ctx))) === 1),
   rebootWithoutDrain: guard<Ctx, Ev>((_ctx, e) => (e as RebootEvent).drainMs === 0),
   otherKnownGood: guard<Ctx, Ev>((ctx) => canRollBack(ctx)),
+  autoRollback: guard<Ctx, Ev>((ctx) => ctx.autoRollback === 1),
+  manualRollbackOnly: guard<Ctx, Ev>((ctx) => ctx.autoRollback === 0 && canRollBack(ctx)),
 };
 
 const actions = {
@@ -263,7 +276,8 @@ const actions = {
         trialSlot = SLOT_NONE;
       }
     }
-    return withPartition({ bootedSlot: slot, bootKind, trialSlot }, slot, afterBootAttempt(table[slot]));
+    // Without automatic rollback nothing counts the attempts: the same deployment boots again.
+    return withPartition({ bootedSlot: slot, bootKind, trialSlot }, slot, ctx.autoRollback === 1 ? afterBootAttempt(table[slot]) : table[slot]);
   }),
   /** flatcar-setgoodroot (also update_attempter.cc UpdateBootFlags before an install). */
   markBootedGood: update<Ctx, Ev>((ctx) => {
@@ -343,6 +357,7 @@ export function createBootMachine(overrides: Partial<BootContext> = {}) {
   for (const key of ['drainMs', 'shutdownMs', 'bootMs', 'markGoodAfterMs', 'watchdogMs'] as const) {
     assertDurationMs(context[key], key);
   }
+  assert(context.autoRollback === 0 || context.autoRollback === 1, 'autoRollback must be 0 or 1');
   return setup({
     types: { context: {} as BootContext, events: {} as BootEvent },
     guards,
@@ -379,8 +394,8 @@ export function createBootMachine(overrides: Partial<BootContext> = {}) {
       },
       hung: {
         entry: 'hung',
-        on: { ...crash },
-        after: { watchdogMs: { target: 'booting' } },
+        on: { ...crash, PRIORITIZE_OTHER: { guard: 'manualRollbackOnly', target: 'booting', actions: 'prioritizeOther' } },
+        after: { watchdogMs: { guard: 'autoRollback', target: 'booting' } },
       },
       unbootable: {
         entry: 'unbootable',

@@ -18,6 +18,7 @@ import {
   type RebootManagerEvent,
 } from './agents/locksmithd.ts';
 import { KURED_DEFAULTS, KURED_EFFECTS, KURED_EVENTS, createKuredMachine, kuredMachine, type KuredContext, type KuredEvent } from './agents/kured.ts';
+import { ZINCATI_DEFAULTS, ZINCATI_EFFECTS, ZINCATI_EVENTS, createZincatiMachine, zincatiMachine, type ZincatiContext, type ZincatiEvent } from './agents/zincati.ts';
 import {
   UPDATE_ENGINE_DEFAULTS,
   UPDATE_ENGINE_EFFECTS,
@@ -83,6 +84,7 @@ const bootFields: Record<keyof BootContext, FieldStorage> = {
   bootMs: 'f64',
   markGoodAfterMs: 'f64',
   watchdogMs: 'f64',
+  autoRollback: 'u8',
 };
 
 const rebootManagerFields: Record<keyof RebootManagerContext, FieldStorage> = {
@@ -117,6 +119,24 @@ export const kuredDescriptor = Object.freeze({
   effects: KURED_EFFECTS,
   events: KURED_EVENTS,
 } satisfies NodeMachineDescriptor<typeof kuredMachine, KuredContext, KuredEvent>);
+
+const zincatiFields: Record<keyof ZincatiContext, FieldStorage> = {
+  strategy: 'u8',
+  staged: 'u8',
+  holdsLock: 'u8',
+  waitMs: 'f64',
+};
+
+/** Zincati's machine (agents/zincati.ts). */
+export const zincatiDescriptor = Object.freeze({
+  name: 'zincati',
+  machine: zincatiMachine,
+  create: createZincatiMachine,
+  defaults: ZINCATI_DEFAULTS,
+  fields: zincatiFields,
+  effects: ZINCATI_EFFECTS,
+  events: ZINCATI_EVENTS,
+} satisfies NodeMachineDescriptor<typeof zincatiMachine, ZincatiContext, ZincatiEvent>);
 
 export const nodeMachines = Object.freeze({
   updateEngine: {
@@ -164,6 +184,7 @@ export interface AgentMachineDescriptor {
 const AGENT_MACHINES: Readonly<Record<string, AgentMachineDescriptor>> = Object.freeze({
   locksmithd: nodeMachines.rebootManager,
   kured: kuredDescriptor,
+  zincati: zincatiDescriptor,
 });
 
 export function agentMachine(agent: RebootAgent): AgentMachineDescriptor {

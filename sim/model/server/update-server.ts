@@ -83,6 +83,12 @@ export interface ServerOptions {
   startEpochMs: number;
   /** Salt for node wariness (Cincinnati throttle). */
   warinessSalt: number;
+  /**
+   * A node's own rollout wariness (Zincati's identity.rollout_wariness, sent with its graph
+   * request), or NaN when it sends none and Cincinnati derives one from its UUID
+   * (fcos-policy-engine compute_wariness: nodeWariness). Absent: every node derives.
+   */
+  configuredWariness?: (node: number) => number;
   /** The run's length (sizes the request counter); 0 when unknown. */
   horizonMs?: number;
   listener: ServerListener;
@@ -216,7 +222,8 @@ export class UpdateServer {
     }
     const throttle = group.policy.throttle;
     if (throttle !== null) {
-      const wariness = nodeWariness(node, this.o.warinessSalt);
+      const configured = this.o.configuredWariness === undefined ? NaN : this.o.configuredWariness(node);
+      const wariness = Number.isNaN(configured) ? nodeWariness(node, this.o.warinessSalt) : configured;
       if (wariness > throttleAt(throttle, nowMs - channel.publishedAt)) {
         // The throttle admits the node at a known time, which changes the answer only when
         // updates are enabled.

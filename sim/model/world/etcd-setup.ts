@@ -69,7 +69,7 @@ export function setUpEtcd(scenario: Scenario, sim: Simulation, trace: Trace, see
   };
   // The lock the strategy's agent speaks (sim/agents/registry.ts). locksmith and FleetLock have
   // no TTL: v1's reboot.lockTTL replaces them with a TTL lock; kured's own lock has one.
-  const protocol = rebootStrategy(scenario.reboot.strategy).lock;
+  const protocol = rebootStrategy(scenario.reboot.strategy, scenario.reboot.agent).lock;
   const ttlMs = scenario.reboot.lockTTL;
   const lock = protocol === null ? null : ttlMs > 0 && protocol !== 'kured' ? ttlLock(cluster, ttlMs, options) : LOCKS[protocol](cluster, options, ttlMs);
   return { network, cluster, lock, zoneClients, memberZones };

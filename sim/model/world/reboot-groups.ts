@@ -24,6 +24,8 @@ export class RebootGroups {
   /** Per fleet group: its reboot window (null = any time) and drain time. */
   private readonly windows: (WeeklySchedule | null)[];
   private readonly drainMs: number[];
+  /** Per fleet group: Zincati's rollout wariness, NaN when unset (Cincinnati derives one). */
+  private readonly wariness: number[];
 
   constructor(
     sim: Simulation,
@@ -36,6 +38,7 @@ export class RebootGroups {
     const effective = fleetGroups.map((g) => effectiveReboot(scenario.reboot, g));
     this.windows = effective.map((r) => (r.window === null ? null : WeeklySchedule.window(r.window.days, r.window.start, r.window.length, r.window.timezone)));
     this.drainMs = effective.map((r) => r.drain);
+    this.wariness = effective.map((r) => r.rolloutWariness ?? NaN);
     this.lockGroups = lockGroups(scenario.reboot, fleetGroups);
     const lockIndex = new Map(this.lockGroups.map((l, i) => [l.name, i]));
     const fleetLock = effective.map((r) => lockIndex.get(r.lockGroup) ?? -1);
@@ -46,7 +49,7 @@ export class RebootGroups {
       // Waiting without polling needs a schedule only the lock can end: no reboot window.
       const windowed = l.fleetGroups.some((g) => this.windows[fleetGroups.indexOf(g)] !== null);
       // And an agent that backs off on a full lock (locksmithd), not one that polls at its ticks (kured).
-      const shortcut = scenario.fidelity === 'fast' && !windowed && rebootStrategy(scenario.reboot.strategy).agent.name === 'locksmithd';
+      const shortcut = scenario.fidelity === 'fast' && !windowed && rebootStrategy(scenario.reboot.strategy, scenario.reboot.agent).agent.name === 'locksmithd';
       return new LockClient(sim, lock, n, l.name, shortcut, answer);
     });
     // An etcd-only scenario (`fleet.groups: []`) has no node and so no lock group.
@@ -68,6 +71,11 @@ export class RebootGroups {
 
   drainMsOf(fleetGroup: number): number {
     return this.drainMs[fleetGroup];
+  }
+
+  /** Zincati's configured rollout wariness of a fleet group's nodes; NaN when unset. */
+  warinessOf(fleetGroup: number): number {
+    return this.wariness[fleetGroup];
   }
 
   /** The node stopped: it no longer waits for a slot. */

@@ -10,6 +10,7 @@ import type { Action } from '../../scenario/actions.ts';
 import { bootFailureProbabilityFor, workloadFailureProbabilityFor } from '../../scenario/release.ts';
 import { BOOT_KIND, BOOT_STATE, bootedVersionOf, bootReportOf, canRollBack, type BootContext } from '../node/boot.ts';
 import { otherSlot } from '../node/gptprio.ts';
+import { zincatiCheckSchedule } from '../node/zincati-timing.ts';
 import { checkIntervalMs, firstCheckMs, warmStartCheckMs, type CheckSchedule } from '../node/check-schedule.ts';
 import { BOOT_REPORT, CHECK_RESULT, ERROR_CODE, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
 import type { UpdateEngineContext } from '../node/update-engine.ts';
@@ -99,6 +100,8 @@ export class World {
   /** Identifies a node's current update check; its fetcher's pending tries carry it. */
   private readonly checkToken: Int32Array;
   private readonly lockGrantWatchers: ((node: number) => void)[] = [];
+  /** Observers of the agents' window checks (checkGates): the checkers' view, no effect on the run. */
+  private readonly gateWatchers: ((node: number, nowMs: number) => void)[] = [];
   /**
    * 1 when the node's reboot-lock traffic reaches etcd, 0 while a partition isolates the node
    * itself from its zone's etcd client (faults only; see ReachableLock).
@@ -167,7 +170,11 @@ export class World {
     this.trace = trace;
     this.horizonMs = options.horizonMs;
     const check = scenario.fleet.updateCheck;
-    this.schedule = { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax };
+    // A Zincati node checks its Cincinnati graph on Zincati's timing, not update_engine's.
+    this.schedule =
+      scenario.reboot.agent === 'zincati'
+        ? zincatiCheckSchedule(scenario.reboot.steadyInterval)
+        : { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax };
     const layout = layOutFleet(scenario.fleet);
     this.nodeCount = layout.nodeCount;
     this.groupNames = layout.groupNames;
@@ -215,6 +222,8 @@ export class World {
       startEpochMs: scenario.start,
       horizonMs: this.horizonMs,
       warinessSalt: streams.stream('server.wariness').int(0, 0x7fffffff),
+      // Zincati nodes send their identity.rollout_wariness when configured.
+      configuredWariness: scenario.reboot.agent === 'zincati' ? (node) => this.rebootGroups.warinessOf(this.nodeGroup[node]) : undefined,
       listener: this.serverListener(),
     });
     this.elision =
@@ -222,7 +231,7 @@ export class World {
         ? new CheckElision(n, this.nodeGroup, this.groupNames.length, this.checkRandom, this.schedule, this.server.requests)
         : null;
 
-    const strategy = rebootStrategy(scenario.reboot.strategy);
+    const strategy = rebootStrategy(scenario.reboot.strategy, scenario.reboot.agent);
     this.rewaitsWindowOnDenial = strategy.agent.rewaitsWindowOnDenial;
     const compiled = compiledNodeMachines(strategy.agent);
     this.updateEngine = new CompiledRuntime(compiled.updateEngine, n, this.host(UE, 'ue.timer', this.updateEngineEffects(compiled.updateEngine.effectNames)));
@@ -232,7 +241,8 @@ export class World {
     const boot = scenario.fleet.boot;
     // The machines' schedule fields are the world's schedule (the first check elision reads it).
     this.updateEngine.initAll({ ...this.schedule });
-    this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter });
+    // Fedora CoreOS (Zincati's nodes) has no automatic boot rollback (boot.ts autoRollback).
+    this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter, autoRollback: scenario.reboot.agent === 'zincati' ? 0 : 1 });
     const reboot = scenario.reboot;
     this.agentDrains = strategy.agent.name === 'kured';
     this.kuredTicks = this.agentDrains ? new KuredTicks(n) : null;
@@ -291,6 +301,11 @@ export class World {
   /** `watcher` learns the next node granted a lock slot, once (a fault's deferred victim). */
   onNextLockGrant(watcher: (node: number) => void): void {
     this.lockGrantWatchers.push(watcher);
+  }
+
+  /** `watcher` learns of every window check an agent makes at a tick (kured, Zincati periodic). */
+  onGateCheck(watcher: (node: number, nowMs: number) => void): void {
+    this.gateWatchers.push(watcher);
   }
 
   /** Nodes holding a reboot-lock slot now. */
@@ -645,6 +660,7 @@ export class World {
       // kured's (agents/kured.ts): delaytick's draw, the tick's gates, the drain.
       drawUniform: (node) => this.post(RM, node, events.uniform(this.miscRandom.next(node))),
       checkGates: (node) => {
+        for (const watcher of this.gateWatchers) watcher(node, this.sim.now);
         const windowWaitMs = this.windowWaitMs(node);
         const blocked = this.rebootBlocked(node);
         this.kuredTicks?.tick(node, this.sim.now, windowWaitMs === 0 && this.rebootManager.get(node, 'sentinel') === 1, blocked);
@@ -794,14 +810,23 @@ export class World {
    * the other USR partition, then `systemctl reboot`, by hand: no reboot lock, no drain. Only a
    * node up and marked good whose other partition is known good can (canRollBack); the others
    * are skipped. update_engine then runs the older version, and the server may offer the newer
-   * one again: an operator pauses the rollout first.
+   * one again: an operator pauses the rollout first. A Fedora CoreOS node hung on a failed boot
+   * (no automatic rollback, boot.ts) is booted into its previous deployment by hand: the boot
+   * machine boots again (no reboot of its own, the node is already down).
    */
   rollBack(nodes: readonly number[]): { rolledBack: number; skipped: number } {
     let rolledBack = 0;
     const now = this.sim.now;
     const boot = this.scenario.fleet.boot;
     for (const node of nodes) {
-      if (this.boot.stateName(node) !== BOOT_STATE.RUNNING_GOOD || !canRollBack(this.boot.context(node) as BootContext)) continue;
+      const ctx = this.boot.context(node) as BootContext;
+      if (this.boot.stateName(node) === BOOT_STATE.HUNG && ctx.autoRollback === 0 && canRollBack(ctx)) {
+        rolledBack++;
+        this.post(BOOT, node, events.PRIORITIZE_OTHER);
+        this.trace.emit(now, 'node.manual-rollback', node);
+        continue;
+      }
+      if (this.boot.stateName(node) !== BOOT_STATE.RUNNING_GOOD || !canRollBack(ctx)) continue;
       rolledBack++;
       this.post(BOOT, node, events.PRIORITIZE_OTHER);
       this.trace.emit(now, 'node.manual-rollback', node);

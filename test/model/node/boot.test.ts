@@ -148,6 +148,36 @@ describe('power and boot (GRUB gptprio, flatcar-setgoodroot)', () => {
     expect(h.named('booted')[1].context).toMatchObject({ bootedSlot: SLOT_A, bootKind: BOOT_KIND.NORMAL, aVersion: 0 });
   });
 
+  it('without automatic rollback (Fedora CoreOS, coreos/fedora-coreos-tracker#47) a hung boot stays hung past the watchdog and through a power cycle, until the operator boots the previous deployment', () => {
+    const h = warmNode({ autoRollback: 0 });
+    h.send({ type: 'POST_INSTALL', version: 1, bad: 1 });
+    h.send(reboot);
+    h.runUntil(SHUTDOWN_MS + BOOT_MS + 10 * WATCHDOG_MS);
+    expect(h.state).toBe(BOOT_STATE.HUNG);
+    expect(h.named('booted')).toEqual([]);
+    // A power cycle boots the same failing deployment again: nothing counted the attempt.
+    h.send({ type: 'CRASH' });
+    h.send({ type: 'POWER_ON', bootMs: BOOT_MS });
+    h.runFor(BOOT_MS + WATCHDOG_MS);
+    expect(h.state).toBe(BOOT_STATE.HUNG);
+    expect(h.named('hung').map((e) => e.context.bootedSlot)).toEqual([SLOT_B, SLOT_B]);
+    // The operator's rollback: the previous deployment boots, reported as a rollback.
+    const at = h.sim.now;
+    h.send({ type: 'PRIORITIZE_OTHER' });
+    h.runFor(BOOT_MS);
+    expect(h.state).toBe(BOOT_STATE.RUNNING_FRESH);
+    expect(h.named('booted')[0]).toMatchObject({ time: at + BOOT_MS, context: { bootedSlot: SLOT_A, bootKind: BOOT_KIND.ROLLBACK, aVersion: 0 } });
+  });
+
+  it('with automatic rollback (Flatcar) the operator cannot act on a hung node: the watchdog does', () => {
+    const h = warmNode();
+    h.send({ type: 'POST_INSTALL', version: 1, bad: 1 });
+    h.send(reboot);
+    h.runUntil(SHUTDOWN_MS + BOOT_MS);
+    h.send({ type: 'PRIORITIZE_OTHER' });
+    expect(h.state).toBe(BOOT_STATE.HUNG);
+  });
+
   it('a reboot within markGoodAfter of booting the new partition rolls back (coreos/bugs#262)', () => {
     const h = warmNode();
     h.send({ type: 'POST_INSTALL', version: 1, bad: 0 });

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import type { MachineEvent } from '../../../sim/model/machine/define.ts';
-import { kuredDescriptor, nodeMachines } from '../../../sim/model/node/machines.ts';
+import { kuredDescriptor, nodeMachines, zincatiDescriptor } from '../../../sim/model/node/machines.ts';
 import { BOOT_REPORT } from '../../../sim/model/node/omaha.ts';
 import { REBOOT_STRATEGY, createRebootManagerMachine } from '../../../sim/model/node/agents/locksmithd.ts';
 import { assertCompiledMatchesXstate } from '../machine/differential.ts';
@@ -83,6 +83,15 @@ describe('node machines: compiled runtime matches xstate (differential)', () => 
     });
   });
 
+  it('power and boot without automatic rollback (Fedora CoreOS, coreos/fedora-coreos-tracker#47) behaves as under xstate', () => {
+    const d = nodeMachines.boot;
+    assertCompiledMatchesXstate(d.create({ autoRollback: 0 }), bootEvents, {
+      numRuns: 100 * SCALE,
+      maxAdvanceMs: 200_000,
+      compileOptions: { fields: d.fields },
+    });
+  });
+
   it('the reboot manager behaves as under xstate for every strategy (reboot, off, etcd-lock, fleet-lock)', () => {
     for (const strategy of Object.values(REBOOT_STRATEGY)) {
       assertCompiledMatchesXstate(createRebootManagerMachine({ strategy }), rebootManagerEvents, {
@@ -117,6 +126,27 @@ describe('node machines: compiled runtime matches xstate (differential)', () => 
         numRuns: 50 * SCALE,
         maxAdvanceMs: 2 * HOUR_MS,
         compileOptions: { fields: kuredDescriptor.fields },
+      });
+    }
+  });
+
+  it('Zincati (coreos/zincati src/update_agent/actor.rs, src/strategy/) behaves as under xstate, for each strategy', () => {
+    const zincatiEvents = [
+      event('BOOTED', {}),
+      event('REBOOT_NEEDED', { windowWaitMs: waitMs }),
+      event('UNIFORM', { u }),
+      event('GATES', { windowWaitMs: waitMs, blocked: flag }),
+      event('LOCK_GRANTED', {}),
+      event('LOCK_DENIED', { windowWaitMs: waitMs }),
+      event('LOCK_RELEASED', {}),
+      event('RELEASE_FAILED', {}),
+      event('STOP', {}),
+    ];
+    for (const strategy of [0, 1, 2]) {
+      assertCompiledMatchesXstate(zincatiDescriptor.create({ strategy }), zincatiEvents, {
+        numRuns: 50 * SCALE,
+        maxAdvanceMs: HOUR_MS,
+        compileOptions: { fields: zincatiDescriptor.fields },
       });
     }
   });
