@@ -15,6 +15,8 @@
 
 import { fail } from '../../engine/assert.ts';
 
+/** Neighbouring delays tried on each side for an exact landing. */
+const LANDING_STEPS_MAX = 4;
 /** Bound on the additions that find the next tick (ticks in a horizon of years at --period 1m). */
 const TICKS_SKIPPED_MAX = 10_000_000;
 
@@ -54,14 +56,23 @@ export class KuredTicks {
       if (skipped >= TICKS_SKIPPED_MAX) fail(`kured node ${node}: more than ${TICKS_SKIPPED_MAX} ticks to skip`);
       tickMs += periodMs;
     }
-    let waitMs = tickMs - nowMs;
-    // Exact when the two are within a factor of two (Sterbenz); otherwise step to the neighbour
-    // double that lands on the tick.
-    for (let tries = 0; nowMs + waitMs !== tickMs; tries++) {
-      if (tries >= 4) fail(`kured node ${node}: no delay from ${nowMs} lands on the tick at ${tickMs}`);
-      waitMs = nowMs + waitMs < tickMs ? nextUp(waitMs) : nextDown(waitMs);
+    const exact = tickMs - nowMs;
+    // Exact when nowMs >= tickMs / 2 (Sterbenz: the difference is a double, and nowMs + it is
+    // tickMs). That holds for every resume after the first period of a run. Before it, a
+    // neighbouring double may land instead; when rounding to even makes the tick unreachable
+    // from nowMs, the closest landing (one unit in the last place) is taken.
+    let best = exact;
+    let bestErr = Math.abs(nowMs + exact - tickMs);
+    for (let k = 1; k <= LANDING_STEPS_MAX && bestErr > 0; k++) {
+      for (const waitMs of [stepUlps(exact, k), stepUlps(exact, -k)]) {
+        const err = Math.abs(nowMs + waitMs - tickMs);
+        if (err < bestErr) {
+          best = waitMs;
+          bestErr = err;
+        }
+      }
     }
-    return waitMs;
+    return best;
   }
 
   /** True when every gated tick of `node` since `sinceMs` was blocked (and there was one). */
@@ -73,16 +84,9 @@ export class KuredTicks {
 const scratch = new Float64Array(1);
 const bits = new BigInt64Array(scratch.buffer);
 
-/** The next double above a positive finite x. */
-function nextUp(x: number): number {
+/** The double `k` units in the last place away from a positive finite x. */
+function stepUlps(x: number, k: number): number {
   scratch[0] = x;
-  bits[0] += 1n;
-  return scratch[0];
-}
-
-/** The next double below a positive finite x. */
-function nextDown(x: number): number {
-  scratch[0] = x;
-  bits[0] -= 1n;
+  bits[0] += BigInt(k);
   return scratch[0];
 }
