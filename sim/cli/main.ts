@@ -1,11 +1,12 @@
 // The `fleetsim` command line (docs/cli.md). Commands: run, check, sweep, search, fuzz, worker,
-// validate, serve, start. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
+// validate, import, serve, start. Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input. Errors go to
 // stderr; machine-readable output (--json -, --csv -) to stdout. Only sim/cli/ touches files,
 // processes, threads and the wall clock; the simulation itself is pure (sim/).
 
 import { Command, CommanderError } from 'commander';
 import type { CheckOptions } from './commands/check.ts';
 import type { FuzzOptions } from './commands/fuzz.ts';
+import type { ImportOptions } from './commands/import.ts';
 import type { RunOptions } from './commands/run.ts';
 import type { SearchOptions } from './commands/search.ts';
 import type { ServeOptions } from './commands/serve.ts';
@@ -64,6 +65,8 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .option('--json <file>', 'write the report/v1 JSON to FILE, or to stdout with - (the summary then goes to stderr)')
     .option('--trace <file>', 'write the event trace to FILE as JSON lines')
     .option('--set <path=value>', 'override one scenario value, like reboot.maxConcurrent=2 (repeatable)', collect, [])
+    .option('--html <file>', 'write one self-contained page (d3 inline, no network) to FILE: the run\'s time series (versions, nodes down, lock holders)')
+    .option('--markdown <file>', 'write a Markdown summary for a pull request to FILE (time to patch p50/p95, fits the reboot window, most nodes down, workloads, checks); also appended to $GITHUB_STEP_SUMMARY when set')
     .option('-q, --quiet', 'no progress bar and no summary (failures are still printed)')
     .option('-f, --force', 'overwrite output files that exist')
     .addHelpText('after', `\nExamples:\n  fleetsim run scenarios/default.yaml --seed 7\n  fleetsim run scenarios/default.yaml --json report.json --trace trace.jsonl\n  fleetsim run scenarios/default.yaml --json - | jq .rollout${EXIT_HELP}`)
@@ -80,6 +83,8 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .option('--seed-base <s>', "first seed; the seeds are S, S+1, ... (default: each scenario's own seed)")
     .option('--junit <file>', 'write JUnit XML to FILE (one testsuite per scenario, one testcase per expectation)')
     .option('--json <file>', 'write the check/v1 JSON (verdicts, failing seeds, trace hashes) to FILE, or to stdout with -')
+    .option('--html <file>', 'write one self-contained page (d3 inline, no network) to FILE: p50/p95/max over the seeds per scenario')
+    .option('--markdown <file>', 'write a Markdown summary for a pull request to FILE (time to patch p50/p95, fits the reboot window, most nodes down, workloads, checks); also appended to $GITHUB_STEP_SUMMARY when set')
     .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
     .option('--queue <url>', QUEUE_HELP)
     .option('-f, --force', 'overwrite output files that exist')
@@ -98,6 +103,8 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .option('--set <path=v1,v2>', 'values to try for a scenario path, like reboot.maxConcurrent=1,2,4 (repeatable; the cartesian product is run)', collect, [])
     .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
     .option('--queue <url>', QUEUE_HELP)
+    .option('--html <file>', 'write one self-contained page (d3 inline, no network) to FILE: p50/p95/max over the seeds per combination')
+    .option('--markdown <file>', 'write a Markdown summary for a pull request to FILE (time to patch p50/p95, fits the reboot window, most nodes down, workloads, checks); also appended to $GITHUB_STEP_SUMMARY when set')
     .option('--csv <file>', 'write the statistics as CSV to FILE, or to stdout with - (one row per combination and metric)')
     .option('-f, --force', 'overwrite output files that exist')
     .addHelpText('after', `\nExamples:\n  fleetsim sweep scenarios/default.yaml --seeds 10 --set reboot.maxConcurrent=1,2,4 --csv sweep.csv\n  fleetsim sweep s.yaml --seeds 5 --set policy.default.maxUpdatesPerPeriod=50,100 --set reboot.strategy=etcd-lock,reboot\n\nExit codes: 0 ok, 1 a run crashed, 2 bad input.`)
@@ -161,6 +168,19 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
     .action(async (files: string[]) => {
       const { validateCommand } = await import('./commands/validate.ts');
       setOutcome(validateCommand(files, io));
+    });
+
+  program
+    .command('import')
+    .description('build a scenario from real configuration: kured DaemonSet manifest or Helm values, Zincati config.d TOML, locksmith update.conf, airlock config.toml, a Nebraska group (JSON), kubectl get nodes,pods,pdb -o json')
+    .argument('<files...>', "configuration files; each one's kind is read from its content; later files' values win")
+    .option('-o, --output <file>', 'write the scenario to FILE (.yaml with source comments, .json with a `sources` key; default: YAML to stdout)')
+    .option('--nodes <n>', 'fleet size when no file lists nodes (default 10)')
+    .option('-f, --force', 'overwrite the output file if it exists')
+    .addHelpText('after', `\nExamples:\n  fleetsim import kured-daemonset.yaml --nodes 40 -o cluster.yaml\n  kubectl get nodes,pods,pdb -o json > cluster.json && fleetsim import cluster.json kured-values.yaml -o cluster.yaml\n  fleetsim import /etc/zincati/config.d/*.toml airlock.toml -o fcos.json\n\nEvery value cites its file and line; settings with no scenario key are listed on stderr. See docs/import.md.\nExit codes: 0 ok, 2 bad input (a file of no known kind, broken YAML/TOML, a value its own tool refuses, an output file that exists without --force).`)
+    .action(async (files: string[], options: ImportOptions) => {
+      const { importCommand } = await import('./commands/import.ts');
+      setOutcome(importCommand(files, options, io));
     });
 
   program

@@ -188,6 +188,9 @@ export const SECTION_SCHEMAS = {
   liveness: () => livenessSchema().prefault({}),
   // `fleetsim fuzz`: the fault mix drawn per seed (sim/scenario/fuzz.ts); null when absent.
   fuzz: () => fuzzSchema().nullable().prefault(null),
+  // `fleetsim import` (JSON output): scenario path -> the file and line its value came from.
+  // Documentation only: nothing in a run reads it (YAML output says the same in comments).
+  sources: () => z.record(z.string(), z.string()).prefault({}),
 } as const;
 
 type Sections = { [K in keyof typeof SECTION_SCHEMAS]: ReturnType<(typeof SECTION_SCHEMAS)[K]> };

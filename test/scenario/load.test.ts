@@ -83,7 +83,7 @@ describe('parseScenario', () => {
       'test.yaml:8:31: etcd.heartbeat: expected a duration like 250ms, 45m or 3d, found "100 ms"',
       'test.yaml:12:31: reboot.maxConcurent: unknown key "maxConcurent" (did you mean "maxConcurrent"?); expected one of: agent, strategy, maxConcurrent, lockGroup, lockTTL, window, drain, lockReleaseGate, period, drainTimeout, forceReboot, rebootDelay, lockReleaseDelay, alerts, blockingPods, rolloutWariness, steadyInterval, groups',
       'test.yaml:14:5: expect[0]: expected an expectation like "rollout.duration <= 3d" or "p95(rollout.duration) <= 2d", found "rollout.completed = true"',
-      'test.yaml:15:1: extra: unknown key "extra"; expected one of: name, description, seed, duration, fidelity, start, fleet, etcd, network, server, releases, policy, reboot, workloads, faults, actions, expect, limits, liveness, fuzz',
+      'test.yaml:15:1: extra: unknown key "extra"; expected one of: name, description, seed, duration, fidelity, start, fleet, etcd, network, server, releases, policy, reboot, workloads, faults, actions, expect, limits, liveness, fuzz, sources',
     ]);
   });
 

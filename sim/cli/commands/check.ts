@@ -12,6 +12,12 @@ import type { RunJob } from '../job.ts';
 import { toJUnitXml } from '../junit.ts';
 import { loadAllScenarios } from '../load.ts';
 import { batchTarget, describeTarget, runBatch } from '../batch.ts';
+import { d3Bundle } from '../html/d3-bundle.ts';
+import { percentilesHtml } from '../html/percentiles-page.ts';
+import { checkBlock } from '../markdown/blocks.ts';
+import { predictionMarkdown, type PredictionBlock } from '../markdown/summary.ts';
+import { assertMarkdownWritable, writeMarkdown } from '../markdown/write.ts';
+import type { Report } from '../../report/report.ts';
 
 export interface CheckOptions {
   seeds?: string;
@@ -21,6 +27,8 @@ export interface CheckOptions {
   workers?: string;
   queue?: string;
   force?: boolean;
+  markdown?: string;
+  html?: string;
 }
 
 export const DEFAULT_CHECK_SEEDS = 10;
@@ -33,6 +41,9 @@ export async function checkCommand(paths: readonly string[], options: CheckOptio
   if (options.junit === '-' && options.json === '-') throw badInput('--junit - and --json -: only one output can go to stdout');
   if (options.junit !== undefined) assertWritable(options.junit, '--junit', force);
   if (options.json !== undefined) assertWritable(options.json, '--json', force);
+  assertMarkdownWritable(options.markdown, force);
+  if (options.html === '-') throw badInput('--html: expected a file name (the page is not written to stdout)');
+  if (options.html !== undefined) assertWritable(options.html, '--html', force);
 
   // Everything is validated before the first run: a broken file fails fast, with all its errors.
   const scenarios = loadAllScenarios(collectScenarioFiles(paths));
@@ -43,6 +54,7 @@ export async function checkCommand(paths: readonly string[], options: CheckOptio
   const results = await runBatch(jobs, target, io);
 
   const verdicts: ScenarioVerdict[] = [];
+  const blocks: PredictionBlock[] = [];
   const wallSeconds: number[] = [];
   let offset = 0;
   scenarios.forEach((s, i) => {
@@ -50,6 +62,8 @@ export async function checkCommand(paths: readonly string[], options: CheckOptio
     const runs = seeds.map((seed, k) => ({ seed, result: results[offset + k] }));
     offset += seeds.length;
     verdicts.push(judgeScenario(s.path, s.scenario.name, s.scenario.expect, runs));
+    const reports = runs.flatMap((r): Report[] => (r.result.ok ? [r.result.report] : []));
+    blocks.push(checkBlock(s, verdicts[verdicts.length - 1], reports));
     wallSeconds.push(runs.reduce((sum, r) => sum + (r.result.ok ? r.result.report.wallMs : 0), 0) / 1000);
   });
 
@@ -66,5 +80,10 @@ export async function checkCommand(paths: readonly string[], options: CheckOptio
   );
   if (options.junit !== undefined) writeOutput(options.junit, toJUnitXml(checkToJUnit(verdicts, wallSeconds), 'fleetsim check'));
   if (options.json !== undefined) writeOutput(options.json, `${JSON.stringify(checkToJson(verdicts), null, 2)}\n`);
+  if (options.html !== undefined) {
+    const rows = blocks.map((b) => ({ label: b.title, reports: b.reports }));
+    writeOutput(options.html, percentilesHtml(rows, { title: `fleetsim check: ${seedCount} seeds per scenario`, d3Source: d3Bundle(), seeds: seedCount }));
+  }
+  if (options.markdown !== undefined) writeMarkdown(options.markdown, predictionMarkdown(`fleetsim check: ${seedCount} seeds per scenario`, blocks), io);
   return ok ? EXIT_OK : EXIT_FAILED;
 }

@@ -2,7 +2,10 @@
 // report and the event trace. Exit 1 when an expectation or invariant failed (or the model
 // crashed), with the command that reproduces the run; 2 on bad input.
 
+import { rebootAgent } from '../../agents/registry.ts';
 import type { Report } from '../../report/report.ts';
+import type { Scenario } from '../../scenario/index.ts';
+import { lockGroups } from '../../scenario/reboot.ts';
 import { FleetRun } from '../../run/fleet-run.ts';
 import { assertDistinctPaths, parseSeedOption, parseSetOption } from '../args.ts';
 import { badInput, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
@@ -10,7 +13,13 @@ import { assertWritable, writeOutput } from '../files.ts';
 import { formatReportValue } from '../format.ts';
 import { styleOf, type Io } from '../io.ts';
 import { describeCrash } from '../job.ts';
+import { d3Bundle } from '../html/d3-bundle.ts';
+import { runHtml } from '../html/run-page.ts';
+import { RunSeries, SERIES_CHUNKS } from '../html/series.ts';
 import { loadScenario } from '../load.ts';
+import { runBlock } from '../markdown/blocks.ts';
+import { predictionMarkdown } from '../markdown/summary.ts';
+import { assertMarkdownWritable, writeMarkdown } from '../markdown/write.ts';
 import { formatRunProgress, ProgressLine } from '../progress.ts';
 import { reproCommand } from '../repro.ts';
 import { formatActual, formatSummary } from '../summary.ts';
@@ -24,6 +33,8 @@ export interface RunOptions {
   quiet?: boolean;
   force?: boolean;
   set?: string[];
+  markdown?: string;
+  html?: string;
 }
 
 export interface RunOutcome {
@@ -39,6 +50,10 @@ export function runCommand(file: string, options: RunOptions, io: Io): RunOutcom
     assertWritable(options.trace, '--trace', force);
     if (options.trace === options.json) throw badInput(`--trace and --json name the same file ${options.trace}`);
   }
+  assertMarkdownWritable(options.markdown, force);
+  if (options.html === '-') throw badInput('--html: expected a file name (the page is not written to stdout)');
+  if (options.html !== undefined) assertWritable(options.html, '--html', force);
+  if (options.html !== undefined && (options.html === options.json || options.html === options.trace || options.html === options.markdown)) throw badInput(`--html ${options.html}: names the same file as another output`);
   const sets = (options.set ?? []).map((text) => parseSetOption(text, false));
   assertDistinctPaths(sets);
   const overrides: Record<string, unknown> = Object.fromEntries(sets.map((s) => [s.path, s.values[0]]));
@@ -58,28 +73,39 @@ export function runCommand(file: string, options: RunOptions, io: Io): RunOutcom
 
   let run: FleetRun | null = null;
   let traceWriter: TraceFileWriter | null = null;
+  const series = options.html === undefined ? null : new RunSeries(lockedGroups(loaded.scenario));
   const started = io.nowMs();
   let report: Report;
   try {
     // Inside the try: building the world runs model code, whose assertions are crashes too.
     if (options.trace !== undefined) traceWriter = new TraceFileWriter(options.trace);
     run = new FleetRun(loaded.scenario, { seed, traceSubscriber: traceWriter?.listener });
-    run.runToEnd((r) => {
-      const wallMs = io.nowMs() - started;
-      progress.update(formatRunProgress({ simMs: r.now, horizonMs: r.horizonMs, events: r.sim.eventsExecuted, wallMs }, ascii), wallMs);
-    });
+    // --html samples on each chunk: more chunks for a smoother chart (a chunk boundary is not an
+    // event, so the run is the same; test/cli/html checks the trace hash).
+    if (series !== null) series.take(run);
+    run.runToEnd(
+      (r) => {
+        series?.take(r);
+        const wallMs = io.nowMs() - started;
+        progress.update(formatRunProgress({ simMs: r.now, horizonMs: r.horizonMs, events: r.sim.eventsExecuted, wallMs }, ascii), wallMs);
+      },
+      series === null ? undefined : SERIES_CHUNKS,
+    );
     report = run.report();
   } catch (error) {
     progress.clear();
     traceWriter?.abort();
     const at = run === null ? 'while building the model' : `at ${formatReportValue('duration', run.now)} of simulated time`;
     io.stderr.write(`run crashed ${at} (seed ${seed}):\n  ${describeCrash(error)}\nreproduce: ${repro}\n`);
+    if (options.markdown !== undefined) writeMarkdown(options.markdown, predictionMarkdown(`fleetsim run ${file} --seed ${seed}`, [runBlock(loaded, null)]), io);
     return { exitCode: EXIT_FAILED, report: null };
   }
   report.wallMs = Math.round(io.nowMs() - started);
   progress.clear();
   traceWriter?.commit();
   if (options.json !== undefined) writeOutput(options.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (options.markdown !== undefined) writeMarkdown(options.markdown, predictionMarkdown(`fleetsim run ${file} --seed ${seed}`, [runBlock(loaded, report)]), io);
+  if (options.html !== undefined && series !== null) writeOutput(options.html, runHtml(series, report, { title: `fleetsim run ${file} (seed ${seed})`, d3Source: d3Bundle() }));
   if (options.quiet !== true) summaryStream.write(formatSummary(report, styleOf(io, summaryStream)));
 
   const failed = report.expectations.filter((e) => !e.ok);
@@ -90,4 +116,11 @@ export function runCommand(file: string, options: RunOptions, io: Io): RunOutcom
   if (violations > 0) io.stderr.write(`${style.fail} ${violations} invariant violations\n`);
   io.stderr.write(`reproduce: ${repro}\n`);
   return { exitCode: EXIT_FAILED, report };
+}
+
+/** The lock groups whose holders the --html page draws: none when the agent's strategy takes no lock. */
+function lockedGroups(scenario: Scenario): string[] {
+  const strategy = rebootAgent(scenario.reboot.agent).strategies.find((st) => st.name === scenario.reboot.strategy);
+  if (strategy === undefined || strategy.lock === null) return [];
+  return lockGroups(scenario.reboot, scenario.fleet.groups.map((g) => g.name)).map((g) => g.name);
 }

@@ -6,13 +6,11 @@
 // Exit 0; 2 on bad input; 1 if a run crashed (the frontier is still printed, over the runs that
 // finished).
 
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { batchTarget, describeTarget, runBatch } from '../batch.ts';
 import { badInput, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
 import { assertWritable, writeOutput } from '../files.ts';
 import { buildGrid, gridReports } from '../grid.ts';
+import { d3Bundle } from '../html/d3-bundle.ts';
 import { styleOf, type Io } from '../io.ts';
 import { searchHtml } from '../search/html.ts';
 import { formatSearchTable, searchCsv, searchResult } from '../search/result.ts';
@@ -28,11 +26,8 @@ export interface SearchOptions {
   force?: boolean;
 }
 
-/** d3's UMD bundle, from the installed package (the page must not load anything from the network). */
-export function d3Bundle(): string {
-  const entry = createRequire(import.meta.url).resolve('d3');
-  return readFileSync(join(dirname(entry), 'd3.min.js'), 'utf8');
-}
+/** d3's UMD bundle (kept here too: tests import it from the search command). */
+export { d3Bundle };
 
 export async function searchCommand(file: string, options: SearchOptions, io: Io): Promise<ExitCode> {
   const target = batchTarget(options);
