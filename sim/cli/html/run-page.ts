@@ -1,5 +1,6 @@
 // `run --html FILE`: the run's time series drawn with d3 (nodes on each version; per sample
-// interval the reboots started and the mean nodes down; reboot-lock holders per lock group), with the report's headline numbers. Pure.
+// interval the reboots started and the mean nodes down; each workload's instances serving against
+// its target; reboot-lock holders per lock group), with the report's headline numbers. Pure.
 
 import type { Report } from '../../report/report.ts';
 import { formatReportValue } from '../format.ts';
@@ -39,6 +40,10 @@ chart('#down', [
   { name: 'reboots started', values: delta((s) => s.rebootsStarted) },
   { name: 'nodes down (mean)', values: delta((s) => s.downtimeMs).map((d, i) => d / spanMs[i]) },
 ], true);
+if (data.workloads.length > 0) chart('#workloads', data.workloads.flatMap((w, i) => [
+  { name: w.name + ' serving', values: data.samples.map((s) => s.serving[i]) },
+  { name: w.name + ' target ' + w.minReady, values: data.samples.map(() => w.minReady) },
+]), true);
 if (data.lockGroups.length > 0) chart('#locks', data.lockGroups.map((g, i) => ({ name: 'lock ' + g, values: data.samples.map((s) => s.holders[i]) })), true);
 `;
 
@@ -49,18 +54,22 @@ function intervalMs(series: RunSeries): number {
 
 export function runHtml(series: RunSeries, report: Report, options: { title: string; d3Source: string }): string {
   const rows = HEADLINES.map((path) => `<tr><td>${path}</td><td class="n">${escapeHtml(formatReportValue(path, lookup(report, path)))}</td></tr>`).join('\n');
+  const workloads = series.workloads.length > 0 ? '<h2>Workloads: instances serving, and each target (minAvailable), at each sample</h2>\n<svg id="workloads" role="img" aria-label="workload availability"></svg>\n' : '';
+  const workloadRows = report.workloads
+    .map((w) => `<tr><td>workload ${escapeHtml(w.name)}: availability, time below target</td><td class="n">${escapeHtml(formatReportValue('workloads.0.availability', w.availability))}, ${escapeHtml(formatReportValue('workloads.0.belowMinMs', w.belowMinMs))}</td></tr>`)
+    .join('\n');
   const locks = series.lockGroups.length > 0 ? '<h2>Reboot-lock holders per lock group (at each sample)</h2>\n<svg id="locks" role="img" aria-label="lock holders"></svg>' : '';
   return htmlPage({
     title: options.title,
     intro: `Seed ${report.seed}, ${escapeHtml(formatReportValue('duration', report.duration))} of simulated time, ${series.samples.length} samples. Trace hash <code>${escapeHtml(report.traceHash)}</code>.`,
-    body: `<table>\n${rows}\n</table>
+    body: `<table>\n${rows}${workloadRows === '' ? '' : `\n${workloadRows}`}\n</table>
 <h2>Nodes on each version</h2>
 <svg id="versions" role="img" aria-label="nodes per version"></svg>
 <h2>Reboots started, and nodes down on average, per interval of ${escapeHtml(formatReportValue('duration', intervalMs(series)))}</h2>
 <svg id="down" role="img" aria-label="nodes down"></svg>
-${locks}`,
+${workloads}${locks}`,
     d3Source: options.d3Source,
-    data: { samples: series.samples, versionNames: series.versionNames, lockGroups: series.lockGroups },
+    data: { samples: series.samples, versionNames: series.versionNames, lockGroups: series.lockGroups, workloads: series.workloads },
     script: SCRIPT,
   });
 }

@@ -33,6 +33,7 @@ beforeAll(async () => {
   for (const args of [
     ['run', 'scenarios/kured-rollout.yaml', '-q', '--html', out('run.html'), '--json', out('run.json')],
     ['run', 'scenarios/kured-rollout.yaml', '-q', '--json', out('plain.json')],
+    ['run', 'scenarios/quorum-settle.yaml', '-q', '--html', out('workloads.html'), '--json', out('workloads.json')],
     ['check', 'test/cli/fixtures/small.yaml', 'scenarios/lock-groups.yaml', '--seeds', '3', '--workers', '1', '--html', out('check.html')],
     ['sweep', 'test/cli/fixtures/sweep.yaml', '--seeds', '2', '--set', 'reboot.maxConcurrent=1,2', '--set', 'etcd.members=3', '--workers', '1', '--html', out('sweep.html')],
   ]) {
@@ -99,6 +100,17 @@ describe.skipIf(!hasChromium)('--html pages in headless Chromium', () => {
     expect(problems).toEqual([]);
     // kured-rollout: 3760.2.0 and 3815.2.0; one lock group (default).
     expect(counts).toEqual({ versions: 2, down: 2, locks: 1, emptyPaths: 0 });
+  });
+
+  it("run with workloads: a serving line and a target line per workload, and each workload's availability in the table", async () => {
+    const report = JSON.parse(readFileSync(out('workloads.json'), 'utf8')) as Report;
+    expect(report.workloads.length).toBeGreaterThan(0);
+    const { problems, counts } = await open(
+      out('workloads.html'),
+      `({ lines: document.querySelectorAll('#workloads path.line').length, rows: [...document.querySelectorAll('td')].filter((td) => td.textContent.startsWith('workload ')).length })`,
+    );
+    expect(problems).toEqual([]);
+    expect(counts).toEqual({ lines: 2 * report.workloads.length, rows: report.workloads.length });
   });
 
   it('check: one p50 bar per scenario in each of the four metric charts', async () => {
