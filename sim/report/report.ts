@@ -28,21 +28,13 @@ export interface LockReport {
   maxHolders: number;
 }
 
-/**
- * A workload's availability over the run: `availability` = share of the horizon with at least
- * minAvailable instances ready (and, with discovery, registered); belowMinMs and quorumLostMs the
- * time below minAvailable and below quorum; minReady the fewest ready at once once the initial
- * placement was all ready; evictionsRefused the 429s its budget answered.
- */
-export interface WorkloadReport {
-  name: string;
-  replicas: number;
-  availability: number;
-  minReady: number;
-  belowMinMs: number;
-  quorumLostMs: number;
-  evictionsRefused: number;
-}
+// A workload's availability over the run (sim/model/workloads/availability.ts defines it):
+// `availability` = share of the horizon with at least minAvailable instances ready (and, with
+// discovery, registered); belowMinMs and quorumLostMs the time below minAvailable and below
+// quorum; minReady the fewest ready at once once the initial placement was all ready;
+// evictionsRefused the 429s its budget answered.
+import type { WorkloadReport } from '../model/workloads/availability.ts';
+export type { WorkloadReport };
 
 export interface Report {
   fleetsim: typeof REPORT_FORMAT;
