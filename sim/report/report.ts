@@ -3,6 +3,8 @@
  * start; null where a thing did not happen. Fields may be added (documented in docs/report.md);
  * none may be renamed or removed without a migration path.
  */
+import type { WorkloadReport } from '../model/workloads/availability.ts';
+
 export const REPORT_FORMAT = 'report/v1';
 
 export interface Interval {
@@ -33,7 +35,6 @@ export interface LockReport {
 // discovery, registered); belowMinMs and quorumLostMs the time below minAvailable and below
 // quorum; minReady the fewest ready at once once the initial placement was all ready;
 // evictionsRefused the 429s its budget answered.
-import type { WorkloadReport } from '../model/workloads/availability.ts';
 export type { WorkloadReport };
 
 export interface Report {
