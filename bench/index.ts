@@ -19,7 +19,21 @@ import { benchMachine } from './machine.ts';
 import { benchWorkloads, printWorkloads } from './workloads.ts';
 
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`usage: npm run bench [-- --only PART] [-- --huge]
+
+Prints each benchmark's figures and writes them to bench/results/bench-<time>.json.
+  --only PART  one part: engine | machine | etcd | fleet | agents | workloads
+  --huge       the fleet part also runs 1M nodes x 168 h (~1 min, ~1.1 GB)
+Benchmarks are not tests: nothing asserts on time. Compare commits by interleaving runs.`);
+  process.exit(0);
+}
+const PARTS = ['engine', 'machine', 'etcd', 'fleet', 'agents', 'workloads'];
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+if (only !== null && !PARTS.includes(only)) {
+  console.error(`bench: --only expects one of ${PARTS.join(', ')}; got ${only ?? 'nothing'}`);
+  process.exit(2);
+}
 const want = (part: string) => only === null || only === part;
 const results: Record<string, unknown> = {
   when: new Date().toISOString(),
