@@ -1,6 +1,6 @@
-"""The fleet-rollout model a SimPy user would write: the peer that fleetsim is timed against.
 # Copied into fleetsim as the peer its benchmark is timed against (bench/targets.ts). Needs SimPy 4
 # (pip install simpy==4.1.2); it is run only when `import simpy` gives 4.x.
+"""The fleet-rollout model a SimPy user would write: the peer that fleetsim is timed against.
 
 N nodes run update_engine's check schedule (first check at 7 min, then every 45 min +- 5 min).
 A release appears at 1 h. A node that sees it downloads (60-120 s), finalizes (30 s), then asks a
