@@ -55,8 +55,9 @@ import { effectiveReboot } from '../../scenario/reboot.ts';
  *
  * Over 400 lines, knowingly: the effect handlers of the three node machines share the world's
  * per-node columns and its outbox; the parts that stand alone are apart (fleet-layout.ts,
- * machine-host.ts, member-power.ts, reachable-lock.ts, operator-actions.ts, no-lock.ts). The
- * handlers are the next split, behind a narrow host interface.
+ * machine-host.ts, member-power.ts, reachable-lock.ts, operator-actions.ts, no-lock.ts); the
+ * reboot managers' effects are behind a narrow host interface (reboot-effects.ts), one machine per
+ * node's agent (reboot-managers.ts, node-agents.ts). The other handlers are the next split.
  */
 const UE = 0;
 const BOOT = 1;
