@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_SEEDS } from '../../sim/cli/args.ts';
 import { assertOutputsWritable, parseBatchOptions } from '../../sim/cli/batch-options.ts';
-import { CliError, EXIT_BAD_INPUT } from '../../sim/cli/exit.ts';
+import { EXIT_BAD_INPUT } from '../../sim/cli/exit.ts';
+import { badInputMessage } from './bad-input.ts';
 import { MAX_WORKERS } from '../../sim/cli/limits.ts';
 import { cli } from './in-process.ts';
 import { REPO_ROOT } from './spawn-cli.ts';
@@ -18,16 +19,6 @@ const F = join(REPO_ROOT, 'test/cli/fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'fleetsim-batch-options-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function badInputMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).exitCode).toBe(EXIT_BAD_INPUT);
-    return (error as CliError).message;
-  }
-  throw new Error('expected a CliError');
-}
 
 describe('parseBatchOptions', () => {
   it('reads the seed count and base, and runs on threads unless --queue is given', () => {
