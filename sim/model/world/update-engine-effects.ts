@@ -36,8 +36,8 @@ export interface UpdateEngineHost {
   /** Probability that writing the inactive partition fails verification (bad-disk faults). */
   readonly badDiskProbability: Float32Array;
   readonly workloadHealth: WorkloadHealth;
-  /** The scenario's update-check schedule, the one the update engines are initialised with. */
-  readonly schedule: CheckSchedule;
+  /** The node's update-check schedule, the one its update engine is initialised with. */
+  scheduleOf(node: number): CheckSchedule;
   readonly horizonMs: number;
   /** `node.check`: the check schedule's fuzz (fast and full fidelity draw identically). */
   readonly checkRandom: RandomColumn;
@@ -111,7 +111,7 @@ export class UpdateEngineEffects {
         host.trace.emit(host.sim.now, 'node.update-ready', node, { version: host.versions.name(this.installingVersion[node]) });
         // The first ping is scheduled like every check, with the regular fuzz
         // (update_check_scheduler.cc SetUpdateStatus on UPDATED_NEED_REBOOT).
-        host.post(UE, node, events.rescheduleCheck(checkIntervalMs(host.schedule, host.checkRandom.next(node))));
+        host.post(UE, node, events.rescheduleCheck(checkIntervalMs(host.scheduleOf(node), host.checkRandom.next(node))));
         host.rebootNeeded(node);
       },
       ping: (node) => {
@@ -170,7 +170,7 @@ export class UpdateEngineEffects {
     const host = this.host;
     if (host.elision === null || bootResult !== BOOT_REPORT.NONE || !host.link.lossless || !host.link.reaches(node)) return 0;
     const now = host.sim.now;
-    const schedule = host.schedule;
+    const schedule = host.scheduleOf(node);
     // The delay the machine computes from the same draw (update-engine.ts, action start).
     const checkAtMs = now + (warm === 1 ? warmStartCheckMs(schedule, u) : firstCheckMs(schedule, u));
     // Only a "no newer version" answer: nothing is consulted, so nothing but the request count

@@ -399,7 +399,8 @@ export class World {
         sim, trace, server, link, elision, metrics, versions, nodeVersion, post,
         badDiskProbability: this.badDiskProbability,
         workloadHealth: this.workloadHealth,
-        schedule: this.schedule,
+        // One schedule for the whole fleet (per-group agents give each group its own).
+        scheduleOf: () => this.schedule,
         horizonMs: this.horizonMs,
         checkRandom: this.checkRandom,
         miscRandom: this.miscRandom,
