@@ -1,7 +1,6 @@
 import type { CheckedRun } from './context.ts';
-import { takesLock } from '../agents/registry.ts';
 import { assert } from '../engine/assert.ts';
-import { lockGroups } from '../scenario/reboot.ts';
+import { fleetTakesLock, lockGroups } from '../scenario/reboot.ts';
 
 /**
  * Reboot-lock safety: at every committed write of a semaphore key, the live holders number at
@@ -32,9 +31,15 @@ export interface Holders {
 
 export function installLockHoldersChecker(run: CheckedRun): void {
   const { world, scenario, violations } = run;
-  if (!takesLock(scenario.reboot.strategy, scenario.reboot.agent)) return;
-  const maxByGroup = new Map(lockGroups(scenario.reboot, scenario.fleet.groups.map((g) => g.name)).map((l) => [l.name, l.max]));
+  const fleetGroups = scenario.fleet.groups.map((g) => g.name);
+  if (!fleetTakesLock(scenario.reboot, fleetGroups)) return;
+  const groups = lockGroups(scenario.reboot, fleetGroups);
+  const maxByGroup = new Map(groups.map((l) => [l.name, l.max]));
   const ttlMs = scenario.reboot.lockTTL;
+  // Per lock group, the key layout its protocol writes (a fleet of several agents has several:
+  // reboot.groups.<g>.agent): locksmith's and airlock's own, or the TTL lock's when
+  // reboot.lockTTL replaces them; kured's annotation is not a semaphore key read here.
+  const layoutByGroup = new Map(groups.map((l) => [l.name, l.protocol === null || l.protocol === 'kured' ? null : ttlMs > 0 ? 'ttl' : l.protocol]));
   // A lock strategy needs etcd (sim/scenario/references.ts rejects a scenario without).
   assert(world.etcd !== null, `reboot.strategy ${scenario.reboot.strategy} takes a lock but the run has no etcd`);
   world.etcd.cluster.store.observe((key, kv, nowMs) => {
@@ -44,6 +49,10 @@ export function installLockHoldersChecker(run: CheckedRun): void {
     if (max === undefined) {
       violations.record(nowMs, LOCK_HOLDERS, `${key}: a semaphore of no lock group of the scenario (${[...maxByGroup.keys()].join(', ')})`);
       return;
+    }
+    const layout = layoutByGroup.get(group as string) ?? null;
+    if (layout !== layoutOfKey(key)) {
+      violations.record(nowMs, LOCK_HOLDERS, `${key}: a ${layoutOfKey(key)} semaphore of lock group ${group}, whose agents speak ${layout ?? 'no semaphore protocol'}`);
     }
     const holders = parseHolders(key, kv.value, nowMs, ttlMs);
     if (typeof holders === 'string') {
@@ -85,6 +94,11 @@ export function lockGroupOfKey(key: string): string | null {
     }
   }
   return null;
+}
+
+/** The lock whose layout a semaphore key has. */
+function layoutOfKey(key: string): 'locksmith' | 'fleet-lock' | 'ttl' {
+  return key.startsWith(LOCKSMITH_PREFIX) ? 'locksmith' : key.startsWith(AIRLOCK_PREFIX) ? 'fleet-lock' : 'ttl';
 }
 
 function isSemaphoreKey(key: string): boolean {

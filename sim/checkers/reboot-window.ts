@@ -30,11 +30,14 @@ const GATE_CLOSED = 2;
 export function installRebootWindowChecker(run: CheckedRun): void {
   const { world, scenario, violations } = run;
   const reboot = scenario.reboot;
-  const kured = reboot.agent === 'kured';
-  const periodic = reboot.agent === 'zincati' && reboot.strategy === 'periodic';
-  if (!kured && !periodic) return;
-  const windows = scenario.fleet.groups.map((g) => {
-    const w = effectiveReboot(reboot, g.name).window;
+  // Per fleet group, by its own agent (reboot.groups.<g>.agent): a mixed fleet checks the groups
+  // whose agent re-reads the window, and leaves the others (locksmithd, Zincati immediate/fleet-lock).
+  const effective = scenario.fleet.groups.map((g) => effectiveReboot(reboot, g.name));
+  const groupKured = effective.map((r) => r.agent === 'kured');
+  const groupPeriodic = effective.map((r) => r.agent === 'zincati' && r.strategy === 'periodic');
+  if (!groupKured.includes(true) && !groupPeriodic.includes(true)) return;
+  const windows = effective.map((r) => {
+    const w = r.window;
     return w === null ? null : WeeklySchedule.window(w.days, w.start, w.length, w.timezone);
   });
   const n = world.nodeCount;
@@ -45,7 +48,7 @@ export function installRebootWindowChecker(run: CheckedRun): void {
   /** kured: what the node's last window check since its boot found. */
   const lastGate = new Uint8Array(n);
   const manualRollbackAt = new Float64Array(n).fill(-1);
-  if (kured) world.onGateCheck((node, nowMs) => (lastGate[node] = openAt(node, nowMs) ? GATE_OPEN : GATE_CLOSED));
+  if (groupKured.includes(true)) world.onGateCheck((node, nowMs) => (lastGate[node] = openAt(node, nowMs) ? GATE_OPEN : GATE_CLOSED));
   run.trace.subscribe((event: TraceEvent) => {
     if (typeof event.subject !== 'number') return;
     const node = event.subject;
@@ -58,9 +61,10 @@ export function installRebootWindowChecker(run: CheckedRun): void {
         break;
       case 'node.reboot': {
         if (manualRollbackAt[node] === event.time) return;
-        if (periodic && !openAt(node, event.time)) {
+        const group = world.nodeGroup[node];
+        if (groupPeriodic[group] && !openAt(node, event.time)) {
           violations.record(event.time, REBOOT_WINDOW, `node ${node} (zincati periodic) started a reboot outside its window, on its clock`);
-        } else if (kured && lastGate[node] !== GATE_OPEN) {
+        } else if (groupKured[group] && lastGate[node] !== GATE_OPEN) {
           const why = lastGate[node] === GATE_NONE ? 'no window check since it booted' : 'its last window check found the window closed';
           violations.record(event.time, REBOOT_WINDOW, `node ${node} (kured) started a reboot with ${why}`);
         }

@@ -4,7 +4,7 @@ import type { FaultKind } from '../scenario/faults.ts';
 import type { FuzzConfig, FuzzKind, IntRange } from '../scenario/fuzz.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { formatDuration } from '../scenario/units.ts';
-import { takesLock } from '../agents/registry.ts';
+import { fleetTakesLock } from '../scenario/reboot.ts';
 
 /**
  * A random fault schedule for one seed, drawn from the scenario's `fuzz` mix (TigerBeetle's VOPR:
@@ -54,7 +54,7 @@ const DEFAULT_DURATION: Record<FaultKind, Range> = {
 /** The kinds that apply to a scenario when its `fuzz` does not list them. */
 export function defaultKinds(scenario: Scenario): FuzzKind[] {
   const etcd = scenario.etcd.members > 0;
-  const lock = takesLock(scenario.reboot.strategy, scenario.reboot.agent);
+  const lock = fleetTakesLock(scenario.reboot, scenario.fleet.groups.map((g) => g.name));
   const kinds: FaultKind[] = ['node-crash', 'power-loss', 'partition', 'message-loss', 'server-outage', 'clock-skew', 'bad-disk'];
   if (etcd) kinds.push('latency-spike', 'etcd-kill');
   if (lock && etcd && scenario.reboot.lockTTL > 0) kinds.push('lock-holder-dies');

@@ -26,6 +26,10 @@ export interface ExpectationResult {
 
 export interface LockReport {
   group: string;
+  /** The lock protocol its agents speak (sim/agents/registry.ts LOCK_PROTOCOLS). */
+  protocol: string;
+  /** The reboot agents of its fleet groups (reboot.groups.<g>.agent), in file order. */
+  agents: string[];
   max: number;
   maxHolders: number;
 }

@@ -10,7 +10,7 @@ import type { Action } from '../scenario/actions.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { evaluateExpectation } from '../scenario/expect.ts';
 import { REPORT_FORMAT, type Report } from '../report/report.ts';
-import { takesLock } from '../agents/registry.ts';
+import { fleetTakesLock } from '../scenario/reboot.ts';
 
 /**
  * One run of a scenario with one seed: the simulation, its trace and the model, advanced by the
@@ -77,7 +77,7 @@ export class FleetRun {
       streams: this.streams,
       elideKuredIdleTicks: options.elideKuredIdleTicks ?? scenario.fidelity === 'fast',
     });
-    const lock = takesLock(scenario.reboot.strategy, scenario.reboot.agent);
+    const lock = fleetTakesLock(scenario.reboot, scenario.fleet.groups.map((g) => g.name));
     this.faults = new FaultInjector(this.world, this.sim, this.trace, this.streams.stream('faults'), !lock || scenario.reboot.lockTTL > 0);
     this.checkers = installCheckers({ world: this.world, trace: this.trace, scenario, faults: this.faults });
     // `at` may be a range drawn from the seed (its own stream, so drawing does not disturb others).
@@ -204,10 +204,11 @@ export class FleetRun {
         : { members: 0, elections: 0, leaderChanges: 0, leaderless: 0, quorumLost: 0, maxLockHolders: 0, requests: 0, outages: [] },
       server: world.server.metrics(now),
       faults: this.faults.faultReports.map((f) => ({ ...f })),
-      // Each lock group's semaphore: its max and the most live holders any committed value had.
-      locks: takesLock(this.scenario.reboot.strategy, this.scenario.reboot.agent)
-        ? world.rebootGroups.lockGroups.map((l) => ({ group: l.name, max: l.max, maxHolders: world.lock.maxHolders(l.name) }))
-        : [],
+      // Each locking lock group's semaphore: its protocol and agents, its max and the most live
+      // holders any committed value had.
+      locks: world.rebootGroups.lockGroups
+        .filter((l) => l.protocol !== null)
+        .map((l) => ({ group: l.name, protocol: l.protocol as string, agents: [...l.agents], max: l.max, maxHolders: world.lock.maxHolders(l.name) })),
       ...(world.workloads !== null ? world.workloads.workloads.report(now) : { workloads: [], drain: { blockedMs: 0, timeouts: 0 } }),
       invariants: this.checkers.report(),
       expectations: [],

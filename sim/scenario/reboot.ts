@@ -11,13 +11,17 @@
 import { z } from 'zod';
 import { durationMs, int, name, positiveDurationMs, strict } from './fields.ts';
 import { windowSchema } from './window.ts';
-import { AGENT_NAMES, STRATEGY_NAMES, defaultStrategy, rebootAgent } from '../agents/registry.ts';
+import { AGENT_NAMES, STRATEGY_NAMES, defaultStrategy, rebootAgent, rebootStrategy, type AgentName, type LockProtocol } from '../agents/registry.ts';
 
 /** The lock group of nodes that name none (locksmith's "" group: its plain semaphore key). */
 export const DEFAULT_LOCK_GROUP = 'default';
 
 // Each field once; the section gives each its default, the override schema none.
 const rebootFields = {
+  // A fleet group's own agent (issue 15: "a fleet group chooses its OS/agent"): Flatcar nodes
+  // under locksmithd and Fedora CoreOS nodes under Zincati in one scenario.
+  agent: () => z.enum(AGENT_NAMES),
+  strategy: () => z.enum(STRATEGY_NAMES),
   maxConcurrent: () => int(1, 1_000_000),
   lockGroup: () => name('lock group name'),
   window: () => windowSchema().nullable(),
@@ -36,6 +40,8 @@ export const REBOOT_GROUP_KEYS = Object.keys(rebootFields) as (keyof typeof rebo
 
 export const rebootPatchSchema = () =>
   strict({
+    agent: rebootFields.agent().optional(),
+    strategy: rebootFields.strategy().optional(),
     maxConcurrent: rebootFields.maxConcurrent().optional(),
     lockGroup: rebootFields.lockGroup().optional(),
     window: rebootFields.window().optional(),
@@ -75,10 +81,10 @@ export function blockerActive(blocker: Blocker, tMs: number): boolean {
 const rebootSectionSchema = () =>
   strict({
     // locksmithd (Flatcar's default) | kured (Kubernetes) | zincati (Fedora CoreOS): sim/agents/registry.ts.
-    agent: z.enum(AGENT_NAMES).prefault('locksmithd'),
+    agent: rebootFields.agent().prefault('locksmithd'),
     // The agent's strategy; absent: locksmithd `reboot`, kured its only one (`daemonset-lock`),
     // zincati `immediate` (Zincati's default, dist/config.d/30-updates-strategy.toml).
-    strategy: z.enum(STRATEGY_NAMES).optional(),
+    strategy: rebootFields.strategy().optional(),
     maxConcurrent: rebootFields.maxConcurrent().prefault(1),
     lockGroup: rebootFields.lockGroup().prefault(DEFAULT_LOCK_GROUP),
     // 0 = no TTL (locksmith): a holder that never returns keeps its slot until an unlock.
@@ -107,24 +113,52 @@ export const rebootSchema = () =>
   rebootSectionSchema()
     .check((ctx) => {
       const { agent, strategy } = ctx.value;
-      if (strategy === undefined) return;
-      const own = rebootAgent(agent).strategies.map((s) => s.name);
-      if (!own.includes(strategy)) {
-        const hint = agent === 'kured' ? ' (kured always locks: leave strategy out)' : '';
-        ctx.issues.push({ code: 'custom', message: `expected a strategy of agent ${agent} (${own.join(', ')})${hint}, found "${strategy}"`, input: strategy, path: ['strategy'] });
+      if (strategy !== undefined) {
+        const issue = strategyIssue(agent, strategy);
+        if (issue !== null) ctx.issues.push({ code: 'custom', message: issue, input: strategy, path: ['strategy'] });
+      }
+      // A fleet group's agent and strategy, as it runs them (effectiveReboot): a group that
+      // names another agent and no strategy gets that agent's default, never the section's.
+      for (const [group, patch] of Object.entries(ctx.value.groups)) {
+        if (patch.agent === undefined && patch.strategy === undefined) continue;
+        const groupAgent = patch.agent ?? agent;
+        const groupStrategy = patch.strategy ?? (groupAgent === agent ? strategy : undefined);
+        if (groupStrategy === undefined) continue;
+        const issue = strategyIssue(groupAgent, groupStrategy);
+        if (issue === null) continue;
+        const key = patch.strategy !== undefined ? 'strategy' : 'agent';
+        ctx.issues.push({ code: 'custom', message: issue, input: patch[key], path: ['groups', group, key] });
       }
     })
     .check((ctx) => {
       // Zincati refuses a periodic strategy whose weekly calendar is empty (src/strategy/periodic.rs
-      // StrategyPeriodic::new: "weekly calendar length is zero").
+      // StrategyPeriodic::new: "weekly calendar length is zero"), per fleet group.
       const r = ctx.value;
-      if (r.agent !== 'zincati' || r.strategy !== 'periodic') return;
-      if (r.window === null) ctx.issues.push({ code: 'custom', message: 'expected a reboot window for zincati strategy periodic (its updates.periodic.window), found none', input: r.window, path: ['window'] });
+      const periodic = (patch: RebootPatch | null): boolean => {
+        const agent = patch?.agent ?? r.agent;
+        const strategy = patch?.strategy ?? (agent === r.agent ? r.strategy : undefined);
+        return agent === 'zincati' && strategy === 'periodic';
+      };
+      if (periodic(null) && r.window === null) {
+        ctx.issues.push({ code: 'custom', message: 'expected a reboot window for zincati strategy periodic (its updates.periodic.window), found none', input: r.window, path: ['window'] });
+      }
       for (const [group, patch] of Object.entries(r.groups)) {
-        if (patch.window === null) ctx.issues.push({ code: 'custom', message: 'expected a reboot window for zincati strategy periodic, found null', input: null, path: ['groups', group, 'window'] });
+        if (!periodic(patch)) continue;
+        const window = patch.window === undefined ? r.window : patch.window;
+        if (window !== null) continue;
+        const path = patch.window === null ? ['groups', group, 'window'] : patch.strategy !== undefined ? ['groups', group, 'strategy'] : ['groups', group, 'agent'];
+        ctx.issues.push({ code: 'custom', message: `expected a reboot window for zincati strategy periodic, found ${patch.window === null ? 'null' : 'none'}`, input: null, path });
       }
     })
     .transform((r) => ({ ...r, strategy: r.strategy ?? defaultStrategy(r.agent) }));
+
+/** What is wrong with `strategy` under `agent`, or null when the agent has it. */
+function strategyIssue(agent: AgentName, strategy: string): string | null {
+  const own = rebootAgent(agent).strategies.map((s) => s.name);
+  if (own.includes(strategy)) return null;
+  const hint = agent === 'kured' ? ' (kured always locks: leave strategy out)' : '';
+  return `expected a strategy of agent ${agent} (${own.join(', ')})${hint}, found "${strategy}"`;
+}
 
 export type RebootSection = z.output<ReturnType<typeof rebootSchema>>;
 export type RebootPatch = z.output<ReturnType<typeof rebootPatchSchema>>;
@@ -139,7 +173,26 @@ export function effectiveReboot(reboot: RebootSection, groupName: string): Group
   for (const [key, value] of Object.entries(patch)) {
     if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
   }
+  // Another agent without a strategy of its own runs that agent's default, not the section's.
+  if (patch.agent !== undefined && patch.agent !== base.agent && patch.strategy === undefined) merged.strategy = defaultStrategy(patch.agent);
   return merged;
+}
+
+/** The lock protocol a fleet group's nodes speak (sim/agents/registry.ts), or null for none. */
+export function lockProtocolOf(reboot: GroupReboot): LockProtocol | null {
+  return rebootStrategy(reboot.strategy, reboot.agent).lock;
+}
+
+/** The agents a fleet runs, in the order their first fleet group appears (the section's when it has no group). */
+export function fleetAgents(reboot: RebootSection, fleetGroupNames: readonly string[]): AgentName[] {
+  const agents = [...new Set(fleetGroupNames.map((g) => effectiveReboot(reboot, g).agent))];
+  return agents.length === 0 ? [reboot.agent] : agents;
+}
+
+/** Does any fleet group take a reboot lock (and so need etcd)? Without groups: the section's strategy. */
+export function fleetTakesLock(reboot: RebootSection, fleetGroupNames: readonly string[]): boolean {
+  if (fleetGroupNames.length === 0) return rebootStrategy(reboot.strategy, reboot.agent).lock !== null;
+  return fleetGroupNames.some((g) => lockProtocolOf(effectiveReboot(reboot, g)) !== null);
 }
 
 export interface LockGroup {
@@ -148,6 +201,13 @@ export interface LockGroup {
   readonly max: number;
   /** The fleet groups whose nodes share it, in file order. */
   readonly fleetGroups: readonly string[];
+  /**
+   * The lock protocol its nodes speak (the first fleet group that takes a lock decides; the
+   * scenario's references check rejects two protocols under one name), null when none locks.
+   */
+  readonly protocol: LockProtocol | null;
+  /** The agents of its fleet groups, in file order, each once. */
+  readonly agents: readonly AgentName[];
 }
 
 /**
@@ -156,12 +216,18 @@ export interface LockGroup {
  * check says so with the key at fault); here the first one wins.
  */
 export function lockGroups(reboot: RebootSection, fleetGroupNames: readonly string[]): LockGroup[] {
-  const byName = new Map<string, { name: string; max: number; fleetGroups: string[] }>();
+  const byName = new Map<string, { name: string; max: number; fleetGroups: string[]; protocol: LockProtocol | null; agents: AgentName[] }>();
   for (const groupName of fleetGroupNames) {
     const effective = effectiveReboot(reboot, groupName);
+    const protocol = lockProtocolOf(effective);
     const existing = byName.get(effective.lockGroup);
-    if (existing === undefined) byName.set(effective.lockGroup, { name: effective.lockGroup, max: effective.maxConcurrent, fleetGroups: [groupName] });
-    else existing.fleetGroups.push(groupName);
+    if (existing === undefined) {
+      byName.set(effective.lockGroup, { name: effective.lockGroup, max: effective.maxConcurrent, fleetGroups: [groupName], protocol, agents: [effective.agent] });
+      continue;
+    }
+    existing.fleetGroups.push(groupName);
+    existing.protocol ??= protocol;
+    if (!existing.agents.includes(effective.agent)) existing.agents.push(effective.agent);
   }
   return [...byName.values()];
 }

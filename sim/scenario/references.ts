@@ -6,7 +6,7 @@
 import type { Scenario } from './schema.ts';
 import type { Target, PartitionMember } from './faults.ts';
 import { STRATEGY_NAMES, takesLock } from '../agents/registry.ts';
-import { effectiveReboot } from './reboot.ts';
+import { effectiveReboot, fleetTakesLock, lockProtocolOf } from './reboot.ts';
 import { checkWorkloadReferences } from './workloads.ts';
 
 const LOCK_STRATEGY_NAMES = STRATEGY_NAMES.filter((name) => takesLock(name));
@@ -52,8 +52,12 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
   };
 
   // A lock strategy with no etcd would leave every node waiting for a lock forever.
-  if (s.reboot !== undefined && members !== undefined && takesLock(s.reboot.strategy, s.reboot.agent) && members < 1) {
-    push(['etcd', 'members'], `expected etcd.members >= 1 because reboot.strategy is ${s.reboot.strategy}, found ${members}`);
+  if (s.reboot !== undefined && members !== undefined && members < 1) {
+    const reboot = s.reboot;
+    // The section's strategy, or the first fleet group's own that takes a lock.
+    const locking = takesLock(reboot.strategy, reboot.agent) ? null : (groupNames ?? []).find((g) => reboot.groups?.[g] !== undefined && lockProtocolOf(effectiveReboot(reboot, g)) !== null);
+    if (locking === null) push(['etcd', 'members'], `expected etcd.members >= 1 because reboot.strategy is ${reboot.strategy}, found ${members}`);
+    else if (locking !== undefined) push(['etcd', 'members'], `expected etcd.members >= 1 because fleet group ${locking} runs ${effectiveReboot(reboot, locking).agent} strategy ${effectiveReboot(reboot, locking).strategy}, found ${members}`);
   }
   if (s.etcd?.placement === 'fleet' && nodeCount !== undefined && members !== undefined && members > nodeCount) {
     push(['etcd', 'members'], `expected at most ${nodeCount} members (the fleet size) with placement: fleet, found ${members}`);
@@ -71,8 +75,20 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
     // One semaphore has one max: fleet groups sharing a lock group must agree on it.
     if (groupNames !== undefined) {
       const first = new Map<string, { fleetGroup: string; max: number }>();
+      // One lock group is one semaphore in ONE store: locksmith's etcd key, airlock's key, kured's
+      // DaemonSet annotation (docs/agents.md "Per-group agents"). Agents that speak different
+      // protocols cannot share it, so a name used under two protocols is an error, not two locks.
+      const protocolOf = new Map<string, { fleetGroup: string; protocol: string }>();
       for (const groupName of groupNames) {
         const effective = effectiveReboot(reboot, groupName);
+        const protocol = lockProtocolOf(effective);
+        const other = protocolOf.get(effective.lockGroup);
+        if (protocol !== null && other === undefined) protocolOf.set(effective.lockGroup, { fleetGroup: groupName, protocol });
+        else if (protocol !== null && other !== undefined && other.protocol !== protocol) {
+          const own = reboot.groups[groupName] ?? {};
+          const path: IssuePath = own.lockGroup !== undefined ? ['reboot', 'groups', groupName, 'lockGroup'] : own.agent !== undefined ? ['reboot', 'groups', groupName, 'agent'] : own.strategy !== undefined ? ['reboot', 'groups', groupName, 'strategy'] : ['reboot', 'lockGroup'];
+          push(path, `expected one lock protocol per lock group: lock group "${effective.lockGroup}" is a ${other.protocol} lock from fleet group ${other.fleetGroup}, found ${protocol} (${effective.agent} ${effective.strategy}) for fleet group ${groupName}; give it its own lockGroup`);
+        }
         const seen = first.get(effective.lockGroup);
         if (seen === undefined) {
           first.set(effective.lockGroup, { fleetGroup: groupName, max: effective.maxConcurrent });
@@ -138,7 +154,7 @@ export function checkReferences(s: Partial): ReferenceIssue[] {
     if (fault.kind === 'message-loss' && fault.scope === 'etcd' && members === 0) {
       push([...path, 'scope'], 'expected an etcd cluster for scope etcd (etcd.members >= 1), found etcd.members 0');
     }
-    if (fault.kind === 'lock-holder-dies' && s.reboot !== undefined && !takesLock(s.reboot.strategy, s.reboot.agent)) {
+    if (fault.kind === 'lock-holder-dies' && s.reboot !== undefined && !(groupNames === undefined || s.reboot.groups === undefined ? takesLock(s.reboot.strategy, s.reboot.agent) : fleetTakesLock(s.reboot, groupNames))) {
       push([...path, 'kind'], `expected a reboot lock (reboot.strategy ${LOCK_STRATEGY_NAMES.join(' or ')}), found strategy ${s.reboot.strategy}`);
     }
   });

@@ -201,8 +201,8 @@ describe('lock-holders checker', () => {
     const report = run.report();
     expect(report.rollout.completed).toBe(true);
     expect(report.locks).toEqual([
-      { group: 'etcd', max: 1, maxHolders: 1 },
-      { group: 'workers', max: 5, maxHolders: 5 },
+      { group: 'etcd', protocol: 'locksmith', agents: ['locksmithd'], max: 1, maxHolders: 1 },
+      { group: 'workers', protocol: 'locksmith', agents: ['locksmithd'], max: 5, maxHolders: 5 },
     ]);
     expect(violationsOf(run, LOCK_HOLDERS)).toEqual([]);
   });

@@ -29,7 +29,55 @@ fuzz:
   count: {min: 3, max: 8}
 `;
 
+/** A mixed fleet (reboot.groups.<g>.agent): Flatcar under locksmithd, Fedora CoreOS under Zincati, Kubernetes nodes under kured. */
+const MIXED_YAML = `
+name: silent-mixed
+duration: 1d
+fleet:
+  groups:
+    - {name: flatcar, nodes: 8, zones: [a, b, c]}
+    - {name: fcos, nodes: 16, zones: [a, b, c]}
+    - {name: k8s, nodes: 16, zones: [a, b, c]}
+etcd: {members: 3}
+releases:
+  - {version: 3815.2.0, at: 1h}
+reboot:
+  strategy: fleet-lock
+  maxConcurrent: 2
+  lockTTL: 20m
+  period: 10m
+  groups:
+    flatcar: {lockGroup: flatcar}
+    fcos: {agent: zincati, strategy: fleet-lock, maxConcurrent: 3, lockGroup: fcos}
+    k8s: {agent: kured, maxConcurrent: 3, lockGroup: k8s}
+liveness: {bound: 12h}
+fuzz:
+  safety: 4h
+  count: {min: 3, max: 8}
+`;
+
+function silentUnderFuzz(yaml: string, numRuns: number): void {
+  const parsed = parseScenario(yaml, 'silent.yaml');
+  if (!parsed.ok) throw new Error('the test scenario is invalid');
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+      const doc = fuzzScenario(parsed.raw as Record<string, unknown>, drawFuzzSchedule(parsed.scenario, seed), seed);
+      const scenario = parseScenario(scenarioText(doc, ''), `silent-${seed}.yaml`);
+      if (!scenario.ok) throw new Error(`seed ${seed} drew an invalid scenario`);
+      const run = new FleetRun(scenario.scenario, { seed });
+      run.runToEnd();
+      const report = run.report();
+      expect(report.invariants, `seed ${seed}`).toEqual({ violations: 0, list: [] });
+    }),
+    { numRuns },
+  );
+}
+
 describe('the checkers on the real model', () => {
+  it('stay silent under random fault schedules on a fleet of three agents, one per group (property over seeds)', () => {
+    silentUnderFuzz(MIXED_YAML, 8);
+  });
+
   it('stay silent under random fault schedules (property over seeds)', () => {
     const parsed = parseScenario(YAML, 'silent.yaml');
     if (!parsed.ok) throw new Error('the test scenario is invalid');

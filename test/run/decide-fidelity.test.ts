@@ -119,4 +119,25 @@ describe('UpdateServer.decide: fast and full fidelity agree under random policie
       { numRuns: 25, seed: 13 },
     );
   });
+
+  it('grants the same nodes at the same times in a mixed fleet: Flatcar nodes on update_engine timing, Fedora CoreOS nodes on Zincati timing (reboot.groups.<g>.agent)', () => {
+    fc.assert(
+      fc.property(scenarioArb, (drawn) => {
+        // A second fleet group of Fedora CoreOS nodes under Zincati (immediate: no lock, so etcd's
+        // shortcuts stay out), checking every 5 min + jitter next to prod's 45 min +- 5.
+        const yaml = yamlOf(drawn)
+          .replace('    - {name: prod, nodes: 40, zones: [a, b]}', '    - {name: prod, nodes: 25, zones: [a, b]}\n    - {name: fcos, nodes: 15, zones: [a, b]}')
+          .replace('reboot: {strategy: reboot}', 'reboot: {strategy: reboot, groups: {fcos: {agent: zincati}}}');
+        expect(yaml).toContain('agent: zincati');
+        const fast = run(yaml, 'fast');
+        const full = run(yaml, 'full');
+        expect(fast.decisions).toEqual(full.decisions);
+        expectSameTimes(fast.times, full.times);
+        expect(fast.report.server).toEqual(full.report.server);
+        expect(fast.report.fleet).toEqual(full.report.fleet);
+        expect(fast.report.events).toBeLessThan(full.report.events);
+      }),
+      { numRuns: 12, seed: 15 },
+    );
+  });
 });

@@ -13,13 +13,14 @@ import type { TraceEvent } from '../../sim/engine/trace.ts';
 import { KuredTicks } from '../../sim/model/world/kured-ticks.ts';
 import { runYaml } from './helpers.ts';
 
-function kuredYaml(p: { nodes: number; periodMin: number; windowed: boolean; alert: boolean; faults: boolean; releaseAtMin: number; drainMin: number }): string {
+function kuredYaml(p: { nodes: number; periodMin: number; windowed: boolean; alert: boolean; faults: boolean; releaseAtMin: number; drainMin: number; mixed?: boolean }): string {
   return `
 name: kured-elision
 duration: 4d
 fleet:
   groups:
     - {name: prod, nodes: ${p.nodes}, zones: [a, b]}
+${p.mixed === true ? '    - {name: flatcar, nodes: 6, zones: [a, b]}' : ''}
 etcd: {members: 3}
 releases:
   - {version: 3815.2.0, at: ${p.releaseAtMin}m}
@@ -31,6 +32,7 @@ reboot:
   drain: ${p.drainMin}m
 ${p.windowed ? '  window: {days: [Mon, Tue, Wed], start: "03:00", length: 5h}' : ''}
 ${p.alert ? '  alerts:\n    - {at: 10m, duration: 15m, every: 95m}' : ''}
+${p.mixed === true ? '  groups:\n    flatcar: {agent: locksmithd, strategy: etcd-lock, lockGroup: flatcar}' : ''}
 ${p.faults ? 'faults:\n  - {at: 20h, kind: power-loss, target: {zone: a}, duration: 10m}\n  - {at: 30h, kind: node-crash, target: {nodes: [1, 2]}, duration: 1h}' : ''}
 `;
 }
@@ -59,6 +61,9 @@ describe("kured's idle ticks elided (fast fidelity) against every tick", () => {
           faults: fc.boolean(),
           releaseAtMin: fc.integer({ min: 1, max: 600 }),
           drainMin: fc.integer({ min: 0, max: 20 }),
+          // A mixed fleet (reboot.groups.<g>.agent): locksmithd nodes on their own etcd-lock
+          // semaphore next to the kured ones, whose ticks alone are elided.
+          mixed: fc.boolean(),
         }),
         fc.integer({ min: 1, max: 1_000_000 }),
         (p, seed) => {

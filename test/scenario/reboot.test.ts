@@ -19,7 +19,7 @@ describe('reboot groups', () => {
   it('without reboot.groups every fleet group shares the default lock group with reboot.maxConcurrent', () => {
     const s = load(HEAD + lines('reboot: {strategy: etcd-lock, maxConcurrent: 2}'));
     expect(s.reboot.lockGroup).toBe(DEFAULT_LOCK_GROUP);
-    expect(lockGroups(s.reboot, ['etcd-hosts', 'workers', 'batch'])).toEqual([{ name: 'default', max: 2, fleetGroups: ['etcd-hosts', 'workers', 'batch'] }]);
+    expect(lockGroups(s.reboot, ['etcd-hosts', 'workers', 'batch'])).toEqual([{ name: 'default', max: 2, fleetGroups: ['etcd-hosts', 'workers', 'batch'], protocol: 'locksmith', agents: ['locksmithd'] }]);
   });
 
   it('a fleet group override changes only the keys it names (policy.groups semantics)', () => {
@@ -84,10 +84,10 @@ describe('reboot groups', () => {
     ]);
   });
 
-  it('a per-group override of a key that is one per run (strategy) is rejected by name', () => {
-    const errors = errorsOf(HEAD + lines('reboot:', '  groups:', '    workers: {strategy: reboot}'));
+  it('a per-group override of a key that is one per run (period) is rejected by name', () => {
+    const errors = errorsOf(HEAD + lines('reboot:', '  groups:', '    workers: {period: 5m}'));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/reboot\.groups\.workers/);
-    expect(errors[0]).toMatch(/strategy/);
+    expect(errors[0]).toMatch(/period/);
   });
 });

@@ -332,7 +332,7 @@ describe.skipIf(!hasChromium)('web UI in headless Chromium', () => {
       rebootManager: [w.rebootManager.stateName(n)],
     });
     // Every state of each compiled machine is drawn.
-    for (const [name, runtime] of [['updateEngine', w.updateEngine], ['boot', w.boot], ['rebootManager', w.rebootManager]] as const) {
+    for (const [name, runtime] of [['updateEngine', w.updateEngine], ['boot', w.boot], ['rebootManager', w.rebootManager.runtimeOf(n)]] as const) {
       const drawn = await page.$$eval(`#details svg.diagram[data-machine=${name}] .state`, (gs) => gs.map((g) => g.getAttribute('data-state')));
       expect(drawn.sort()).toEqual([...runtime.machine.stateNames].sort());
     }

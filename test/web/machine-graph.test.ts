@@ -27,7 +27,7 @@ describe('node machine graphs', () => {
   it('have exactly the states of the compiled machines the world runs (update_engine, boot, reboot manager)', () => {
     const live = start(1);
     const w = live.run.world;
-    const runtimes = { updateEngine: w.updateEngine, boot: w.boot, rebootManager: w.rebootManager };
+    const runtimes = { updateEngine: w.updateEngine, boot: w.boot, rebootManager: w.rebootManager.runtimeOf(0) };
     for (const graph of nodeMachineGraphs()) {
       const runtime = runtimes[graph.name as keyof typeof runtimes];
       expect(graph.states.map((s) => s.name).sort()).toEqual([...runtime.machine.stateNames].sort());
@@ -81,7 +81,7 @@ describe('node machine graphs', () => {
     const agent = info.machines.find((g) => g.name === 'rebootManager')!;
     expect(agent.title).toBe('reboot agent (kured)');
     const w = live.run.world;
-    expect(agent.states.map((s) => s.name).sort()).toEqual([...w.rebootManager.machine.stateNames].sort());
+    expect(agent.states.map((s) => s.name).sort()).toEqual([...w.rebootManager.runtimeOf(0).machine.stateNames].sort());
     // Not locksmithd's machine: none of its states is kured's.
     const locksmithd = nodeMachineGraphs('locksmithd').find((g) => g.name === 'rebootManager')!;
     expect(agent.states.map((s) => s.name)).not.toEqual(locksmithd.states.map((s) => s.name));

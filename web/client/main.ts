@@ -79,7 +79,7 @@ function message(text: string, isError = false): void {
 // ---- legend ---------------------------------------------------------------------------------
 
 $('legend').innerHTML = CATEGORY_NAMES.map((name, i) => `<span><span class="swatch" style="background:${CATEGORY_COLOURS[i]}"></span>${name}</span>`).join('') +
-  '<span class="muted">ring: version (cells of 4 px and more)</span>';
+  '<span class="muted">ring: version (cells of 4 px and more)</span><span id="agents" class="muted"></span>';
 
 // ---- frames ---------------------------------------------------------------------------------
 
@@ -171,7 +171,10 @@ function onLoaded(scenario: ScenarioInfo, seed: number, samples: Sample[]): void
   url.searchParams.set('scenario', scenario.name === 'inline' ? url.searchParams.get('scenario') ?? 'default' : scenario.name);
   url.searchParams.set('seed', String(seed));
   history.replaceState(null, '', url);
-  message(`${scenario.name}: ${scenario.nodeCount.toLocaleString()} nodes, ${scenario.etcdMembers} etcd members, ${scenario.strategy}`);
+  // The agents present, each with its groups' strategies (reboot.groups.<g>.agent).
+  const agents = scenario.agents.map((a) => `${a.agent} (${a.groups.map((g) => `${g.name}: ${g.strategy}`).join(', ')})`).join('; ');
+  $('agents').textContent = `reboot agents: ${agents}`;
+  message(`${scenario.name}: ${scenario.nodeCount.toLocaleString()} nodes, ${scenario.etcdMembers} etcd members, ${agents || scenario.strategy}`);
 }
 
 let scrubbing = false;

@@ -28,7 +28,9 @@ export function renderEtcd(body: HTMLElement, frame: EtcdFrame): void {
     `<div>reboot lock: ${frame.lockHolders.length}/${frame.lockMax} held${frame.lockHolders.length > 0 ? ` by node ${frame.lockHolders.join(', ')}` : ''}</div>`;
 }
 
-export function renderNode(body: HTMLElement, d: NodeDetails, graphs: readonly MachineGraph[]): void {
+export function renderNode(body: HTMLElement, d: NodeDetails, scenarioGraphs: readonly MachineGraph[]): void {
+  // The reboot agent's diagram is the node's own agent's (reboot.groups.<g>.agent), not the scenario's.
+  const graphs = scenarioGraphs.map((g) => (g.name === 'rebootManager' ? d.agentMachine : g));
   const parts = d.partitions
     .map((p) => `<tr${p.booted ? ' class="leader"' : ''}><td>${p.slot}${p.booted ? ' (booted)' : ''}</td><td>${escape(p.version ?? '-')}</td><td>${p.priority}</td><td>${p.tries}</td><td>${p.successful}</td></tr>`)
     .join('');
@@ -54,7 +56,7 @@ export function renderNode(body: HTMLElement, d: NodeDetails, graphs: readonly M
     `<div><b>node ${d.node}</b> · group ${escape(d.group)} · zone ${escape(d.zone)} · version ${escape(d.version)}</div>` +
     `<div>update_engine: <b>UPDATE_STATUS_${escape(d.updateStatus)}</b> (failures ${ue.failures ?? 0})</div>` +
     `<div>power/boot: <b>${escape(d.power)}</b>${d.down ? ' <span class="down">down</span>' : ''}${d.rolledBack ? ' · rolled back' : ''}</div>` +
-    `<div>reboot agent: <b>${escape(d.rebootManager)}</b> · lock group ${escape(lock.group)}: ${lock.holders.length}/${lock.max} held` +
+    `<div>reboot agent ${escape(d.agent)}: <b>${escape(d.rebootManager)}</b> · lock group ${escape(lock.group)}: ${lock.holders.length}/${lock.max} held` +
     `${d.holdsLock ? ' · <b class="leader">this node holds it</b>' : lock.holders.length > 0 ? ` by node ${lock.holders.join(', ')}` : ''}</div>` +
     `<table class="partitions"><tr><th>partition</th><th>version</th><th>priority</th><th>tries</th><th>successful</th></tr>${parts}</table>` +
     renderInstances(d.instances) +

@@ -4,7 +4,8 @@
 
 import type { EtcdFrame, InstanceLine, NodeDetails, ScenarioInfo, TimelineMark, WorkloadInfo } from '../shared/protocol.ts';
 import type { LiveRun } from './live-run.ts';
-import { nodeMachineGraphs } from './machine-graph.ts';
+import { agentMachineGraph, nodeMachineGraphs } from './machine-graph.ts';
+import { effectiveReboot } from '../../sim/scenario/reboot.ts';
 
 export function etcdFrame(live: LiveRun): EtcdFrame | null {
   const world = live.run.world;
@@ -43,6 +44,7 @@ export function scenarioInfo(live: LiveRun, marks: TimelineMark[]): ScenarioInfo
     yaml: live.source.text,
     marks,
     machines: nodeMachineGraphs(s.reboot.agent),
+    agents: agentsOf(live),
     lockGroups: live.run.world.rebootGroups.lockGroups.map((l) => l.name),
     workloads: workloadInfo(live),
   };
@@ -63,6 +65,8 @@ export function nodeDetails(live: LiveRun, node: number, id: number | undefined)
     updateStatus: snapshot.updateStatus,
     power: snapshot.power,
     rebootManager: snapshot.rebootManager,
+    agent: world.rebootManager.agentOf(node).name,
+    agentMachine: agentMachineGraph(world.rebootManager.agentOf(node).name),
     down: world.nodeIsDown(node),
     rolledBack: world.metrics.hasRolledBack(node),
     holdsLock: world.rebootManager.get(node, 'holdsLock') === 1,
@@ -89,6 +93,19 @@ function lockOf(live: LiveRun, node: number): NodeDetails['lock'] {
   const name = groups.lockGroupOf(node);
   const group = groups.lockGroups.find((l) => l.name === name)!;
   return { group: name, holders: [...live.run.world.lock.holders(name)], max: group.max };
+}
+
+/** The fleet's agents, each with its fleet groups and their strategies, in file order. */
+function agentsOf(live: LiveRun): ScenarioInfo['agents'] {
+  const s = live.run.scenario;
+  const agents: ScenarioInfo['agents'] = [];
+  for (const g of s.fleet.groups) {
+    const effective = effectiveReboot(s.reboot, g.name);
+    let entry = agents.find((a) => a.agent === effective.agent);
+    if (entry === undefined) agents.push((entry = { agent: effective.agent, groups: [] }));
+    entry.groups.push({ name: g.name, strategy: effective.strategy });
+  }
+  return agents;
 }
 
 function workloadInfo(live: LiveRun): WorkloadInfo[] {

@@ -74,7 +74,8 @@ export class LiveRun {
     this.transitions = new TransitionRecorder(run.sim, [
       { name: 'updateEngine', runtime: w.updateEngine },
       { name: 'boot', runtime: w.boot },
-      { name: 'rebootManager', runtime: w.rebootManager },
+      // One runtime per reboot agent of the fleet (reboot.groups.<g>.agent), all the node's `rebootManager`.
+      ...w.rebootManager.runtimes.map((runtime) => ({ name: 'rebootManager', runtime })),
     ]);
     this.sampler = new Sampler(sampleIntervalMs(run.horizonMs));
   }

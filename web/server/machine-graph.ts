@@ -65,6 +65,11 @@ export function machineGraph(name: string, title: string, machine: XMachine): Ma
 
 const cached = new Map<string, MachineGraph[]>();
 
+/** The reboot agent `agent`'s machine as a graph (a node's own, in a fleet of several agents). */
+export function agentMachineGraph(agent: string): MachineGraph {
+  return nodeMachineGraphs(agent).find((g) => g.name === 'rebootManager') as MachineGraph;
+}
+
 /**
  * The three node machines' graphs for nodes running reboot agent `agent` (sim/agents/registry.ts;
  * the reboot agent's machine is that agent's: kured's loop, not locksmithd's). Computed once per

@@ -5,6 +5,7 @@ import { assert } from '../../sim/engine/assert.ts';
 import type { CompiledRuntime } from '../../sim/model/machine/runtime.ts';
 import type { World } from '../../sim/model/world/world.ts';
 import { NODE_CATEGORY } from '../shared/protocol.ts';
+import { ZINCATI_STATE, ZINCATI_STRATEGY } from '../../sim/model/node/agents/zincati.ts';
 
 const NONE = 255;
 
@@ -25,7 +26,11 @@ export class NodeStates {
   readonly category: Uint8Array;
   readonly version: Uint8Array;
   private readonly bootTable: Uint8Array;
-  private readonly rebootTable: Uint8Array;
+  /** Per table: category by the reboot manager's state code (one per agent, and Zincati fleet-lock's). */
+  private readonly rebootTables: Uint8Array[];
+  /** Per node: its table in rebootTables, and the state codes of its agent's runtime. */
+  private readonly nodeRebootTable: Uint8Array;
+  private readonly rebootStates: (Uint8Array | Uint16Array)[];
   private readonly updateTable: Uint8Array;
 
   constructor(private readonly world: World) {
@@ -41,12 +46,12 @@ export class NodeStates {
       draining: NODE_CATEGORY.REBOOTING,
       shuttingDown: NODE_CATEGORY.REBOOTING,
     });
-    // The reboot agent's machine, whichever agent it is (the names of states that mean the same
-    // are shared). agents/locksmithd.ts: locking and backoff wait for a semaphore slot.
+    // Each node's reboot agent's machine, whichever agent it is (the names of states that mean
+    // the same are shared). agents/locksmithd.ts: locking and backoff wait for a semaphore slot.
     // agents/kured.ts: locking is its compare-and-swap on the DaemonSet annotation; draining
     // (cordon + evictions) and rebootDelay are the start of a planned reboot; sleeping between
     // ticks with the sentinel set is update_engine's UPDATED_NEED_REBOOT below.
-    this.rebootTable = tableOf(world.rebootManager, {
+    const byName = {
       locking: NODE_CATEGORY.WAITING_LOCK,
       backoff: NODE_CATEGORY.WAITING_LOCK,
       draining: NODE_CATEGORY.REBOOTING,
@@ -54,7 +59,21 @@ export class NodeStates {
       rebooting: NODE_CATEGORY.REBOOTING,
       waitingForWindow: NODE_CATEGORY.NEEDS_REBOOT,
       staged: NODE_CATEGORY.NEEDS_REBOOT,
-    });
+    };
+    const managers = world.rebootManager;
+    this.rebootTables = managers.runtimes.map((runtime) => tableOf(runtime, byName));
+    this.rebootStates = managers.runtimes.map((runtime) => runtime.states);
+    this.nodeRebootTable = Uint8Array.from(managers.nodeAgent);
+    // agents/zincati.ts: a fleet-lock node denied a slot waits for its next tick (finalizeDraw,
+    // finalizeWait) to ask again: waiting for the lock, not merely needing a reboot.
+    const zincati = managers.agents.findIndex((a) => a.name === 'zincati');
+    if (zincati >= 0) {
+      const waiting = { ...byName, finalizeDraw: NODE_CATEGORY.WAITING_LOCK, [ZINCATI_STATE.FINALIZE_WAIT]: NODE_CATEGORY.WAITING_LOCK };
+      const fleetLockTable = this.rebootTables.push(tableOf(managers.runtimes[zincati], waiting)) - 1;
+      for (let node = 0; node < n; node++) {
+        if (managers.nodeAgent[node] === zincati && managers.get(node, 'strategy') === ZINCATI_STRATEGY.FLEET_LOCK) this.nodeRebootTable[node] = fleetLockTable;
+      }
+    }
     // update_attempter.h statuses.
     this.updateTable = tableOf(world.updateEngine, {
       CHECKING_FOR_UPDATE: NODE_CATEGORY.UPDATING,
@@ -71,7 +90,10 @@ export class NodeStates {
     const w = this.world;
     const n = w.nodeCount;
     const boot = w.boot.states;
-    const reboot = w.rebootManager.states;
+    const rebootTables = this.rebootTables;
+    const rebootStates = this.rebootStates;
+    const nodeAgent = w.rebootManager.nodeAgent;
+    const nodeRebootTable = this.nodeRebootTable;
     const update = w.updateEngine.states;
     const metrics = w.metrics;
     const category = this.category;
@@ -79,7 +101,7 @@ export class NodeStates {
     const nodeVersion = w.nodeVersion;
     for (let i = 0; i < n; i++) {
       let c = this.bootTable[boot[i]];
-      if (c === NONE) c = this.rebootTable[reboot[i]];
+      if (c === NONE) c = rebootTables[nodeRebootTable[i]][rebootStates[nodeAgent[i]][i]];
       if (c === NONE) c = this.updateTable[update[i]];
       if (c === NONE) c = metrics.hasRolledBack(i) ? NODE_CATEGORY.ROLLED_BACK : NODE_CATEGORY.RUNNING;
       category[i] = c;

@@ -66,8 +66,13 @@ export interface ScenarioInfo {
   yaml: string;
   /** Releases, faults and actions of the scenario, for the time slider. */
   marks: TimelineMark[];
-  /** The node's three machines as state diagrams (web/server/machine-graph.ts). */
+  /**
+   * The node's three machines as state diagrams (web/server/machine-graph.ts), the reboot agent's
+   * that of the scenario's section agent; a node of another agent carries its own (NodeDetails.agentMachine).
+   */
   machines: MachineGraph[];
+  /** Each reboot agent the fleet runs, with its fleet groups and their strategies (reboot.groups.<g>.agent). */
+  agents: { agent: string; groups: { name: string; strategy: string }[] }[];
   /** The scenario's reboot-lock groups (reboot.lockGroup), in the order their first fleet group appears. */
   lockGroups: string[];
   /** The scenario's workloads (empty without a `workloads` section). */
@@ -213,6 +218,9 @@ export interface NodeDetails {
   updateStatus: string;
   power: string;
   rebootManager: string;
+  /** The node's reboot agent (its fleet group's) and that agent's machine as a state diagram. */
+  agent: string;
+  agentMachine: MachineGraph;
   down: boolean;
   rolledBack: boolean;
   holdsLock: boolean;

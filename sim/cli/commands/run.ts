@@ -2,7 +2,6 @@
 // report and the event trace. Exit 1 when an expectation or invariant failed (or the model
 // crashed), with the command that reproduces the run; 2 on bad input.
 
-import { rebootAgent } from '../../agents/registry.ts';
 import type { Report } from '../../report/report.ts';
 import type { Scenario } from '../../scenario/index.ts';
 import { lockGroups } from '../../scenario/reboot.ts';
@@ -120,7 +119,7 @@ export function runCommand(file: string, options: RunOptions, io: Io): RunOutcom
 
 /** The lock groups whose holders the --html page draws: none when the agent's strategy takes no lock. */
 function lockedGroups(scenario: Scenario): string[] {
-  const strategy = rebootAgent(scenario.reboot.agent).strategies.find((st) => st.name === scenario.reboot.strategy);
-  if (strategy === undefined || strategy.lock === null) return [];
-  return lockGroups(scenario.reboot, scenario.fleet.groups.map((g) => g.name)).map((g) => g.name);
+  return lockGroups(scenario.reboot, scenario.fleet.groups.map((g) => g.name))
+    .filter((g) => g.protocol !== null)
+    .map((g) => g.name);
 }

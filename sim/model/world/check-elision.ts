@@ -47,8 +47,9 @@ export class CheckElision {
   private readonly lastSkippedMs: Float64Array;
   /** 1 while the anchor is an elided first check (elideFirstCheck), not a real one. */
   private readonly firstElided: Uint8Array;
-  private readonly intervalMs: number;
-  private readonly fuzzMs: number;
+  /** Per fleet group: its check schedule's interval and fuzz (Zincati's timing for a Zincati group). */
+  private readonly groupIntervalMs: Float64Array;
+  private readonly groupFuzzMs: Float64Array;
   private readonly sleepers: number[][];
   skippedChecks = 0;
 
@@ -57,7 +58,8 @@ export class CheckElision {
     private readonly nodeGroup: Uint16Array,
     groupCount: number,
     private readonly rng: RandomColumn,
-    private readonly schedule: CheckSchedule,
+    /** The check schedule of every group, or of each group by index (reboot.groups.<g>.agent). */
+    schedule: CheckSchedule | readonly CheckSchedule[],
     private readonly requests: RequestCounter,
   ) {
     this.sleepKind = new Uint8Array(nodeCount);
@@ -66,10 +68,12 @@ export class CheckElision {
     this.nextRealMs = new Float64Array(nodeCount);
     this.lastSkippedMs = new Float64Array(nodeCount);
     this.firstElided = new Uint8Array(nodeCount);
-    // Validates the schedule once; the loops below use its two fields directly.
-    checkIntervalMs(schedule, 0.5);
-    this.intervalMs = schedule.intervalMs;
-    this.fuzzMs = schedule.fuzzMs;
+    // Validates the schedules once; the loops below use their two fields directly.
+    const schedules = Array.isArray(schedule) ? (schedule as readonly CheckSchedule[]) : Array.from({ length: groupCount }, () => schedule as CheckSchedule);
+    if (!(schedules.length === groupCount)) fail(`expected a check schedule per group (${groupCount}), got ${schedules.length}`);
+    for (const groupSchedule of schedules) checkIntervalMs(groupSchedule, 0.5);
+    this.groupIntervalMs = Float64Array.from(schedules, (sch) => sch.intervalMs);
+    this.groupFuzzMs = Float64Array.from(schedules, (sch) => sch.fuzzMs);
     this.sleepers = Array.from({ length: groupCount }, () => []);
   }
 
@@ -92,8 +96,8 @@ export class CheckElision {
     if (!(this.sleepKind[node] === SLEEP_NONE)) fail(`node ${node} answered while asleep`);
     const rng = this.rng;
     const requests = this.requests;
-    const intervalMs = this.intervalMs;
-    const fuzzMs = this.fuzzMs;
+    const intervalMs = this.groupIntervalMs[this.nodeGroup[node]];
+    const fuzzMs = this.groupFuzzMs[this.nodeGroup[node]];
     const anchorRng = rng.snapshot(node);
     // The node's stream in a local (rng.next(node) per draw, unrolled): an updated node skips
     // every check to the horizon here, ~200 draws per node in a week.
@@ -138,8 +142,8 @@ export class CheckElision {
   private settleLazily(node: number, nowMs: number): number {
     const rng = this.rng;
     const requests = this.requests;
-    const intervalMs = this.intervalMs;
-    const fuzzMs = this.fuzzMs;
+    const intervalMs = this.groupIntervalMs[this.nodeGroup[node]];
+    const fuzzMs = this.groupFuzzMs[this.nodeGroup[node]];
     let state = mulberryAdvance(this.anchorRng[node]);
     let t = this.anchorMs[node];
     let d = regularIntervalMs(intervalMs, fuzzMs, mulberryUniform(state));
@@ -181,11 +185,11 @@ export class CheckElision {
     if (this.lastSkippedMs[node] < nowMs) return -1;
     this.rng.restore(node, this.anchorRng[node]);
     let t = this.anchorMs[node];
-    let d = regularIntervalMs(this.intervalMs, this.fuzzMs, this.rng.next(node));
+    let d = regularIntervalMs(this.groupIntervalMs[this.nodeGroup[node]], this.groupFuzzMs[this.nodeGroup[node]], this.rng.next(node));
     let guard = 0;
     while (t + d < nowMs) {
       t += d;
-      d = regularIntervalMs(this.intervalMs, this.fuzzMs, this.rng.next(node));
+      d = regularIntervalMs(this.groupIntervalMs[this.nodeGroup[node]], this.groupFuzzMs[this.nodeGroup[node]], this.rng.next(node));
       if (!(++guard < SKIPPED_CHECKS_MAX)) fail(`node ${node}: runaway replay`);
     }
     const first = t + d;
@@ -197,7 +201,7 @@ export class CheckElision {
     while (s < nextReal) {
       this.requests.remove(s);
       this.skippedChecks--;
-      s += regularIntervalMs(this.intervalMs, this.fuzzMs, this.rng.next(node));
+      s += regularIntervalMs(this.groupIntervalMs[this.nodeGroup[node]], this.groupFuzzMs[this.nodeGroup[node]], this.rng.next(node));
       if (!(++guard < SKIPPED_CHECKS_MAX)) fail(`node ${node}: runaway replay`);
     }
     this.rng.restore(node, resume);
@@ -223,7 +227,7 @@ export class CheckElision {
     if (this.sleepKind[node] === SLEEP_NONE) {
       // No check after the first is skipped: the node sleeps anyway, so that the first can be
       // undone.
-      this.sleepUntilCheck(node, checkAtMs, anchorRng, checkAtMs, checkAtMs + regularIntervalMs(this.intervalMs, this.fuzzMs, answer.u));
+      this.sleepUntilCheck(node, checkAtMs, anchorRng, checkAtMs, checkAtMs + regularIntervalMs(this.groupIntervalMs[this.nodeGroup[node]], this.groupFuzzMs[this.nodeGroup[node]], answer.u));
     }
     this.firstElided[node] = 1;
     return this.nextRealMs[node] - nowMs;
@@ -237,8 +241,8 @@ export class CheckElision {
   private undoFirstCheck(node: number, nowMs: number): number {
     const firstMs = this.anchorMs[node];
     const nextReal = this.nextRealMs[node];
-    const intervalMs = this.intervalMs;
-    const fuzzMs = this.fuzzMs;
+    const intervalMs = this.groupIntervalMs[this.nodeGroup[node]];
+    const fuzzMs = this.groupFuzzMs[this.nodeGroup[node]];
     this.requests.remove(firstMs);
     this.skippedChecks--;
     let state = mulberryAdvance(this.anchorRng[node]);

@@ -12,6 +12,7 @@ import type { SemaphoreLockOptions } from '../etcd/locks/semaphore-lock.ts';
 import { Network } from '../network/network.ts';
 import { rebootStrategy, type LockProtocol } from '../../agents/registry.ts';
 import { lockGroups } from '../../scenario/reboot.ts';
+import { ProtocolLocks } from './protocol-locks.ts';
 
 /**
  * The etcd side of a run: the network, the cluster (members spread over the fleet's zones) and
@@ -22,7 +23,10 @@ import { lockGroups } from '../../scenario/reboot.ts';
 export interface EtcdSetup {
   network: Network;
   cluster: EtcdCluster;
-  /** The lock of the reboot strategy; null for `reboot` and `off`. */
+  /**
+   * The lock of the reboot strategy; null for `reboot` and `off`. A fleet whose groups speak
+   * several lock protocols (reboot.groups.<g>.agent) gets one lock per protocol (ProtocolLocks).
+   */
   lock: RebootLock | null;
   /** Network endpoint of each zone's client. */
   zoneClients: KvClient[];
@@ -37,6 +41,10 @@ const LOCKS: Record<LockProtocol, (cluster: EtcdCluster, options: SemaphoreLockO
   // kured's --lock-ttl lives in its own annotation (0 = no expiry).
   kured: (cluster, options, lockTtlMs) => kuredLock(cluster, lockTtlMs, options),
 };
+
+function sectionProtocol(scenario: Scenario): LockProtocol | null {
+  return rebootStrategy(scenario.reboot.strategy, scenario.reboot.agent).lock;
+}
 
 /** Endpoints: members 0..m-1, zone clients from 1000 on. */
 export const ZONE_CLIENT_ENDPOINT_BASE = 1000;
@@ -60,17 +68,26 @@ export function setUpEtcd(scenario: Scenario, sim: Simulation, trace: Trace, see
   });
   const zoneClients = zoneNames.map((zone, z) => new KvClient(cluster, { endpoint: ZONE_CLIENT_ENDPOINT_BASE + z, zone }));
   // Each lock group's semaphore has its own max (scenario reboot.lockGroup, reboot.groups).
-  const maxByGroup = new Map(lockGroups(scenario.reboot, scenario.fleet.groups.map((g) => g.name)).map((l) => [l.name, l.max]));
+  const groups = lockGroups(scenario.reboot, scenario.fleet.groups.map((g) => g.name));
+  const maxByGroup = new Map(groups.map((l) => [l.name, l.max]));
   const options = {
     max: scenario.reboot.maxConcurrent,
     maxByGroup,
     client: zoneClients[0],
     clientFor: (node: number) => zoneClients[nodeZone[node]],
   };
-  // The lock the strategy's agent speaks (sim/agents/registry.ts). locksmith and FleetLock have
+  // The lock each lock group's agent speaks (sim/agents/registry.ts). locksmith and FleetLock have
   // no TTL: v1's reboot.lockTTL replaces them with a TTL lock; kured's own lock has one.
-  const protocol = rebootStrategy(scenario.reboot.strategy, scenario.reboot.agent).lock;
   const ttlMs = scenario.reboot.lockTTL;
-  const lock = protocol === null ? null : ttlMs > 0 && protocol !== 'kured' ? ttlLock(cluster, ttlMs, options) : LOCKS[protocol](cluster, options, ttlMs);
+  const make = (protocol: LockProtocol): RebootLock => (ttlMs > 0 && protocol !== 'kured' ? ttlLock(cluster, ttlMs, options) : LOCKS[protocol](cluster, options, ttlMs));
+  const byProtocol = new Map<LockProtocol, RebootLock>();
+  for (const group of groups) if (group.protocol !== null && !byProtocol.has(group.protocol)) byProtocol.set(group.protocol, make(group.protocol));
+  // An etcd-only scenario (no fleet group) keeps the section's lock, as it always had.
+  if (groups.length === 0 && sectionProtocol(scenario) !== null) byProtocol.set(sectionProtocol(scenario) as LockProtocol, make(sectionProtocol(scenario) as LockProtocol));
+  const locks = [...byProtocol.values()];
+  const lock =
+    locks.length <= 1
+      ? (locks[0] ?? null)
+      : new ProtocolLocks(locks, new Map(groups.flatMap((g) => (g.protocol === null ? [] : [[g.name, byProtocol.get(g.protocol) as RebootLock] as const]))));
   return { network, cluster, lock, zoneClients, memberZones };
 }

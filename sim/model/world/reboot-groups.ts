@@ -5,7 +5,6 @@ import { effectiveReboot, lockGroups, type LockGroup } from '../../scenario/rebo
 import { WeeklySchedule } from '../calendar/weekly-schedule.ts';
 import type { RebootLock } from '../etcd/locks/types.ts';
 import { LockClient, type LockAnswer } from './lock-client.ts';
-import { rebootStrategy } from '../../agents/registry.ts';
 
 /**
  * Each fleet group's reboot settings (`reboot` overlaid with `reboot.groups.<group>`) and the
@@ -48,8 +47,9 @@ export class RebootGroups {
     this.clients = this.lockGroups.map((l) => {
       // Waiting without polling needs a schedule only the lock can end: no reboot window.
       const windowed = l.fleetGroups.some((g) => this.windows[fleetGroups.indexOf(g)] !== null);
-      // And an agent that backs off on a full lock (locksmithd), not one that polls at its ticks (kured).
-      const shortcut = scenario.fidelity === 'fast' && !windowed && rebootStrategy(scenario.reboot.strategy, scenario.reboot.agent).agent.name === 'locksmithd';
+      // And agents that back off on a full lock (locksmithd), not ones that poll at their ticks
+      // (kured, Zincati): every fleet group of the lock group runs locksmithd.
+      const shortcut = scenario.fidelity === 'fast' && !windowed && l.agents.every((agent) => agent === 'locksmithd');
       return new LockClient(sim, lock, n, l.name, shortcut, answer);
     });
     // An etcd-only scenario (`fleet.groups: []`) has no node and so no lock group.

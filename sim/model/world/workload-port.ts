@@ -42,8 +42,11 @@ export class WorkloadPort {
     const { scenario, sim } = world;
     this.sim = sim;
     this.nodeGroup = world.nodeGroup;
-    // Kubernetes reschedules an evicted pod; a systemd unit restarts on its own machine.
-    const reschedulesByDefault = scenario.reboot.agent === 'kured';
+    // Kubernetes reschedules an evicted pod; a systemd unit restarts on its own machine. A
+    // workload is Kubernetes' when every fleet group it may run on runs kured (reboot.groups.<g>.agent).
+    const kuredGroup = world.groupNames.map((g) => effectiveReboot(scenario.reboot, g).agent === 'kured');
+    const reschedulesByDefault = (groups: readonly string[] | null): boolean =>
+      world.groupNames.length === 0 ? scenario.reboot.agent === 'kured' : world.groupNames.every((g, i) => (groups !== null && !groups.includes(g)) || kuredGroup[i]);
     const specs: WorkloadSpec[] = scenario.workloads.map((w) => ({
       name: w.name,
       replicas: w.replicas,
@@ -51,7 +54,7 @@ export class WorkloadPort {
       minAvailable: w.minAvailable,
       quorum: w.quorum,
       startupMs: w.startup,
-      reschedule: w.reschedule ?? reschedulesByDefault,
+      reschedule: w.reschedule ?? reschedulesByDefault(w.groups),
       discovery: w.discovery,
     }));
     // allowedGroups[w][g]: fleet group g may run workload w.

@@ -17,8 +17,10 @@ import { compiledNodeMachines } from './compiled-machines.ts';
 import { FleetMetrics } from './fleet-metrics.ts';
 import { NoLock } from './no-lock.ts';
 import type { RebootLock } from '../etcd/locks/types.ts';
-import type { LockAnswer } from './lock-client.ts';
 import { RebootGroups } from './reboot-groups.ts';
+import { RebootManagers } from './reboot-managers.ts';
+import { RebootEffects } from './reboot-effects.ts';
+import { initNodeAgents } from './node-agents.ts';
 import { KuredTicks } from './kured-ticks.ts';
 import { setUpEtcd, type EtcdSetup } from './etcd-setup.ts';
 import { ReachableLock } from './reachable-lock.ts';
@@ -34,9 +36,8 @@ import { NodeVersions } from './node-versions.ts';
 import { ServerLink } from './server-link.ts';
 import { UpdateEngineEffects } from './update-engine-effects.ts';
 import { BootEffects } from './boot-effects.ts';
-import { rebootStrategy } from '../../agents/registry.ts';
-import { blockerActive } from '../../scenario/reboot.ts';
-import type { KuredContext } from '../node/agents/kured.ts';
+import { rebootStrategy, type AgentName } from '../../agents/registry.ts';
+import { effectiveReboot } from '../../scenario/reboot.ts';
 
 /**
  * The world: N nodes, each running the three node machines (update_engine, power and boot,
@@ -57,8 +58,8 @@ import type { KuredContext } from '../node/agents/kured.ts';
  * sit behind a narrow host interface in a file of their own: the outbox (outbox.ts), the
  * update_engine and boot effects (update-engine-effects.ts, boot-effects.ts), the server link
  * (server-link.ts), node versions (node-versions.ts), and fleet-layout.ts, machine-host.ts,
- * member-power.ts, reachable-lock.ts, operator-actions.ts, no-lock.ts. The reboot manager's
- * effects are the last part still here.
+ * member-power.ts, reachable-lock.ts, operator-actions.ts, no-lock.ts, and the reboot managers'
+ * effects (reboot-effects.ts), one machine per node's agent (reboot-managers.ts, node-agents.ts).
  */
 
 export interface WorldOptions {
@@ -87,9 +88,6 @@ export class World {
   readonly badDiskProbability: Float32Array;
   /** Version index each node runs. */
   readonly nodeVersion: Int16Array;
-  private readonly lockGrantWatchers: ((node: number) => void)[] = [];
-  /** Observers of the agents' window checks (checkGates): the checkers' view, no effect on the run. */
-  private readonly gateWatchers: ((node: number, nowMs: number) => void)[] = [];
   /**
    * 1 when the node's reboot-lock traffic reaches etcd, 0 while a partition isolates the node
    * itself from its zone's etcd client (faults only; see ReachableLock).
@@ -108,7 +106,7 @@ export class World {
   readonly rebootGroups: RebootGroups;
   /** The scenario's workloads (docs/workloads.md); null when it has none. */
   readonly workloads: WorkloadPort | null;
-  /** kured only: its ticks (elided idle ticks resume from them; the liveness checker reads them). */
+  /** kured's nodes only: their ticks (elided idle ticks resume from them; the liveness checker reads them). */
   readonly kuredTicks: KuredTicks | null;
   /** The etcd cluster and its network; null when the scenario has no etcd members. */
   readonly etcd: EtcdSetup | null;
@@ -118,7 +116,9 @@ export class World {
   readonly elision: CheckElision | null;
   readonly updateEngine: CompiledRuntime;
   readonly boot: CompiledRuntime;
-  readonly rebootManager: CompiledRuntime;
+  /** Each node's reboot agent machine, the one of its fleet group's agent (reboot-managers.ts). */
+  readonly rebootManager: RebootManagers;
+  private readonly rebootEffects: RebootEffects;
 
   private readonly sim: Simulation;
   private readonly trace: Trace;
@@ -126,10 +126,6 @@ export class World {
   private readonly horizonMs: number;
   private readonly checkRandom: RandomColumn;
   private readonly miscRandom: RandomColumn;
-  /** The agent waits for the next window after a denied lock (not locksmithd: registry). */
-  private readonly rewaitsWindowOnDenial: boolean;
-  /** The agent cordons and drains the node itself before its reboot (kured): boot adds no drain. */
-  private readonly agentDrains: boolean;
   private readonly releasesByVersion = new Map<number, Release>();
 
   /** Events produced by effects, delivered in order after the current step (outbox.ts). */
@@ -140,6 +136,8 @@ export class World {
   private readonly bootSide: BootEffects;
   /** The scenario's update-check schedule, the one the update engines are initialised with. */
   private readonly schedule: CheckSchedule;
+  /** Each fleet group's: Zincati's timing for a Zincati group, else the scenario's (`schedule`). */
+  private readonly groupSchedules: readonly CheckSchedule[];
 
   constructor(options: WorldOptions) {
     const { scenario, sim, trace, streams } = options;
@@ -148,11 +146,13 @@ export class World {
     this.trace = trace;
     this.horizonMs = options.horizonMs;
     const check = scenario.fleet.updateCheck;
+    // Each fleet group's reboot agent (reboot.groups.<g>.agent; the section's for a fleet without groups).
+    const groupAgents: AgentName[] = scenario.fleet.groups.map((g) => effectiveReboot(scenario.reboot, g.name).agent);
+    const updateEngineSchedule = { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax };
     // A Zincati node checks its Cincinnati graph on Zincati's timing, not update_engine's.
-    this.schedule =
-      scenario.reboot.agent === 'zincati'
-        ? zincatiCheckSchedule(scenario.reboot.steadyInterval)
-        : { firstMs: check.first, intervalMs: check.interval, fuzzMs: check.fuzz, backoffMaxMs: check.backoffMax };
+    const zincatiSchedule = zincatiCheckSchedule(scenario.reboot.steadyInterval);
+    this.schedule = scenario.reboot.agent === 'zincati' ? zincatiSchedule : updateEngineSchedule;
+    this.groupSchedules = groupAgents.map((agent) => (agent === scenario.reboot.agent ? this.schedule : agent === 'zincati' ? zincatiSchedule : updateEngineSchedule));
     const layout = layOutFleet(scenario.fleet);
     this.nodeCount = layout.nodeCount;
     this.groupNames = layout.groupNames;
@@ -176,7 +176,7 @@ export class World {
     this.etcd = setUpEtcd(scenario, sim, trace, options.seed, this.zoneNames, this.nodeZone);
     this.lock = this.etcd?.lock ?? new NoLock(scenario.reboot.maxConcurrent, scenario.reboot.strategy);
     const clientLock = this.etcd === null ? this.lock : new ReachableLock(sim, this.lock, this.lockReachable);
-    this.rebootGroups = new RebootGroups(sim, scenario, clientLock, this.nodeGroup, (node, answer) => this.lockAnswer(node, answer));
+    this.rebootGroups = new RebootGroups(sim, scenario, clientLock, this.nodeGroup, (node, answer) => this.rebootEffects.lockAnswer(node, answer));
     this.memberPower = new MemberPower(this.etcd?.cluster ?? null, scenario.etcd.placement, scenario.etcd.members, n);
     this.memberNode = this.memberPower.memberNode;
     this.workloads = WorkloadPort.create({
@@ -205,12 +205,12 @@ export class World {
       horizonMs: this.horizonMs,
       warinessSalt: streams.stream('server.wariness').int(0, 0x7fffffff),
       // Zincati nodes send their identity.rollout_wariness when configured.
-      configuredWariness: scenario.reboot.agent === 'zincati' ? (node) => this.rebootGroups.warinessOf(this.nodeGroup[node]) : undefined,
+      configuredWariness: groupAgents.includes('zincati') ? (node) => (groupAgents[this.nodeGroup[node]] === 'zincati' ? this.rebootGroups.warinessOf(this.nodeGroup[node]) : NaN) : undefined,
       listener: this.serverListener(),
     });
     this.elision =
       scenario.fidelity === 'fast'
-        ? new CheckElision(n, this.nodeGroup, this.groupNames.length, this.checkRandom, this.schedule, this.server.requests)
+        ? new CheckElision(n, this.nodeGroup, this.groupNames.length, this.checkRandom, this.groupSchedules, this.server.requests)
         : null;
     const sides = this.nodeSides(scenario, streams);
     this.nodeVersions = sides.nodeVersions;
@@ -218,27 +218,33 @@ export class World {
     this.updateEngineSide = sides.updateEngine;
     this.bootSide = sides.boot;
 
-    const strategy = rebootStrategy(scenario.reboot.strategy, scenario.reboot.agent);
-    this.rewaitsWindowOnDenial = strategy.agent.rewaitsWindowOnDenial;
-    const compiled = compiledNodeMachines(strategy.agent);
+    const compiled = compiledNodeMachines(rebootStrategy(scenario.reboot.strategy, scenario.reboot.agent).agent);
     this.updateEngine = new CompiledRuntime(compiled.updateEngine, n, this.host(UE, 'ue.timer', this.updateEngineEffects(compiled.updateEngine.effectNames)));
     this.boot = new CompiledRuntime(compiled.boot, n, this.host(BOOT, 'boot.timer', this.bootEffects(compiled.boot.effectNames)));
-    this.rebootManager = new CompiledRuntime(compiled.rebootManager, n, this.host(RM, 'rm.timer', this.rebootManagerEffects(compiled.rebootManager.effectNames)));
+    this.kuredTicks = groupAgents.includes('kured') ? new KuredTicks(n) : null;
+    const world = this;
+    this.rebootEffects = new RebootEffects({
+      sim, trace, scenario, metrics: this.metrics, rebootGroups: this.rebootGroups, workloads: this.workloads,
+      get managers() {
+        return world.rebootManager;
+      },
+      kuredTicks: this.kuredTicks, nodeGroup: this.nodeGroup,
+      groupNames: this.groupNames, clockSkewMs: this.clockSkewMs, miscRandom: this.miscRandom,
+      toRebootManager: (node, event) => this.post(RM, node, event),
+      toBoot: (node, event) => this.post(BOOT, node, event),
+    });
+    // The first agent's timers keep the kind name a one-agent fleet always had.
+    this.rebootManager = new RebootManagers(groupAgents.length > 0 ? groupAgents : [scenario.reboot.agent], this.nodeGroup, (agent, index, machine) =>
+      this.host(RM, index === 0 ? 'rm.timer' : `rm.timer.${agent.name}`, this.rebootEffects.handlers(agent, machine.effectNames), () => this.rebootManager.runtimes[index]),
+    );
 
     const boot = scenario.fleet.boot;
     // The machines' schedule fields are the world's schedule (the first check elision reads it).
     this.updateEngine.initAll({ ...this.schedule });
     // Fedora CoreOS (Zincati's nodes) has no automatic boot rollback (boot.ts autoRollback).
     this.boot.initAll({ markGoodAfterMs: boot.markGoodAfter, autoRollback: scenario.reboot.agent === 'zincati' ? 0 : 1 });
-    const reboot = scenario.reboot;
-    this.agentDrains = strategy.agent.name === 'kured';
-    this.kuredTicks = this.agentDrains ? new KuredTicks(n) : null;
-    this.rebootManager.initAll(
-      this.agentDrains
-        ? // kured's flags (cmd/kured/main.go), from the scenario's v2 keys.
-          { periodMs: reboot.period, drainTimeoutMs: reboot.drainTimeout, forceReboot: reboot.forceReboot ? 1 : 0, rebootDelayMs: reboot.rebootDelay, lockReleaseDelayMs: reboot.lockReleaseDelay, elideIdleTicks: (options.elideKuredIdleTicks ?? scenario.fidelity === 'fast') ? 1 : 0 }
-        : { strategy: strategy.code },
-    );
+    // Each node as its group's agent wants it: reboot manager, check schedule, boot rollback.
+    initNodeAgents(this, scenario, groupAgents, this.groupSchedules, options.elideKuredIdleTicks ?? scenario.fidelity === 'fast');
     // A cold start boots every node at t=0 (all down until they boot); a warm start finds
     // them up a while already.
     const cold = scenario.fleet.coldStart;
@@ -288,12 +294,12 @@ export class World {
 
   /** `watcher` learns the next node granted a lock slot, once (a fault's deferred victim). */
   onNextLockGrant(watcher: (node: number) => void): void {
-    this.lockGrantWatchers.push(watcher);
+    this.rebootEffects.onNextLockGrant(watcher);
   }
 
   /** `watcher` learns of every window check an agent makes at a tick (kured, Zincati periodic). */
   onGateCheck(watcher: (node: number, nowMs: number) => void): void {
-    this.gateWatchers.push(watcher);
+    this.rebootEffects.onGateCheck(watcher);
   }
 
   /** Nodes holding a reboot-lock slot now. */
@@ -368,8 +374,8 @@ export class World {
     }
   }
 
-  private host(machine: number, kindName: string, effects: EffectHandler[]): RuntimeHost {
-    const runtime = (): CompiledRuntime => (machine === UE ? this.updateEngine : machine === BOOT ? this.boot : this.rebootManager);
+  private host(machine: number, kindName: string, effects: EffectHandler[], rebootManager?: () => CompiledRuntime): RuntimeHost {
+    const runtime = (): CompiledRuntime => (machine === UE ? this.updateEngine : machine === BOOT ? this.boot : (rebootManager as () => CompiledRuntime)());
     const kind = this.sim.register(kindName, (node, timerCode) => this.outbox.step(() => runtime().fireTimer(node, timerCode)));
     return new MachineHost(this.sim, kind, effects);
   }
@@ -399,8 +405,8 @@ export class World {
         sim, trace, server, link, elision, metrics, versions, nodeVersion, post,
         badDiskProbability: this.badDiskProbability,
         workloadHealth: this.workloadHealth,
-        // One schedule for the whole fleet (per-group agents give each group its own).
-        scheduleOf: () => this.schedule,
+        // Each fleet group's (Zincati's timing for a Zincati group: reboot.groups.<g>.agent).
+        scheduleOf: (node) => this.groupSchedules[this.nodeGroup[node]],
         horizonMs: this.horizonMs,
         checkRandom: this.checkRandom,
         miscRandom: this.miscRandom,
@@ -424,135 +430,20 @@ export class World {
     return { nodeVersions, serverLink: link, updateEngine, boot };
   }
 
-  // ---- the reboot manager's effects -------------------------------------------------------
+  // ---- the reboot manager's effects (reboot-effects.ts) -----------------------------------
 
-  private rebootManagerEffects(names: readonly string[]): EffectHandler[] {
-    const handlers: Record<string, EffectHandler> = {
-      acquireLock: (node) => this.rebootGroups.clientOf(node).acquire(node),
-      // kured's (agents/kured.ts): delaytick's draw, the tick's gates, the drain.
-      drawUniform: (node) => this.post(RM, node, events.uniform(this.miscRandom.next(node))),
-      checkGates: (node) => {
-        for (const watcher of this.gateWatchers) watcher(node, this.sim.now);
-        const windowWaitMs = this.windowWaitMs(node);
-        const blocked = this.rebootBlocked(node);
-        this.kuredTicks?.tick(node, this.sim.now, windowWaitMs === 0 && this.rebootManager.get(node, 'sentinel') === 1, blocked);
-        this.post(RM, node, events.gates(windowWaitMs, blocked ? 1 : 0));
-      },
-      startDrain: (node, c) => this.startDrain(node, (c as KuredContext).drainTimeoutMs),
-      reboot: (node, c) => {
-        this.metrics.rebootStarted(node);
-        if (this.agentDrains && (c as KuredContext).forced === 1) {
-          this.metrics.rebootForced(node);
-          this.trace.emit(this.sim.now, 'node.reboot-forced', node);
-        }
-        // Started outside the node's window, read on its own clock (locksmithd retries the lock
-        // and reboots whenever it gets it once the window has opened).
-        if (this.windowWaitMs(node) > 0) this.metrics.rebootOutsideWindow(node);
-        this.trace.emit(this.sim.now, 'node.reboot', node);
-        const boot = this.scenario.fleet.boot;
-        // kured drained the node already (startDrain); locksmithd's reboot drains in the shutdown.
-        const drainMs = this.agentDrains ? 0 : this.rebootGroups.drainMsOf(this.nodeGroup[node]);
-        const shutdownMs = this.miscRandom.range(node, boot.shutdown);
-        const bootMs = this.miscRandom.range(node, boot.boot);
-        // With workloads, locksmithd's drain is their eviction-API drain, not a fixed delay.
-        if (drainMs > 0 && this.workloads !== null) this.drainBeforeReboot(node, shutdownMs, bootMs);
-        else this.post(BOOT, node, events.reboot(drainMs, shutdownMs, bootMs));
-      },
-      releaseLock: (node) => {
-        const release = (): void => this.rebootGroups.clientOf(node).release(node);
-        if (this.workloads === null) release();
-        else this.workloads.release(node, release);
-      },
-    };
-    // Each agent's machine has its own effects (sim/model/node/machines.ts AGENT_MACHINES).
-    for (const name of Object.keys(handlers)) if (!names.includes(name)) delete handlers[name];
-    return bind(names, handlers, 'rebootManager');
-  }
-
-  /**
-   * THE drain of a node (cordon + evictions), begun by an agent that drains before its reboot
-   * (kured: drain.RunNodeDrain with Timeout --drain-timeout, 0 = none). It ends with DRAINED, or
-   * DRAIN_TIMED_OUT when `timeoutMs` (> 0) runs out first. With workloads it is their drain
-   * (workload-port.ts: evictions through the PDBs, kured's uncordon after a timeout without
-   * --force-reboot); without, it takes the fleet group's `reboot.drain`. A node that goes down
-   * meanwhile gets no answer from the workloads' drain, and ignores the fixed one (its machine is
-   * stopped).
-   */
+  /** kured's THE drain of a node (RebootEffects.startDrain). */
   startDrain(node: number, timeoutMs: number): void {
-    if (this.workloads !== null) {
-      this.trace.emit(this.sim.now, 'node.drain', node, { timeoutMs });
-      this.workloads.drain(node, timeoutMs, (outcome) => {
-        // kured without --force-reboot uncordons after a failed drain and retries at a later tick.
-        if (outcome.kind === 'timedOut' && !this.scenario.reboot.forceReboot) this.workloads?.uncordon(node);
-        this.post(RM, node, outcome.kind === 'drained' ? events.DRAINED : events.DRAIN_TIMED_OUT);
-      });
-      return;
-    }
-    const drainMs = this.rebootGroups.drainMsOf(this.nodeGroup[node]);
-    const timedOut = timeoutMs > 0 && drainMs > timeoutMs;
-    this.trace.emit(this.sim.now, 'node.drain', node, { timeoutMs });
-    this.sim.callAfter(timedOut ? timeoutMs : drainMs, () => this.post(RM, node, timedOut ? events.DRAIN_TIMED_OUT : events.DRAINED));
+    this.rebootEffects.startDrain(node, timeoutMs);
   }
 
-  /**
-   * locksmithd's optional drain (`reboot.drain` > 0) with workloads: the node is drained through
-   * the eviction API (bounded by `reboot.drainTimeout`, 0 = none) before the reboot goes ahead,
-   * the lock held throughout. locksmithd has no retry of its own: a drain that times out reboots
-   * anyway, counted in `reboots.forced`.
-   */
-  private drainBeforeReboot(node: number, shutdownMs: number, bootMs: number): void {
-    const timeoutMs = this.scenario.reboot.drainTimeout;
-    this.trace.emit(this.sim.now, 'node.drain', node, { timeoutMs });
-    (this.workloads as WorkloadPort).drain(node, timeoutMs, (outcome) => {
-      if (outcome.kind === 'timedOut') {
-        this.metrics.rebootForced(node);
-        this.trace.emit(this.sim.now, 'node.reboot-forced', node);
-      }
-      this.post(BOOT, node, events.reboot(0, shutdownMs, bootMs));
-    });
-  }
-
-  /** kured resting with its idle ticks elided: the delay to the tick it would have come to (kured-ticks.ts). */
   private tickWaitMs(node: number): number {
-    if (this.kuredTicks === null || this.rebootManager.stateName(node) !== 'dormant') return 0;
-    return this.kuredTicks.nextTickWaitMs(node, this.sim.now, this.rebootManager.get(node, 'periodMs'));
+    return this.rebootEffects.tickWaitMs(node);
   }
 
-  /** kured's blockers at a tick (cmd/kured/main.go rebootBlocked): an alert, or a blocking pod on the node. */
-  private rebootBlocked(node: number): boolean {
-    const reboot = this.scenario.reboot;
-    const now = this.sim.now;
-    for (const alert of reboot.alerts) if (blockerActive(alert, now)) return true;
-    const group = this.groupNames[this.nodeGroup[node]];
-    for (const pods of reboot.blockingPods) if ((pods.group === null || pods.group === group) && blockerActive(pods, now)) return true;
-    return false;
-  }
-
-  private lockAnswer(node: number, answer: LockAnswer): void {
-    if (answer === 'LOCK_GRANTED' && this.lockGrantWatchers.length > 0) {
-      const watchers = this.lockGrantWatchers.splice(0);
-      for (const watcher of watchers) watcher(node);
-    }
-    this.post(
-      RM,
-      node,
-      answer === 'LOCK_DENIED'
-        ? events.lockDenied(this.rewaitsWindowOnDenial ? this.windowWaitMs(node) : 0)
-        : answer === 'LOCK_GRANTED'
-          ? events.LOCK_GRANTED
-          : answer === 'LOCK_RELEASED'
-            ? events.LOCK_RELEASED
-            : events.RELEASE_FAILED,
-    );
-  }
-
-  /** Time until the node's reboot window opens, read on its own (possibly skewed) clock. */
   private windowWaitMs(node: number): number {
-    const window = this.rebootGroups.windowOf(this.nodeGroup[node]);
-    if (window === null) return 0;
-    return window.msUntilOpen(this.scenario.start + this.sim.now + this.clockSkewMs[node]);
+    return this.rebootEffects.windowWaitMs(node);
   }
-
 
   // ---- the server's notices ---------------------------------------------------------------
 

@@ -18,6 +18,8 @@ class ScriptedLock implements RebootLock {
   acquireOutcomes: LockOutcome[] = [];
   releaseOutcomes: LockOutcome[] = [];
   skipped = 0;
+  /** The committed holders an observer sees (LockClient reads it to tell its own slot). */
+  committedHolders: number[] = [];
   private waiter: ((nowMs: number) => void) | null = null;
   constructor(private readonly sim: Simulation) {}
   acquire(_node: number, _group: string, cb: LockCallback): void {
@@ -35,7 +37,7 @@ class ScriptedLock implements RebootLock {
     return 0;
   }
   holders(): readonly number[] {
-    return [];
+    return this.committedHolders;
   }
   unlock(): void {}
   waitForSlot(_group: string, notify: (nowMs: number) => void): () => void {
@@ -84,6 +86,21 @@ describe('LockClient', () => {
     sim.runToEnd();
     expect(answers).toEqual([[0, 'LOCK_DENIED', 10_002]]);
     expect(client.waiting).toBe(0);
+  });
+
+  it('a node that lost the CAS race to its own committed write (conflict, and it is a holder) gets its own backoff, not a wait no release would end (lock-groups.yaml fuzz seed 254)', () => {
+    const { sim, lock, client, answers } = setUp();
+    lock.acquireOutcomes = ['conflict'];
+    lock.committedHolders = [0];
+    client.acquire(0);
+    sim.runToEnd();
+    expect(answers).toEqual([[0, 'LOCK_DENIED', 2]]);
+    expect(client.waiting).toBe(0);
+    // Another node's conflict is a real wait.
+    lock.acquireOutcomes = ['conflict'];
+    client.acquire(1);
+    sim.runToEnd();
+    expect(client.waiting).toBe(1);
   });
 
   it('when the waiter woken for a free slot stops (power loss), the other waiters watch again and the next one polls (fuzz seed 5528 regression)', () => {

@@ -72,8 +72,8 @@ reboot:
       const { starts, report } = reboots(twoLocks('fast'));
       expect(report.rollout.completed).toBe(true);
       expect(report.locks).toEqual([
-        { group: 'etcd', max: 1, maxHolders: 1 },
-        { group: 'workers', max: 4, maxHolders: 4 },
+        { group: 'etcd', protocol: 'locksmith', agents: ['locksmithd'], max: 1, maxHolders: 1 },
+        { group: 'workers', protocol: 'locksmith', agents: ['locksmithd'], max: 4, maxHolders: 4 },
       ]);
       expect(report.reboots.maxConcurrent).toBeLessThanOrEqual(5);
       expect(report.reboots.maxConcurrent).toBeGreaterThan(4);
