@@ -10,6 +10,7 @@ import { LOCK_HOLDERS } from '../../sim/checkers/index.ts';
 import { installLockHoldersChecker, lockGroupOfKey, parseLocksmithHolders } from '../../sim/checkers/lock-holders.ts';
 import type { CheckedRun } from '../../sim/checkers/context.ts';
 import { Violations } from '../../sim/checkers/violations.ts';
+import { scenarioFrom } from '../run/helpers.ts';
 import { prepare, rollout, violationsOf } from './helpers.ts';
 
 const LOCKSMITH_KEY = 'coreos.com/updateengine/rebootlock/semaphore';
@@ -20,18 +21,23 @@ const TTL_KEY = 'fleetsim/ttl-lock/groups/default/semaphore';
  * The checker alone, fed committed values written out by hand: a stand-in for the etcd store
  * (the checker only registers an observer on it) and for the scenario's reboot section.
  */
-function feed(reboot: { strategy: 'etcd-lock' | 'fleet-lock'; maxConcurrent: number; lockTTL: number }, writes: Array<[key: string, value: string, atMs: number]>): string[] {
+function feed(reboot: { strategy: 'etcd-lock' | 'fleet-lock'; maxConcurrent: number; lockTTL: number }, writes: Array<[key: string, value: string | null, atMs: number]>): string[] {
+  // One fleet group on the default lock group, whose max is the section's.
+  return feedScenario({ reboot: { ...reboot, lockGroup: 'default', groups: {} }, fleet: { groups: [{ name: 'all' }] } }, writes);
+}
+
+/** The same for a whole scenario's reboot section and fleet groups; a null value is a deletion. */
+function feedScenario(scenario: object, writes: Array<[key: string, value: string | null, atMs: number]>): string[] {
   let observer: ((key: string, kv: { value: string } | null, nowMs: number) => void) | null = null;
   const violations = new Violations();
   const run = {
     world: { etcd: { cluster: { store: { observe: (o: typeof observer) => void (observer = o) } } } },
-    // One fleet group on the default lock group, whose max is the section's.
-    scenario: { reboot: { ...reboot, lockGroup: 'default', groups: {} }, fleet: { groups: [{ name: 'all' }] } },
+    scenario,
     violations,
   } as unknown as CheckedRun;
   installLockHoldersChecker(run);
   expect(observer, 'the checker watches the store').not.toBeNull();
-  for (const [key, value, atMs] of writes) observer!(key, { value }, atMs);
+  for (const [key, value, atMs] of writes) observer!(key, value === null ? null : { value }, atMs);
   return violations.list.map((v) => `${v.time} ${v.message}`);
 }
 
@@ -238,5 +244,59 @@ describe('lock-holders checker', () => {
     expect(parseLocksmithHolders('{"semaphore":0,"max":1,"holders":["42"]}')).toEqual({ ids: ['42'], free: 0 });
     expect(parseLocksmithHolders('{"semaphore":1,"max":1,"holders":[]}')).toEqual({ ids: [], free: 1 });
     expect(parseLocksmithHolders('{"semaphore":1,"holders":[],"max":1}')).toBeNull();
+  });
+});
+
+describe('lock-holders checker, the edges of each reading (values by hand)', () => {
+  const locksmith = { strategy: 'etcd-lock' as const, maxConcurrent: 2, lockTTL: 0 };
+  const airlock = { strategy: 'fleet-lock' as const, maxConcurrent: 2, lockTTL: 0 };
+  const ttl = { strategy: 'etcd-lock' as const, maxConcurrent: 2, lockTTL: 600_000 };
+
+  it('ignores a deleted semaphore key', () => {
+    expect(feed(locksmith, [[LOCKSMITH_KEY, null, 2], [AIRLOCK_KEY, null, 3]])).toEqual([]);
+  });
+
+  it('fires on a semaphore of a lock group the scenario does not have, naming the groups it has', () => {
+    const scenario = scenarioFrom(lockGroupsYaml());
+    const key = 'coreos.com/updateengine/rebootlock/groups/storage/semaphore';
+    expect(feedScenario(scenario, [[key, '{"semaphore":1,"max":1,"holders":[]}', 8]])).toEqual([`8 ${key}: a semaphore of no lock group of the scenario (etcd, workers)`]);
+  });
+
+  it('reads an airlock value at an airlock key even when it looks like locksmith\'s (no locksmith fast path there)', () => {
+    expect(feed(airlock, [[AIRLOCK_KEY, '{"semaphore":0,"max":2,"holders":["a"]}', 4]])).toEqual([
+      `4 ${AIRLOCK_KEY}: not an airlock semaphore: {"semaphore":0,"max":2,"holders":["a"]}`,
+    ]);
+  });
+
+  it('needs both the holder list and the free count in a locksmith value', () => {
+    expect(feed(locksmith, [[LOCKSMITH_KEY, '{"max":2,"holders":[]}', 2]])).toEqual([`2 ${LOCKSMITH_KEY}: not a locksmith semaphore: {"max":2,"holders":[]}`]);
+    expect(feed(locksmith, [[LOCKSMITH_KEY, '{"semaphore":2,"max":2}', 2]])).toEqual([`2 ${LOCKSMITH_KEY}: not a locksmith semaphore: {"semaphore":2,"max":2}`]);
+  });
+
+  it('quotes at most the first 80 characters of a value it cannot read', () => {
+    const long = `{"max":2,"note":"${'x'.repeat(100)}"}`;
+    const quoted = long.slice(0, 80);
+    expect(quoted).toHaveLength(80);
+    expect(feed(locksmith, [[LOCKSMITH_KEY, `${long}!`, 1]])).toEqual([`1 ${LOCKSMITH_KEY}: value is not JSON: ${quoted}`]);
+    expect(feed(locksmith, [[LOCKSMITH_KEY, long, 1]])).toEqual([`1 ${LOCKSMITH_KEY}: not a locksmith semaphore: ${quoted}`]);
+    expect(feed(airlock, [[AIRLOCK_KEY, long, 1]])).toEqual([`1 ${AIRLOCK_KEY}: not an airlock semaphore: ${quoted}`]);
+    expect(feed(ttl, [[TTL_KEY, long, 1]])).toEqual([`1 ${TTL_KEY}: not a TTL semaphore: ${quoted}`]);
+  });
+
+  it('TTL lock: a holder without a numeric acquiredAtMs is no live holder', () => {
+    // "5" + 600,000 would read as 5,600,000 > 1,000,000 if taken for a time.
+    const value = JSON.stringify({ max: 2, holders: [{ id: 'a', acquiredAtMs: '5' }, { id: 'b', acquiredAtMs: 900_000 }, { id: 'c', acquiredAtMs: 950_000 }] });
+    expect(feed(ttl, [[TTL_KEY, value, 1_000_000]])).toEqual([]);
+  });
+
+  it('asserts that a lock strategy has etcd (the scenario validation guarantees it)', () => {
+    const run = { world: { etcd: null }, scenario: { reboot: { ...locksmith, lockGroup: 'default', groups: {} }, fleet: { groups: [{ name: 'all' }] } }, violations: new Violations() } as unknown as CheckedRun;
+    expect(() => installLockHoldersChecker(run)).toThrow('reboot.strategy etcd-lock takes a lock but the run has no etcd');
+  });
+
+  it("reads a '+' in an airlock group as itself (path escaping), in a locksmith group as a space (url.QueryEscape), and a broken escape as no group", () => {
+    expect(lockGroupOfKey('com.coreos.airlock/groups/a+b/v1/semaphore')).toBe('a+b');
+    expect(lockGroupOfKey('coreos.com/updateengine/rebootlock/groups/a+b/semaphore')).toBe('a b');
+    expect(lockGroupOfKey('coreos.com/updateengine/rebootlock/groups/%E0%A4%A/semaphore')).toBeNull();
   });
 });
