@@ -300,3 +300,59 @@ describe('lock-holders checker, the edges of each reading (values by hand)', () 
     expect(lockGroupOfKey('coreos.com/updateengine/rebootlock/groups/%E0%A4%A/semaphore')).toBeNull();
   });
 });
+
+describe('lock-holders checker, kured\'s lock annotation (kubereboot/kured pkg/daemonsetlock/daemonsetlock.go)', () => {
+  const KURED_KEY = '/registry/daemonsets/kube-system/kured';
+  const kured = { strategy: 'etcd-lock' as const, maxConcurrent: 2, lockTTL: 0 };
+  const annotation = (locks: Array<[nodeID: string, created: number, ttlMs: number]>) =>
+    JSON.stringify({ maxOwners: 2, locks: locks.map(([nodeID, created, TTL]) => ({ nodeID, created, TTL })) });
+
+  it('reads the lock group from the DaemonSet name: kured for the default group, kured-<group> for the others', () => {
+    expect(lockGroupOfKey(KURED_KEY)).toBe('default');
+    expect(lockGroupOfKey(`${KURED_KEY}-etcd`)).toBe('etcd');
+    expect(lockGroupOfKey(`${KURED_KEY}-`)).toBeNull();
+    expect(lockGroupOfKey('/registry/daemonsets/kube-system/other')).toBeNull();
+  });
+
+  it('silent on live owners within maxOwners; fires on too many live owners, on an owner twice, on an unreadable annotation', () => {
+    expect(feed(kured, [[KURED_KEY, annotation([['1', 100, 0], ['2', 200, 0]]), 300]])).toEqual([]);
+    expect(feed(kured, [[KURED_KEY, annotation([['1', 100, 0], ['2', 200, 0], ['3', 250, 0]]), 300]])).toEqual([`300 ${KURED_KEY}: 3 live holders [1, 2, 3] exceed max 2`]);
+    expect(feed(kured, [[KURED_KEY, annotation([['4', 100, 0], ['4', 200, 0]]), 300]])).toEqual([`300 ${KURED_KEY}: a holder appears twice in [4, 4]`]);
+    expect(feed(kured, [[KURED_KEY, '{"maxOwners":2}', 300]])).toEqual([`300 ${KURED_KEY}: not a kured lock annotation: {"maxOwners":2}`]);
+  });
+
+  it('counts an entry whose TTL ran out (now - created >= TTL) as no owner, and a TTL of 0 as never expiring', () => {
+    // At 1,000: created 400 with TTL 600 expired exactly now; created 401 still holds; TTL 0 holds for good.
+    expect(feed(kured, [[KURED_KEY, annotation([['1', 400, 600], ['2', 0, 0], ['3', 900, 600]]), 1_000]])).toEqual([]);
+    expect(feed(kured, [[KURED_KEY, annotation([['1', 401, 600], ['2', 0, 0], ['3', 900, 600]]), 1_000]])).toEqual([`1000 ${KURED_KEY}: 3 live holders [1, 2, 3] exceed max 2`]);
+  });
+
+  it('fires when a broken kured lock lets a second owner in, and stays silent over a whole kured rollout having read its writes', () => {
+    const yaml = rollout('daemonset-lock').replace('reboot: {strategy: daemonset-lock, maxConcurrent: 1}', 'reboot: {agent: kured, maxConcurrent: 1, period: 10m, drain: 5m}');
+    const real = prepare(yaml);
+    const written = new Set<string>();
+    real.world.etcd!.cluster.store.observe((key) => void written.add(key));
+    real.runToEnd();
+    expect(written.has(KURED_KEY)).toBe(true);
+    expect(real.report().rollout.completed).toBe(true);
+    expect(real.report().etcd.maxLockHolders).toBe(1);
+    expect(violationsOf(real, LOCK_HOLDERS)).toEqual([]);
+
+    const broken = prepare(yaml);
+    const lock = broken.world.lock as unknown as { policy: { lock: (s: { locks: { nodeID: string; created: number; TTL: number }[] }, node: number, nowMs: number) => string }; onWrite: () => void };
+    // The mutation: append an owner even when maxOwners hold the lock; the lock's own assertion off.
+    lock.policy = {
+      ...lock.policy,
+      lock: (s, node, nowMs) => {
+        if (s.locks.some((l) => l.nodeID === String(node))) return 'already-held';
+        s.locks.push({ nodeID: String(node), created: nowMs, TTL: 0 });
+        return 'acquired';
+      },
+    };
+    lock.onWrite = () => {};
+    broken.runToEnd();
+    const found = violationsOf(broken, LOCK_HOLDERS);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0].message).toMatch(/^\/registry\/daemonsets\/kube-system\/kured: 2 live holders \[\d+, \d+\] exceed max 1$/);
+  });
+});
