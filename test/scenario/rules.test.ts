@@ -1,10 +1,10 @@
 /**
  * Every validation rule of the scenario format (sim/scenario: schema.ts, fields.ts, faults.ts,
- * fuzz.ts, window.ts, references.ts), each with a small file that breaks it and nothing else: the
- * file gets exactly that rule's error, located at the line and column of the offending value
- * (counted by hand from the YAML below: line 1 is `name`, line 2 `duration`, the case's lines
- * follow), with its key path and what was expected. A rule switched off, or an error that loses
- * its location, fails here by the rule's name.
+ * fuzz.ts, window.ts, reboot.ts, references.ts; workloads.ts has its own test file), each with a
+ * small file that breaks it and nothing else: the file gets exactly that rule's error, located at
+ * the line and column of the offending value (counted by hand from the YAML below: line 1 is
+ * `name`, line 2 `duration`, the case's lines follow), with its key path and what was expected.
+ * A rule switched off, or an error that loses its location, fails here by the rule's name.
  */
 import { describe, expect, it } from 'vitest';
 import { errorsOf, load } from './helpers.ts';
@@ -210,6 +210,26 @@ const RULES: Array<[string, string[], string]> = [
     'lock-holder-dies needs a lock (references.ts)',
     ['fleet:', '  groups:', '    - {name: prod, nodes: 3}', 'faults:', '  - {at: 1h, kind: lock-holder-dies}'],
     'test.yaml:7:20: faults[0].kind: expected a reboot lock (reboot.strategy etcd-lock or fleet-lock or daemonset-lock), found strategy reboot',
+  ],
+  [
+    'rate greater than 0 (fields.ts rateBps)',
+    ['server: {bandwidth: 0Gbps}'],
+    'test.yaml:3:21: server.bandwidth: expected a rate greater than 0, found "0Gbps"',
+  ],
+  [
+    'a flapping blocker stops: duration < every (reboot.ts blockerSchema)',
+    ['reboot: {agent: kured, alerts: [{at: 0s, duration: 1h, every: 1h}]}'],
+    'test.yaml:3:52: reboot.alerts[0].duration: expected duration < every (3600000ms) for a blocker that stops, found 3600000ms',
+  ],
+  [
+    'zincati periodic needs a window (reboot.ts; zincati src/strategy/periodic.rs: weekly calendar length is zero)',
+    ['reboot: {agent: zincati, strategy: periodic}'],
+    'test.yaml:3:9: reboot.window: expected a reboot window for zincati strategy periodic (its updates.periodic.window), found none',
+  ],
+  [
+    'zincati periodic: no fleet group drops the window (reboot.ts)',
+    ['fleet:', '  groups:', '    - {name: prod, nodes: 3}', 'reboot:', '  agent: zincati', '  strategy: periodic', '  window: {days: [Sat], start: "02:00", length: 2h}', '  groups: {prod: {window: null}}'],
+    'test.yaml:10:27: reboot.groups.prod.window: expected a reboot window for zincati strategy periodic, found null',
   ],
 ];
 
