@@ -48,7 +48,7 @@ const REFERENCE_REBOOT = '{strategy: etcd-lock, maxConcurrent: 1}';
 export function referenceScenario(nodes: number, horizonHours: number, etcdMembers = 5, reboot = REFERENCE_REBOOT, name = `reference-${nodes}`): string {
   return `
 name: ${name}
-description: realistic rollout for the benchmark (${etcdMembers} etcd members, ${reboot === REFERENCE_REBOOT ? 'etcd-lock max 1' : `reboot ${reboot}`}, release at 1h)
+description: ${JSON.stringify(`realistic rollout for the benchmark (${etcdMembers} etcd members, ${reboot === REFERENCE_REBOOT ? 'etcd-lock max 1' : `reboot ${reboot}`}, release at 1h)`)}
 duration: ${horizonHours}h
 fleet:
   groups:

@@ -5,7 +5,7 @@
  *
  *   npm run bench                  engine, node machines, etcd, reference fleets (1k, 10k, 100k)
  *   npm run bench -- --huge        also the 1M-node fleet
- *   npm run bench -- --only fleet  one part (engine | machine | etcd | fleet | agents | workloads)
+ *   npm run bench -- --only fleet  one part (engine | machine | etcd | fleet | agents | workloads | targets)
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,9 +17,25 @@ import { benchFleet, printFleet } from './fleet.ts';
 import { benchAgents, printAgents } from './agents.ts';
 import { benchMachine } from './machine.ts';
 import { benchWorkloads, printWorkloads } from './workloads.ts';
+import { measureTargets, printTargets } from './targets.ts';
 
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`usage: npm run bench [-- --only PART] [-- --huge]
+
+Prints each benchmark's figures and writes them to bench/results/bench-<time>.json.
+  --only PART  one part: engine | machine | etcd | fleet | agents | workloads | targets
+  --huge       the fleet and targets parts also run 1M nodes x 168 h (~1 min, ~1.1 GB)
+  targets: issue 19's targets from the shell (cold CLI processes), each with its figure
+Benchmarks are not tests: nothing asserts on time. Compare commits by interleaving runs.`);
+  process.exit(0);
+}
+const PARTS = ['engine', 'machine', 'etcd', 'fleet', 'agents', 'workloads', 'targets'];
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+if (only !== null && !PARTS.includes(only)) {
+  console.error(`bench: --only expects one of ${PARTS.join(', ')}; got ${only ?? 'nothing'}`);
+  process.exit(2);
+}
 const want = (part: string) => only === null || only === part;
 const results: Record<string, unknown> = {
   when: new Date().toISOString(),
@@ -58,10 +74,16 @@ if (want('agents')) {
   printAgents(agents);
   results.agents = agents;
 }
+let workloads: ReturnType<typeof benchWorkloads> | null = null;
 if (want('workloads')) {
-  const workloads = benchWorkloads();
+  workloads = benchWorkloads();
   printWorkloads(workloads);
   results.workloads = workloads;
+}
+if (want('targets')) {
+  const targets = measureTargets(args.includes('--huge'), workloads);
+  printTargets(targets);
+  results.targets = targets;
 }
 
 const machineAfter = referenceLoopMs();

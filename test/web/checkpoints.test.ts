@@ -3,7 +3,7 @@
 // fresh replay of its export gives (same trace hash at the same time), and a seek back must start
 // from a checkpoint, not from 0, once the ladder has one below the target.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { FleetRun } from '../../sim/run/fleet-run.ts';
 import { parseScenario } from '../../sim/scenario/index.ts';
@@ -95,6 +95,38 @@ describe('checkpoint ladder', () => {
     s.handle({ type: 'seek', timeMs: 8 * HOUR_MS });
     settle();
     expect(status().lastSeek).toMatchObject({ fromMs: 8 * HOUR_MS, toMs: 8 * HOUR_MS });
+  });
+
+  it('answers a seek before building rungs: the tick that finishes a seek sends its status and does no checkpoint work', () => {
+    const { s, frames, status, settle, background } = session();
+    s.handle({ type: 'seek', timeMs: 8 * HOUR_MS });
+    settle();
+    background(5_000);
+    // The middle of the widest gap between rungs: a seek that takes more than the first tick.
+    const rungs = [0, ...status().checkpoints].sort((a, b) => a - b);
+    let widest = 1;
+    for (let i = 2; i < rungs.length; i++) if (rungs[i] - rungs[i - 1] > rungs[widest] - rungs[widest - 1]) widest = i;
+    const target = Math.round((rungs[widest] + rungs[widest - 1]) / 2);
+    const work = vi.spyOn(CheckpointLadder.prototype, 'work');
+    try {
+      s.handle({ type: 'seek', timeMs: target });
+      expect(status().seekingTo).toBe(target);
+      let finishing = -1;
+      for (let k = 0; k < 10_000 && status().seekingTo !== null; k++) {
+        const before = work.mock.calls.length;
+        s.tick(100);
+        if (status().seekingTo === null) finishing = work.mock.calls.length - before;
+      }
+      expect(status().timeMs).toBe(target);
+      // The seek took the rung below its target, so the ladder wants work; it waits for the next tick.
+      expect(s.wantsBackgroundWork).toBe(true);
+      expect(finishing).toBe(0);
+      expect(frames.at(-1)?.type).toBe('status');
+      s.tick(100);
+      expect(work).toHaveBeenCalled();
+    } finally {
+      work.mockRestore();
+    }
   });
 
   it('an injection after a seek back makes the later rungs stale: a seek forward past them starts from the injection, and matches a replay', () => {

@@ -384,7 +384,7 @@ describe.skipIf(!hasChromium)('web UI in headless Chromium', () => {
     await page.close();
   }, 60_000);
 
-  it('seeks back in a 100k-node session from a checkpoint, landing on the run a fresh replay gives (time printed, not asserted)', async () => {
+  it('seeks back in a 100k-node session from the checkpoint below each target, landing on the run a fresh replay gives (times printed, not asserted)', async () => {
     const page = await context.newPage();
     const problems = watch(page);
     await page.goto(server.url);
@@ -399,36 +399,60 @@ describe.skipIf(!hasChromium)('web UI in headless Chromium', () => {
     // Forward to 3 h, through the release and into the rollout (a seek forward plays on to it).
     await send(page, { type: 'seek', timeMs: 3 * HOUR_MS });
     await until(page, `s.seekingTo === null && s.timeMs === ${3 * HOUR_MS}`, 120_000);
-    // Paused, the session builds checkpoints with its idle CPU (the widest gaps first).
-    const targetMs = 2 * HOUR_MS + 35 * 60_000;
-    await until(page, 's.checkpoints.length >= 4', 180_000);
-    const before = await ui(page);
-    const wallMs = await page.evaluate((t) => new Promise<number>((resolve) => {
-      const hook = (window as unknown as { __fleetsim: Hook }).__fleetsim;
-      const started = performance.now();
-      hook.send({ type: 'seek', timeMs: t });
-      const poll = () => {
-        const s = hook.state();
-        if (s.seekingTo === null && s.timeMs === t) resolve(performance.now() - started);
-        else setTimeout(poll, 5);
-      };
-      setTimeout(poll, 5);
-    }), targetMs);
-    const after = await ui(page);
-    const from = Math.max(...before.checkpoints.filter((t) => t <= targetMs));
-    console.log(
-      `seek back at 100k nodes: ${(before.timeMs / HOUR_MS).toFixed(2)} h -> ${(targetMs / HOUR_MS).toFixed(2)} h, from the checkpoint at ${(from / HOUR_MS).toFixed(2)} h: ` +
-        `${wallMs.toFixed(0)} ms in the browser (server replay ${after.lastSeek?.wallMs} ms); checkpoints ${before.checkpoints.map((t) => (t / HOUR_MS).toFixed(2)).join(', ')} h`,
-    );
-    expect(after.lastSeek).toMatchObject({ fromMs: from, toMs: targetMs });
+    // Paused, the session fills its ladder of checkpoints with idle CPU (the widest gaps first)
+    // until the memory budget's rungs exist (ten at 100k nodes) and it stops building.
+    const seekBack = async (targetMs: number) => {
+      if ((await ui(page)).timeMs <= targetMs) {
+        await send(page, { type: 'seek', timeMs: 3 * HOUR_MS });
+        await until(page, `s.seekingTo === null && s.timeMs === ${3 * HOUR_MS}`, 120_000);
+      }
+      await until(page, 's.checkpoints.length >= 8 && !s.checkpointsBuilding', 300_000);
+      const before = await ui(page);
+      const wallMs = await page.evaluate((t) => new Promise<number>((resolve) => {
+        const hook = (window as unknown as { __fleetsim: Hook }).__fleetsim;
+        const started = performance.now();
+        hook.send({ type: 'seek', timeMs: t });
+        const poll = () => {
+          const s = hook.state();
+          if (s.seekingTo === null && s.timeMs === t) resolve(performance.now() - started);
+          else setTimeout(poll, 5);
+        };
+        setTimeout(poll, 5);
+      }), targetMs);
+      const after = await ui(page);
+      const from = Math.max(...before.checkpoints.filter((t) => t <= targetMs));
+      console.log(
+        `seek back at 100k nodes: ${(before.timeMs / HOUR_MS).toFixed(2)} h -> ${(targetMs / HOUR_MS).toFixed(2)} h, from the checkpoint at ${(from / HOUR_MS).toFixed(2)} h: ` +
+          `${wallMs.toFixed(0)} ms in the browser (server replay ${after.lastSeek?.wallMs.toFixed(0)} ms); checkpoints ${before.checkpoints.map((t) => (t / HOUR_MS).toFixed(2)).join(', ')} h`,
+      );
+      // The seek started from the highest checkpoint at or below its target, not from 0.
+      expect(after.lastSeek).toMatchObject({ fromMs: from, toMs: targetMs });
+      expect(from).toBeGreaterThan(0);
+      return after;
+    };
+    // Back three times, each time from the ladder's state after the previous seek (a seek leaves
+    // its old run behind as a rung and the ladder refills while the session is idle).
+    await seekBack(2 * HOUR_MS + 35 * 60_000);
+    await seekBack(HOUR_MS + 40 * 60_000);
+    const targetMs = 2 * HOUR_MS + 12 * 60_000;
+    const after = await seekBack(targetMs);
+    // The worst case the ladder leaves: just below the top of its widest gap after the release.
+    await until(page, 's.checkpoints.length >= 8 && !s.checkpointsBuilding', 300_000);
+    const rungs = (await ui(page)).checkpoints.filter((t) => t >= HOUR_MS).sort((a, b) => a - b);
+    let widest = 1;
+    for (let i = 2; i < rungs.length; i++) if (rungs[i] - rungs[i - 1] > rungs[widest] - rungs[widest - 1]) widest = i;
+    await seekBack(Math.round(rungs[widest] - 60_000));
+    // Reached again from another rung, the same time gives the same run.
+    await seekBack(targetMs);
     const parsed = parseScenario(yaml, 'x.yaml');
     if (!parsed.ok) throw new Error('the 100k scenario must parse');
     const fresh = new FleetRun(parsed.scenario, { seed: 3 });
     fresh.runUntil(targetMs);
+    expect((await ui(page)).traceHash).toBe(after.traceHash);
     expect(after.traceHash).toBe(fresh.trace.traceHash);
     expect(problems).toEqual([]);
     await page.close();
-  }, 240_000);
+  }, 600_000);
 
   it('measures the fleet view frame rate at 10k and 100k nodes (printed, not asserted)', async () => {
     const page = await context.newPage();

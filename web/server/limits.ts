@@ -6,6 +6,8 @@ import type { Limits } from '../shared/protocol.ts';
 export interface ServerLimits extends Limits {
   /** Wall ms of model CPU all sessions together may use per tick (one Node thread runs them all). */
   cpuMsPerTickTotal: number;
+  /** Wall ms of model CPU per tick while a seek is on its way (someone waits on the page; split between busy sessions). */
+  cpuMsPerTickSeeking: number;
   /** Bytes queued on a socket above which node frames wait for the next tick. */
   sendBufferBytesMax: number;
   /** Estimated memory one session's seek checkpoints may hold (web/server/checkpoints.ts). */
@@ -21,6 +23,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
   tickMs: 100,
   // ...and 70% of a core for all of them, so the HTTP side and the OS keep some.
   cpuMsPerTickTotal: 70,
+  // A seek is a person waiting for one answer: it may take 90% of the tick, still leaving the
+  // socket and the HTTP side 10 ms of each 100.
+  cpuMsPerTickSeeking: 90,
   sendBufferBytesMax: 4 * 1024 * 1024,
   // Ten checkpoints of a 100k-node fleet (~50 MB each), the cap of 16 for smaller fleets.
   checkpointBytesPerSession: 512 * 1024 * 1024,

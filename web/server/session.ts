@@ -163,6 +163,7 @@ export class Session {
     const elapsedMs = this.lastTickWallMs === null ? 0 : Math.max(0, nowWall - this.lastTickWallMs);
     this.lastTickWallMs = nowWall;
     const deadline = nowWall + budgetMs;
+    const seekingBefore = this.seekingTo;
     if (this.crashed === null && (this.playing || this.seekingTo !== null)) {
       const before = live.now;
       this.guard(() => {
@@ -185,8 +186,11 @@ export class Session {
       this.effectiveSpeed += (achieved - this.effectiveSpeed) / SPEED_SMOOTHING_TICKS;
       this.dirty = true;
     }
-    // What is left of the budget builds checkpoints (never while a seek is on its way).
-    if (this.crashed === null && this.seekingTo === null && deadline - this.wallMs() >= BACKGROUND_MIN_MS) {
+    // What is left of the budget builds checkpoints: never while a seek is on its way, nor in
+    // the tick that finished one (someone is waiting for its frames, and starting a rung builds
+    // a whole world at once: ~0.5 s at 100k nodes, which delayed the seek's answer by as much).
+    const seekJustFinished = seekingBefore !== null && this.seekingTo === null;
+    if (this.crashed === null && this.seekingTo === null && !seekJustFinished && deadline - this.wallMs() >= BACKGROUND_MIN_MS) {
       const ladder = this.ladderFor(live);
       try {
         if (ladder.work(live.allInjected, this.cost, deadline, this.wallMs)) this.dirty = true;

@@ -100,7 +100,7 @@ export function attachSessions(httpServer: Server, scenarios: ScenarioFiles, lim
     const active = order.filter((s) => s.active || s.wantsBackgroundWork).length;
     const budget = tickBudgetMs(limits, active);
     // A seek is someone waiting on the page: it may use the whole shared budget (its share of it).
-    const seekBudget = limits.cpuMsPerTickTotal / Math.max(1, active);
+    const seekBudget = limits.cpuMsPerTickSeeking / Math.max(1, active);
     rotation = (rotation + 1) % order.length;
     for (let k = 0; k < order.length; k++) {
       const session = order[(rotation + k) % order.length];
