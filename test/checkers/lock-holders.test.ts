@@ -312,6 +312,8 @@ describe('lock-holders checker, kured\'s lock annotation (kubereboot/kured pkg/d
     expect(lockGroupOfKey(`${KURED_KEY}-etcd`)).toBe('etcd');
     expect(lockGroupOfKey(`${KURED_KEY}-`)).toBeNull();
     expect(lockGroupOfKey('/registry/daemonsets/kube-system/other')).toBeNull();
+    expect(lockGroupOfKey('/registry/daemonsets/kube-system/kuredx-y')).toBeNull();
+    expect(lockGroupOfKey('/registry/daemonsets/kube-system/coredns-extra')).toBeNull();
   });
 
   it('silent on live owners within maxOwners; fires on too many live owners, on an owner twice, on an unreadable annotation', () => {
@@ -325,6 +327,13 @@ describe('lock-holders checker, kured\'s lock annotation (kubereboot/kured pkg/d
     // At 1,000: created 400 with TTL 600 expired exactly now; created 401 still holds; TTL 0 holds for good.
     expect(feed(kured, [[KURED_KEY, annotation([['1', 400, 600], ['2', 0, 0], ['3', 900, 600]]), 1_000]])).toEqual([]);
     expect(feed(kured, [[KURED_KEY, annotation([['1', 401, 600], ['2', 0, 0], ['3', 900, 600]]), 1_000]])).toEqual([`1000 ${KURED_KEY}: 3 live holders [1, 2, 3] exceed max 2`]);
+  });
+
+  it('counts no entry whose created or TTL is not a number, and quotes at most 80 characters of an unreadable annotation', () => {
+    const value = JSON.stringify({ maxOwners: 2, locks: [{ nodeID: '1', created: '5', TTL: 0 }, { nodeID: '2', created: 0, TTL: null }, { nodeID: '3', created: 0, TTL: 0 }, { nodeID: '4', created: 10, TTL: 0 }] });
+    expect(feed(kured, [[KURED_KEY, value, 1_000]])).toEqual([]);
+    const long = `{"maxOwners":2,"note":"${'x'.repeat(100)}"}`;
+    expect(feed(kured, [[KURED_KEY, long, 1]])).toEqual([`1 ${KURED_KEY}: not a kured lock annotation: ${long.slice(0, 80)}`]);
   });
 
   it('fires when a broken kured lock lets a second owner in, and stays silent over a whole kured rollout having read its writes', () => {
