@@ -16,8 +16,6 @@ import { installWorkloadCheckers } from './workloads.ts';
  * violation is recorded with its time, checker and message; the report lists the first 1,000
  * and counts them all (docs/faults.md lists the checkers).
  */
-export { Violations, LIST_MAX } from './violations.ts';
-export type { CheckedRun } from './context.ts';
 export { LOCK_HOLDERS } from './lock-holders.ts';
 export { LEADER_PER_TERM } from './leader-per-term.ts';
 export { COMMITTED_LOG } from './committed-log.ts';

@@ -4,17 +4,18 @@
 // through a queue, share their results).
 
 import type { Report } from '../report/report.ts';
-import { assertDistinctPaths, cartesian, MAX_RUNS, MAX_SEEDS, parseIntegerOption, parseSeedOption, parseSetOption, seedList, type Combination, type SetOption } from './args.ts';
+import { assertDistinctPaths, cartesian, MAX_RUNS, parseSetOption, seedList, type Combination, type SetOption } from './args.ts';
+import { assertOutputsWritable, parseBatchOptions, type BatchOptions, type OutputOptions, type ParsedBatchOptions } from './batch-options.ts';
+import { describeTarget } from './batch.ts';
+import { EXIT_FAILED, EXIT_OK, type ExitCode } from './exit.ts';
+import { styleOf, type Io } from './io.ts';
 import { CliError, EXIT_BAD_INPUT } from './exit.ts';
 import type { JobResult, RunJob } from './job.ts';
 import { loadScenario, tryLoadScenario } from './load.ts';
 import { reproCommand } from './repro.ts';
 
-export interface GridOptions {
-  seeds: string;
-  seedBase?: string;
-  set?: string[];
-}
+/** What sweep and search are given: the batch options, the --set grid and the output files. */
+export type GridOptions = BatchOptions & { set?: string[] } & Pick<OutputOptions, 'csv' | 'html' | 'markdown'>;
 
 export interface Grid {
   file: string;
@@ -23,12 +24,17 @@ export interface Grid {
   seeds: number[];
   /** Combination-major: the seeds of the first combination, then the second's, ... */
   jobs: RunJob[];
+  batch: ParsedBatchOptions;
 }
 
-/** Parses the grid's options and validates every combination; all errors at once, exit 2. */
+/**
+ * Parses the grid's options (the shared batch options, the output files, --set) and validates
+ * every combination; all errors at once, exit 2.
+ */
 export function buildGrid(command: string, file: string, options: GridOptions): Grid {
-  const seedCount = parseIntegerOption('--seeds', options.seeds, 1, MAX_SEEDS);
-  const seedBase = options.seedBase === undefined ? null : parseSeedOption('--seed-base', options.seedBase);
+  const batch = parseBatchOptions(options);
+  const { seedCount, seedBase } = batch;
+  assertOutputsWritable({ csv: options.csv, html: options.html, markdown: options.markdown }, batch.force);
   const sets = (options.set ?? []).map((text) => parseSetOption(text));
   assertDistinctPaths(sets);
   const combinations = cartesian(sets);
@@ -56,7 +62,16 @@ export function buildGrid(command: string, file: string, options: GridOptions): 
   const seeds = seedList(seedBase ?? base.scenario.seed, seedCount);
   const jobs: RunJob[] = combinations.flatMap((c) => seeds.map((seed) => ({ file, text: base.text, overrides: c.overrides, seed })));
   if (jobs.length > MAX_RUNS) throw new CliError([`${command}: ${combinations.length} combinations x ${seedCount} seeds = ${jobs.length} runs, more than the limit of ${MAX_RUNS}`]);
-  return { file, sets, combinations, seeds, jobs };
+  return { file, sets, combinations, seeds, jobs, batch };
+}
+
+/** The closing line of a sweep or search, and each crashed run with its command: exit 1 if any. */
+export function finishGrid(grid: Grid, crashes: readonly string[], io: Io): ExitCode {
+  io.stderr.write(`${grid.combinations.length} combinations x ${grid.seeds.length} seeds = ${grid.jobs.length} runs ${describeTarget(grid.batch.target, grid.jobs.length)}\n`);
+  if (crashes.length === 0) return EXIT_OK;
+  const style = styleOf(io, io.stderr);
+  for (const crash of crashes) io.stderr.write(`${style.fail} ${crash}\n`);
+  return EXIT_FAILED;
 }
 
 /** The reports of each combination (in seed order) and a line per crashed run with its reproducing command. */

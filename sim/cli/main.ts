@@ -13,6 +13,7 @@ import type { ServeOptions } from './commands/serve.ts';
 import type { SweepOptions } from './commands/sweep.ts';
 import type { WorkerOptions } from './commands/worker.ts';
 import { MAX_WORKERS } from './limits.ts';
+import { addBatchOptions } from './batch-flags.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, type ExitCode } from './exit.ts';
 import { processIo, type Io } from './io.ts';
 import { FLEETSIM_PACKAGE_VERSION } from './repo-root.ts';
@@ -28,8 +29,6 @@ export const FUZZ_HELP_DEFAULTS = { out: 'fuzz-failures', shrinkRuns: 100 } as c
 /** The same for `worker` (test/cli/queue/worker.test.ts keeps it equal to sim/cli/commands/worker.ts). */
 export const WORKER_HELP_DEFAULTS = { lockDurationMs: 30_000 } as const;
 
-
-const QUEUE_HELP = 'send the runs to a BullMQ queue in Redis at redis://HOST:PORT[/DB], served by `fleetsim worker` processes on any machine, and collect the results (same output as a local run; rerun the same command to resume). See docs/distributed.md';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -75,18 +74,15 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
       setOutcome(runCommand(file, options, io).exitCode);
     });
 
-  program
+  const check = program
     .command('check')
     .description('CI mode: every scenario over N seeds on worker threads, a table of expectations, JUnit XML')
-    .argument('<paths...>', 'scenario files, or directories (every .yaml, .yml and .json directly inside, sorted)')
-    .option('--seeds <n>', `seeds per scenario (default ${HELP_DEFAULTS.checkSeeds})`)
-    .option('--seed-base <s>', "first seed; the seeds are S, S+1, ... (default: each scenario's own seed)")
+    .argument('<paths...>', 'scenario files, or directories (every .yaml, .yml and .json directly inside, sorted)');
+  addBatchOptions(check, { help: `seeds per scenario (default ${HELP_DEFAULTS.checkSeeds})`, required: false, seedBaseHelp: "first seed; the seeds are S, S+1, ... (default: each scenario's own seed)" })
     .option('--junit <file>', 'write JUnit XML to FILE (one testsuite per scenario, one testcase per expectation)')
     .option('--json <file>', 'write the check/v1 JSON (verdicts, failing seeds, trace hashes) to FILE, or to stdout with -')
     .option('--html <file>', 'write one self-contained page (d3 inline, no network) to FILE: p50/p95/max over the seeds per scenario')
     .option('--markdown <file>', 'write a Markdown summary for a pull request to FILE (time to patch p50/p95, fits the reboot window, most nodes down, workloads, checks); also appended to $GITHUB_STEP_SUMMARY when set')
-    .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
-    .option('--queue <url>', QUEUE_HELP)
     .option('-f, --force', 'overwrite output files that exist')
     .addHelpText('after', `\nExamples:\n  fleetsim check scenarios/ --seeds 20 --junit fleetsim-junit.xml\n  fleetsim check a.yaml b.yaml --seeds 5 --seed-base 1000 --workers 2${EXIT_HELP}`)
     .action(async (paths: string[], options: CheckOptions) => {
@@ -94,15 +90,12 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
       setOutcome(await checkCommand(paths, options, io));
     });
 
-  program
+  const sweep = program
     .command('sweep')
     .description('policy comparison: every combination of --set values over N seeds; p50/p95/max of the key metrics')
-    .argument('<file>', 'scenario file')
-    .requiredOption('--seeds <n>', 'seeds per combination')
-    .option('--seed-base <s>', "first seed (default: the scenario's seed)")
+    .argument('<file>', 'scenario file');
+  addBatchOptions(sweep, { help: 'seeds per combination', required: true, seedBaseHelp: "first seed (default: the scenario's seed)" })
     .option('--set <path=v1,v2>', 'values to try for a scenario path, like reboot.maxConcurrent=1,2,4 (repeatable; the cartesian product is run)', collect, [])
-    .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
-    .option('--queue <url>', QUEUE_HELP)
     .option('--html <file>', 'write one self-contained page (d3 inline, no network) to FILE: p50/p95/max over the seeds per combination')
     .option('--markdown <file>', 'write a Markdown summary for a pull request to FILE (time to patch p50/p95, fits the reboot window, most nodes down, workloads, checks); also appended to $GITHUB_STEP_SUMMARY when set')
     .option('--csv <file>', 'write the statistics as CSV to FILE, or to stdout with - (one row per combination and metric)')
@@ -113,15 +106,12 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
       setOutcome(await sweepCommand(file, options, io));
     });
 
-  program
+  const search = program
     .command('search')
     .description('policy search: the grid of --set values over N seeds, and the Pareto frontier of rollout time (p95 rollout.duration) against disruption (p95 availability.maxDown), as a table, CSV and an HTML chart')
-    .argument('<file>', 'scenario file')
-    .requiredOption('--seeds <n>', 'seeds per combination')
-    .option('--seed-base <s>', "first seed (default: the scenario's seed)")
+    .argument('<file>', 'scenario file');
+  addBatchOptions(search, { help: 'seeds per combination', required: true, seedBaseHelp: "first seed (default: the scenario's seed)" })
     .option('--set <path=v1,v2>', 'values to search for a scenario path, like reboot.maxConcurrent=1,2,4 (repeatable, at least one; the cartesian product is run)', collect, [])
-    .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
-    .option('--queue <url>', QUEUE_HELP)
     .option('--csv <file>', 'write every combination with its scores and a frontier column (1/0) as CSV to FILE, or to stdout with -')
     .option('--html <file>', 'write a self-contained page (no network) drawing the combinations and the frontier to FILE')
     .option('-f, --force', 'overwrite output files that exist')
@@ -131,14 +121,11 @@ function buildProgram(io: Io, setOutcome: (o: MainOutcome) => void): Command {
       setOutcome(await searchCommand(file, options, io));
     });
 
-  program
+  const fuzz = program
     .command('fuzz')
     .description('fault-schedule fuzzing: per seed, random faults from the scenario\'s fuzz mix, then a liveness phase; failing seeds become standalone, shrunk scenarios')
-    .argument('<file>', 'scenario file (its `fuzz` section sets the fault mix; without one, the default mix)')
-    .requiredOption('--seeds <n>', 'seeds to run, one fault schedule each')
-    .option('--seed-base <s>', "first seed (default: the scenario's seed)")
-    .option('--workers <n>', `worker threads, 1-${MAX_WORKERS} (default: the number of cores); results never depend on it`)
-    .option('--queue <url>', QUEUE_HELP)
+    .argument('<file>', 'scenario file (its `fuzz` section sets the fault mix; without one, the default mix)');
+  addBatchOptions(fuzz, { help: 'seeds to run, one fault schedule each', required: true, seedBaseHelp: "first seed (default: the scenario's seed)" })
     .option('--out <dir>', `where failing seeds' scenarios go (default ${FUZZ_HELP_DEFAULTS.out})`)
     .option('--shrink-runs <n>', `runs spent shrinking each kind of failure (default ${FUZZ_HELP_DEFAULTS.shrinkRuns}; 0: no shrinking)`)
     .option('-f, --force', 'overwrite scenarios of an earlier fuzz in --out')

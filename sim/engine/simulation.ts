@@ -9,7 +9,7 @@ import { EventQueue, type EventHandle } from './event-queue.ts';
  * Priorities, for events of the same time (SimPy has URGENT and NORMAL):
  * - URGENT, the zero-time phase: what an event's handler causes in the node machines is delivered
  *   before the handler returns, first in, first out (the world's outbox, drained at the end of
- *   every handler that touches a machine: sim/model/world/world.ts). Nothing else runs between.
+ *   every handler that touches a machine: sim/model/world/outbox.ts). Nothing else runs between.
  * - NORMAL: model events (`scheduleAt`, `callAt`): timers, messages, answers.
  * - LATE (`callAtLate`): the scenario's timeline, faults and operator actions. An item at T runs
  *   after every NORMAL event at T, including those that events at T schedule at T, so that an

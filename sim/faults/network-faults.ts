@@ -87,8 +87,8 @@ export class NetworkFaults {
       const zone = world.nodeZone[node];
       const server = layouts.every((l) => l.nodeSide[node] === l.serverSide);
       const lock = layouts.every((l) => l.nodeSide[node] === l.zoneClientSide[zone]);
-      if (server !== (world.serverReachable[node] === 1)) (server ? healed : cut).push(node);
-      if (lock !== (world.lockReachable[node] === 1)) world.setLockReachable(node, lock);
+      if (server !== world.reachesServer(node)) (server ? healed : cut).push(node);
+      if (lock !== world.reachesLock(node)) world.setLockReachable(node, lock);
     }
     if (cut.length > 0) world.setServerReachable(cut, false);
     if (healed.length > 0) world.setServerReachable(healed, true);

@@ -1,7 +1,7 @@
 // Scenario loading: the file format of docs/scenario-format.md, parsed, validated and normalised.
 // The zod building blocks (fields.ts) stay internal; everything a caller needs is here.
 export * from './units.ts';
-export { isTimeZone, type RangeMs } from './fields.ts';
+export type { RangeMs } from './fields.ts';
 export * from './schema.ts';
 export * from './policy.ts';
 export * from './release.ts';
@@ -9,6 +9,5 @@ export * from './faults.ts';
 export * from './actions.ts';
 export * from './window.ts';
 export * from './expect.ts';
-export { checkReferences, pathText, type IssuePath, type ReferenceIssue } from './references.ts';
 export * from './overrides.ts';
 export * from './load.ts';

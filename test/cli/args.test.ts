@@ -5,18 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertDistinctPaths, cartesian, parseIntegerOption, parseSetOption, seedList, splitTopLevel } from '../../sim/cli/args.ts';
-import { CliError, EXIT_BAD_INPUT } from '../../sim/cli/exit.ts';
+import { badInputMessage } from './bad-input.ts';
 
-function badInputMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).exitCode).toBe(EXIT_BAD_INPUT);
-    return (error as CliError).message;
-  }
-  throw new Error('expected a CliError');
-}
 
 describe('parseSetOption', () => {
   it('reads PATH=v1,v2 with each value read as YAML (numbers, durations as strings, mappings)', () => {

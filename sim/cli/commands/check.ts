@@ -2,48 +2,31 @@
 // expectation judged over all seeds of its scenario; a table, JUnit XML, exit 0 or 1 (2 on bad
 // input, before anything runs). Every failure prints its seed and the command that reproduces it.
 
-import { MAX_RUNS, MAX_SEEDS, parseIntegerOption, parseSeedOption, seedList } from '../args.ts';
+import { MAX_RUNS, seedList } from '../args.ts';
+import { assertOutputsWritable, parseBatchOptions, type BatchOptions, type OutputOptions } from '../batch-options.ts';
 import { judgeScenario, type ScenarioVerdict } from '../check-results.ts';
 import { checkToJson, checkToJUnit, formatCheckFailures, formatCheckTable } from '../check-output.ts';
 import { badInput, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
-import { assertWritable, collectScenarioFiles, writeOutput } from '../files.ts';
+import { collectScenarioFiles, writeOutput } from '../files.ts';
 import { styleOf, type Io } from '../io.ts';
 import type { RunJob } from '../job.ts';
 import { toJUnitXml } from '../junit.ts';
 import { loadAllScenarios } from '../load.ts';
-import { batchTarget, describeTarget, runBatch } from '../batch.ts';
+import { describeTarget, runBatch } from '../batch.ts';
 import { d3Bundle } from '../html/d3-bundle.ts';
 import { percentilesHtml } from '../html/percentiles-page.ts';
 import { checkBlock } from '../markdown/blocks.ts';
 import { predictionMarkdown, type PredictionBlock } from '../markdown/summary.ts';
-import { assertMarkdownWritable, writeMarkdown } from '../markdown/write.ts';
+import { writeMarkdown } from '../markdown/write.ts';
 import type { Report } from '../../report/report.ts';
 
-export interface CheckOptions {
-  seeds?: string;
-  seedBase?: string;
-  junit?: string;
-  json?: string;
-  workers?: string;
-  queue?: string;
-  force?: boolean;
-  markdown?: string;
-  html?: string;
-}
+export type CheckOptions = BatchOptions & Pick<OutputOptions, 'junit' | 'json' | 'markdown' | 'html'>;
 
 export const DEFAULT_CHECK_SEEDS = 10;
 
 export async function checkCommand(paths: readonly string[], options: CheckOptions, io: Io): Promise<ExitCode> {
-  const seedCount = options.seeds === undefined ? DEFAULT_CHECK_SEEDS : parseIntegerOption('--seeds', options.seeds, 1, MAX_SEEDS);
-  const seedBase = options.seedBase === undefined ? null : parseSeedOption('--seed-base', options.seedBase);
-  const target = batchTarget(options);
-  const force = options.force === true;
-  if (options.junit === '-' && options.json === '-') throw badInput('--junit - and --json -: only one output can go to stdout');
-  if (options.junit !== undefined) assertWritable(options.junit, '--junit', force);
-  if (options.json !== undefined) assertWritable(options.json, '--json', force);
-  assertMarkdownWritable(options.markdown, force);
-  if (options.html === '-') throw badInput('--html: expected a file name (the page is not written to stdout)');
-  if (options.html !== undefined) assertWritable(options.html, '--html', force);
+  const { seedCount, seedBase, target, force } = parseBatchOptions(options, { seeds: DEFAULT_CHECK_SEEDS });
+  assertOutputsWritable({ junit: options.junit, json: options.json, markdown: options.markdown, html: options.html }, force);
 
   // Everything is validated before the first run: a broken file fails fast, with all its errors.
   const scenarios = loadAllScenarios(collectScenarioFiles(paths));

@@ -17,22 +17,18 @@ import { formatDuration } from '../../scenario/units.ts';
 import { DEFAULT_FUZZ, drawFuzzSchedule } from '../../faults/fuzz-schedule.ts';
 import { faultsOf, fuzzScenario, nodeCountOf, scenarioText, type RawScenario } from '../../faults/fuzz-scenario.ts';
 import { shrinkScenario } from '../../faults/shrink.ts';
-import { MAX_RUNS, MAX_SEEDS, parseIntegerOption, parseSeedOption, seedList } from '../args.ts';
+import { parseIntegerOption, seedList } from '../args.ts';
+import { parseBatchOptions, type BatchOptions } from '../batch-options.ts';
 import { badInput, CliError, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
 import { writeOutput } from '../files.ts';
 import { styleOf, type Io } from '../io.ts';
 import { describeCrash, type JobResult, type RunJob } from '../job.ts';
 import { loadScenario } from '../load.ts';
-import { batchTarget, describeTarget, runBatch } from '../batch.ts';
+import { describeTarget, runBatch } from '../batch.ts';
 import { shellQuote } from '../repro.ts';
 
-export interface FuzzOptions {
-  seeds: string;
-  seedBase?: string;
-  workers?: string;
-  queue?: string;
+export interface FuzzOptions extends BatchOptions {
   out?: string;
-  force?: boolean;
   shrinkRuns?: string;
 }
 
@@ -53,12 +49,9 @@ export interface FuzzFailure {
 }
 
 export async function fuzzCommand(file: string, options: FuzzOptions, io: Io): Promise<ExitCode> {
-  const seedCount = parseIntegerOption('--seeds', options.seeds, 1, Math.min(MAX_SEEDS, MAX_RUNS));
-  const seedBase = options.seedBase === undefined ? null : parseSeedOption('--seed-base', options.seedBase);
-  const target = batchTarget(options);
+  const { seedCount, seedBase, target, force } = parseBatchOptions(options);
   const shrinkRuns = options.shrinkRuns === undefined ? DEFAULT_SHRINK_RUNS : parseIntegerOption('--shrink-runs', options.shrinkRuns, 0, 10_000);
   const outDir = options.out ?? DEFAULT_FUZZ_OUT;
-  const force = options.force === true;
 
   const base = loadScenario(file);
   const parsed = parseScenario(base.text, file);

@@ -6,39 +6,26 @@
 // Exit 0; 2 on bad input; 1 if a run crashed (the frontier is still printed, over the runs that
 // finished).
 
-import { batchTarget, describeTarget, runBatch } from '../batch.ts';
-import { badInput, EXIT_FAILED, EXIT_OK, type ExitCode } from '../exit.ts';
-import { assertWritable, writeOutput } from '../files.ts';
-import { buildGrid, gridReports } from '../grid.ts';
+import { runBatch } from '../batch.ts';
+import { badInput, type ExitCode } from '../exit.ts';
+import { writeOutput } from '../files.ts';
+import { buildGrid, finishGrid, gridReports, type GridOptions } from '../grid.ts';
 import { d3Bundle } from '../html/d3-bundle.ts';
-import { styleOf, type Io } from '../io.ts';
+import type { Io } from '../io.ts';
 import { searchHtml } from '../search/html.ts';
 import { formatSearchTable, searchCsv, searchResult } from '../search/result.ts';
 
-export interface SearchOptions {
-  seeds: string;
-  seedBase?: string;
-  set?: string[];
-  workers?: string;
-  queue?: string;
-  csv?: string;
-  html?: string;
-  force?: boolean;
-}
+/** sweep's options without --markdown. */
+export type SearchOptions = Omit<GridOptions, 'markdown'>;
 
 /** d3's UMD bundle (kept here too: tests import it from the search command). */
 export { d3Bundle };
 
 export async function searchCommand(file: string, options: SearchOptions, io: Io): Promise<ExitCode> {
-  const target = batchTarget(options);
-  const force = options.force === true;
   if ((options.set ?? []).length === 0) throw badInput('search: give at least one --set PATH=V1,V2,... to search over (like --set reboot.maxConcurrent=1,2,4)');
-  if (options.html === '-') throw badInput('--html: expected a file name (the page is not written to stdout)');
-  if (options.csv !== undefined) assertWritable(options.csv, '--csv', force);
-  if (options.html !== undefined) assertWritable(options.html, '--html', force);
   const grid = buildGrid('search', file, options);
 
-  const results = await runBatch(grid.jobs, target, io);
+  const results = await runBatch(grid.jobs, grid.batch.target, io);
 
   const { reportsPer, crashes } = gridReports(grid, results);
   const result = searchResult(grid.combinations, reportsPer, grid.seeds.length);
@@ -46,9 +33,5 @@ export async function searchCommand(file: string, options: SearchOptions, io: Io
   tableStream.write(formatSearchTable(result));
   if (options.csv !== undefined) writeOutput(options.csv, searchCsv(grid.sets.map((s) => s.path), result));
   if (options.html !== undefined) writeOutput(options.html, searchHtml(result, { title: `fleetsim search ${file}: ${grid.sets.map((s) => s.path).join(' x ')}`, d3Source: d3Bundle() }));
-  io.stderr.write(`${grid.combinations.length} combinations x ${grid.seeds.length} seeds = ${grid.jobs.length} runs ${describeTarget(target, grid.jobs.length)}\n`);
-  if (crashes.length === 0) return EXIT_OK;
-  const style = styleOf(io, io.stderr);
-  for (const crash of crashes) io.stderr.write(`${style.fail} ${crash}\n`);
-  return EXIT_FAILED;
+  return finishGrid(grid, crashes, io);
 }

@@ -1,6 +1,5 @@
 import { createActor, type Actor } from 'xstate';
 import { assert, fail } from '../../engine/assert.ts';
-import { NO_EVENT, type EventHandle } from '../../engine/event-queue.ts';
 import type { Simulation } from '../../engine/simulation.ts';
 import type { Trace } from '../../engine/trace.ts';
 import type { Policy, PolicyPatch, PolicySection } from '../../scenario/policy.ts';
@@ -11,7 +10,7 @@ import { GroupLedger } from './group-ledger.ts';
 import { enforceRolloutPolicy, type PolicyDecision } from './policy.ts';
 import { RequestCounter } from './request-counter.ts';
 import { rolloutControllerMachine, type RolloutEvent, type RolloutState } from './rollout-controller.ts';
-import { SharedBandwidth } from './shared-bandwidth.ts';
+import { Downloads } from './downloads.ts';
 import { msUntilThrottleReaches, nodeWariness, throttleAt } from './throttle.ts';
 import type { VersionTable } from './versions.ts';
 import { CHECK_RESULT, OMAHA_EVENT, OMAHA_RESULT } from '../node/omaha.ts';
@@ -52,9 +51,10 @@ export interface Decision {
  * `startDownload` for nodes, and learns of finished downloads and of changes that may turn a
  * "noupdate" into an update (so that sleeping nodes are woken) through `ServerListener`.
  *
- * Over 400 lines, knowingly: the answer to a check (`decide`), the actions on it and the
- * policy changes share the groups' ledgers and controllers; the pure parts are apart
- * (policy.ts, throttle.ts, group-ledger.ts, shared-bandwidth.ts, rollout-controller.ts).
+ * Over 400 lines, knowingly: the answer to a check (`decide`), the actions on it (grants,
+ * reports, outages) and the policy changes share the groups' ledgers, controllers and channels;
+ * the parts that stand alone are apart (policy.ts, throttle.ts, group-ledger.ts,
+ * rollout-controller.ts, and the downloads in flight, downloads.ts).
  */
 export interface ServerListener {
   downloadFinished(node: number): void;
@@ -132,10 +132,9 @@ export interface ServerMetrics {
 
 export class UpdateServer {
   readonly requests: RequestCounter;
-  readonly bandwidth: SharedBandwidth;
+  private readonly downloads: Downloads;
   private readonly groups: GroupState[];
   private readonly channels = new Map<string, ChannelState>();
-  private readonly downloadVersion: Int32Array;
   /** INSTANCE_STATUS of each node's update in progress (meaningful while the ledger has one). */
   private readonly instanceStatus: Uint8Array;
   private outageDepth = 0;
@@ -151,17 +150,13 @@ export class UpdateServer {
   /** Outages in which the server answers nothing at all (connection refused), not HTTP 503. */
   private silentDepth = 0;
   private readonly upcomingOutages: Array<{ start: number; end: number }> = [];
-  private completionHandle: EventHandle = NO_EVENT;
-  private readonly completionKind: number;
   private firstReleaseAt: number | null = null;
 
   constructor(private readonly o: ServerOptions) {
     this.requests = new RequestCounter(o.horizonMs);
-    this.bandwidth = new SharedBandwidth(o.bandwidthBps, o.nodeBandwidthBps);
     const nodeCount = o.nodeGroup.length;
-    this.downloadVersion = new Int32Array(nodeCount).fill(-1);
     this.instanceStatus = new Uint8Array(nodeCount);
-    this.completionKind = o.sim.register('server.download', () => this.onDownloadCompletion());
+    this.downloads = new Downloads(o.sim, nodeCount, o.bandwidthBps, o.nodeBandwidthBps, (node) => o.listener.downloadFinished(node));
     this.groups = o.groups.map((info, index) => this.createGroup(info, index));
     for (const release of o.releases) this.channel(release.channel).upcoming.push(release);
     for (const channel of this.channels.values()) channel.upcoming.sort((a, b) => a.at - b.at);
@@ -345,27 +340,21 @@ export class UpdateServer {
 
   // ---- downloads --------------------------------------------------------------------------
 
+  /** A node fetches the payload of `version` (downloads.ts); in an outage it fails at once. */
   startDownload(node: number, version: number, nowMs: number): void {
-    if (!(this.downloadVersion[node] === -1)) fail(`node ${node} is already downloading`);
     if (this.outageDepth > 0) {
       this.o.sim.callAt(nowMs, () => this.o.listener.downloadFailed(node));
       return;
     }
-    const channel = this.channelOfVersion(version);
-    this.downloadVersion[node] = version;
-    this.bandwidth.start(node, channel.sizeBytes, nowMs);
-    this.rescheduleCompletion(nowMs);
+    this.downloads.start(node, version, this.channelOfVersion(version).sizeBytes, nowMs);
   }
 
   abortDownload(node: number, nowMs: number): void {
-    if (this.downloadVersion[node] === -1) return;
-    this.downloadVersion[node] = -1;
-    this.bandwidth.abort(node, nowMs);
-    this.rescheduleCompletion(nowMs);
+    this.downloads.abort(node, nowMs);
   }
 
   get activeDownloads(): number {
-    return this.bandwidth.active;
+    return this.downloads.active;
   }
 
   // ---- server outages (faults) ------------------------------------------------------------
@@ -385,11 +374,7 @@ export class UpdateServer {
     if (silent) this.silentDepth++;
     this.o.trace.emit(nowMs, 'server.outage-start', 'server', { depth: this.outageDepth });
     // Downloads in flight fail: the connection is gone.
-    const failed: number[] = [];
-    for (let node = 0; node < this.downloadVersion.length; node++) {
-      if (this.downloadVersion[node] !== -1) failed.push(node);
-    }
-    for (const node of failed) {
+    for (const node of this.downloads.inFlight()) {
       this.abortDownload(node, nowMs);
       this.o.listener.downloadFailed(node);
     }
@@ -514,8 +499,8 @@ export class UpdateServer {
     return {
       requests: this.requests.requests,
       peakRequestsPerMinute: this.requests.peakPerMinute,
-      peakConcurrentDownloads: this.bandwidth.peakActive,
-      bytesServed: Math.round(this.bandwidth.bytesServed(nowMs)),
+      peakConcurrentDownloads: this.downloads.bandwidth.peakActive,
+      bytesServed: Math.round(this.downloads.bandwidth.bytesServed(nowMs)),
       grants: this.grants,
       view: { updateComplete: this.completeReports, updateFailed: this.failedReports, inProgress: this.inProgressCount(), reset: this.resets, refusedInProgress: this.refusedInProgress },
     };
@@ -590,22 +575,6 @@ export class UpdateServer {
     const group = this.groups.find((g) => g.info.name === name);
     if (!(group !== undefined)) fail(`unknown group "${name}"`);
     return group;
-  }
-
-  private rescheduleCompletion(nowMs: number): void {
-    this.o.sim.cancel(this.completionHandle);
-    this.completionHandle = NO_EVENT;
-    const next = this.bandwidth.nextCompletionMs(nowMs);
-    if (next !== Infinity) this.completionHandle = this.o.sim.scheduleAt(Math.max(nowMs, next), this.completionKind);
-  }
-
-  private onDownloadCompletion(): void {
-    this.completionHandle = NO_EVENT;
-    const nowMs = this.o.sim.now;
-    const finished = this.bandwidth.takeFinished(nowMs);
-    for (const node of finished) this.downloadVersion[node] = -1;
-    this.rescheduleCompletion(nowMs);
-    for (const node of finished) this.o.listener.downloadFinished(node);
   }
 }
 
