@@ -9,19 +9,25 @@ import { fleetTakesLock, lockGroups } from '../scenario/reboot.ts';
  * max` (coreos/locksmith lock/semaphore.go keeps the free count and the holder list together).
  * The lock group is read from the key itself (locksmith `.../rebootlock/semaphore` for the
  * default group, `.../rebootlock/groups/<g>/semaphore` for the others, lock/etcd.go
- * NewEtcdLockClient; airlock and the TTL lock `.../groups/<g>/...`); a semaphore of a lock group
- * the scenario does not have is a violation too.
+ * NewEtcdLockClient; airlock and the TTL lock `.../groups/<g>/...`; kured's DaemonSet object
+ * `/registry/daemonsets/kube-system/kured` for the default group, `.../kured-<g>` for the others,
+ * one kured release per node pool); a semaphore of a lock group the scenario does not have is a
+ * violation too.
  *
- * The checker reads the committed value itself, with its own reading of the three formats
+ * The checker reads the committed value itself, with its own reading of the four formats
  * (locksmith `{semaphore, max, holders}`, airlock `{semaphore: {total_slots, holders}}`, the TTL
- * lock `{max, holders: [{id, acquiredAtMs}]}`), so a bug in a lock's own codec or policy cannot
- * hide from it. Strategies without a lock (sim/agents/registry.ts) have nothing to check.
+ * lock `{max, holders: [{id, acquiredAtMs}]}`, kured's multi-owner lock annotation `{maxOwners,
+ * locks: [{nodeID, created, TTL}]}`), so a bug in a lock's own codec or policy cannot hide from
+ * it. Strategies without a lock (sim/agents/registry.ts) have nothing to check.
  */
 export const LOCK_HOLDERS = 'lock-holders';
 
 const LOCKSMITH_PREFIX = 'coreos.com/updateengine/rebootlock/';
 const AIRLOCK_PREFIX = 'com.coreos.airlock/groups/';
 const TTL_PREFIX = 'fleetsim/ttl-lock/groups/';
+/** Where the Kubernetes API server keeps kured's DaemonSet (kube-system is kured's --ds-namespace). */
+const KURED_PREFIX = '/registry/daemonsets/kube-system/';
+const KURED_DAEMONSET = 'kured';
 
 export interface Holders {
   ids: string[];
@@ -38,8 +44,8 @@ export function installLockHoldersChecker(run: CheckedRun): void {
   const ttlMs = scenario.reboot.lockTTL;
   // Per lock group, the key layout its protocol writes (a fleet of several agents has several:
   // reboot.groups.<g>.agent): locksmith's and airlock's own, or the TTL lock's when
-  // reboot.lockTTL replaces them; kured's annotation is not a semaphore key read here.
-  const layoutByGroup = new Map(groups.map((l) => [l.name, l.protocol === null || l.protocol === 'kured' ? null : ttlMs > 0 ? 'ttl' : l.protocol]));
+  // reboot.lockTTL replaces them; kured's DaemonSet annotation whatever its --lock-ttl.
+  const layoutByGroup = new Map(groups.map((l) => [l.name, l.protocol === null ? null : l.protocol === 'kured' ? 'kured' : ttlMs > 0 ? 'ttl' : l.protocol]));
   // A lock strategy needs etcd (sim/scenario/references.ts rejects a scenario without).
   assert(world.etcd !== null, `reboot.strategy ${scenario.reboot.strategy} takes a lock but the run has no etcd`);
   world.etcd.cluster.store.observe((key, kv, nowMs) => {
@@ -77,6 +83,13 @@ export function installLockHoldersChecker(run: CheckedRun): void {
  */
 export function lockGroupOfKey(key: string): string | null {
   if (key === `${LOCKSMITH_PREFIX}semaphore`) return 'default';
+  if (key.startsWith(KURED_PREFIX)) {
+    // kured's --ds-name: `kured` for the default lock group, `kured-<group>` for the others.
+    const name = key.slice(KURED_PREFIX.length);
+    if (name === KURED_DAEMONSET) return 'default';
+    const group = name.startsWith(`${KURED_DAEMONSET}-`) ? name.slice(KURED_DAEMONSET.length + 1) : '';
+    return group === '' || group.includes('/') ? null : group;
+  }
   const shapes: [string, string][] = [
     [`${LOCKSMITH_PREFIX}groups/`, '/semaphore'],
     [AIRLOCK_PREFIX, '/v1/semaphore'],
@@ -97,11 +110,13 @@ export function lockGroupOfKey(key: string): string | null {
 }
 
 /** The lock whose layout a semaphore key has. */
-function layoutOfKey(key: string): 'locksmith' | 'fleet-lock' | 'ttl' {
+function layoutOfKey(key: string): 'locksmith' | 'fleet-lock' | 'ttl' | 'kured' {
+  if (key.startsWith(KURED_PREFIX)) return 'kured';
   return key.startsWith(LOCKSMITH_PREFIX) ? 'locksmith' : key.startsWith(AIRLOCK_PREFIX) ? 'fleet-lock' : 'ttl';
 }
 
 function isSemaphoreKey(key: string): boolean {
+  if (key.startsWith(KURED_PREFIX)) return true;
   return key.endsWith('semaphore') && (key.startsWith(LOCKSMITH_PREFIX) || key.startsWith(AIRLOCK_PREFIX) || key.startsWith(TTL_PREFIX));
 }
 
@@ -141,6 +156,15 @@ function parseHolders(key: string, value: string, nowMs: number, ttlMs: number):
     const s = o.semaphore as Record<string, unknown> | undefined;
     if (s === undefined || !Array.isArray(s.holders)) return `not an airlock semaphore: ${value.slice(0, 80)}`;
     return { ids: s.holders.map(String), free: null };
+  }
+  if (key.startsWith(KURED_PREFIX)) {
+    if (!Array.isArray(o.locks)) return `not a kured lock annotation: ${value.slice(0, 80)}`;
+    // kured pkg/daemonsetlock ttlExpired: an entry whose TTL ran out (TTL > 0 and now - created
+    // >= TTL) no longer holds, though it stays in the list until a full annotation drops it.
+    const live = (o.locks as { nodeID: unknown; created: unknown; TTL: unknown }[]).filter(
+      (l) => typeof l.created === 'number' && typeof l.TTL === 'number' && !(l.TTL > 0 && nowMs - l.created >= l.TTL),
+    );
+    return { ids: live.map((l) => String(l.nodeID)), free: null };
   }
   if (!Array.isArray(o.holders)) return `not a TTL semaphore: ${value.slice(0, 80)}`;
   // A TTL holder counts while its TTL runs (kured --lock-ttl); expired ones are dead entries.

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { COMMITTED_LOG } from '../../sim/checkers/index.ts';
 import type { CommitHook } from '../../sim/model/etcd/cluster.ts';
-import { prepare, rollout, violationsOf } from './helpers.ts';
+import { installCommittedLogChecker } from '../../sim/checkers/committed-log.ts';
+import { prepare, rollout, standIn, violationsOf } from './helpers.ts';
 
 describe('committed-log checker', () => {
   it('fires when a new leader lacks an entry committed before (its log rewritten behind Raft)', () => {
@@ -68,5 +69,76 @@ describe('committed-log checker', () => {
     run.runToEnd();
     expect(run.report().etcd.leaderChanges).toBeGreaterThan(0);
     expect(violationsOf(run, COMMITTED_LOG)).toEqual([]);
+  });
+});
+
+/**
+ * A three-member cluster reduced to what the checker reads: its commit and role hooks, each
+ * member's term and log (null: the member is down), the clock. The test drives the hooks.
+ */
+function handCluster() {
+  let commit: CommitHook | null = null;
+  let role: ((member: number, from: string, to: string, term: number) => void) | null = null;
+  const terms = [1, 1, 1];
+  const logs: ({ term: number }[] | null)[] = [[], [], []];
+  const cluster = {
+    members: [0, 1, 2],
+    sim: { now: 500 },
+    term: (member: number) => terms[member],
+    raftState: (member: number) => (logs[member] === null ? null : { log: logs[member] }),
+    onCommit: (hook: CommitHook) => void (commit = hook),
+    onRoleChange: (hook: typeof role) => void (role = hook),
+  };
+  const fed = standIn({ world: { etcd: { cluster } } });
+  installCommittedLogChecker(fed.run);
+  return {
+    ...fed,
+    terms,
+    logs,
+    commit: (member: number, index: number, term: number, nowMs: number) => commit!(member, index, { term, data: null } as Parameters<CommitHook>[2], nowMs),
+    lead: (member: number, term: number) => role!(member, 'candidate', 'leader', term),
+  };
+}
+
+describe('committed-log checker, fed by hand (Raft paper §5.4)', () => {
+  it('fires when a member commits another term at an index already committed', () => {
+    const c = handCluster();
+    c.commit(0, 1, 1, 100);
+    c.commit(1, 1, 1, 110);
+    c.commit(2, 1, 3, 120);
+    expect(c.messages()).toEqual(['120 member 2 committed term 3 at index 1, committed before with term 1']);
+  });
+
+  it('lists at most three missing entries per election, saying what the new leader holds at each', () => {
+    const c = handCluster();
+    // Indices 1-5 committed by member 0 while it led term 2.
+    c.terms[0] = 2;
+    for (let index = 1; index <= 5; index++) c.commit(0, index, 2, 100 + index);
+    // Member 1 wins term 3 holding index 1 with term 2, index 2 with term 1, and nothing after.
+    c.logs[1] = [{ term: 2 }, { term: 1 }];
+    c.lead(1, 3);
+    expect(c.messages()).toEqual([
+      '500 member 1 leads term 3 with term 1 at index 2, committed in term 2 with term 2',
+      '500 member 1 leads term 3 with no entry at index 3, committed in term 2 with term 2',
+      '500 member 1 leads term 3 with no entry at index 4, committed in term 2 with term 2',
+    ]);
+  });
+
+  it('binds only higher terms: a leader of the term that committed the entries is not judged', () => {
+    const c = handCluster();
+    c.terms[0] = 2;
+    c.commit(0, 1, 2, 100);
+    c.lead(1, 2);
+    expect(c.messages()).toEqual([]);
+    c.lead(1, 3);
+    expect(c.messages()).toEqual(['500 member 1 leads term 3 with no entry at index 1, committed in term 2 with term 2']);
+  });
+
+  it('skips a leader whose state is gone (a member down by the time the hook runs)', () => {
+    const c = handCluster();
+    c.commit(0, 1, 1, 100);
+    c.logs[2] = null;
+    c.lead(2, 5);
+    expect(c.messages()).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LEADER_PER_TERM } from '../../sim/checkers/index.ts';
-import { prepare, rollout, violationsOf } from './helpers.ts';
+import { installLeaderPerTermChecker } from '../../sim/checkers/leader-per-term.ts';
+import { prepare, rollout, standIn, violationsOf } from './helpers.ts';
 
 describe('leader-per-term checker', () => {
   it('fires when a second member announces itself leader of a term already led (a custom emission)', () => {
@@ -25,5 +26,40 @@ describe('leader-per-term checker', () => {
     run.runToEnd();
     expect(run.report().etcd.leaderChanges).toBeGreaterThanOrEqual(2);
     expect(violationsOf(run, LEADER_PER_TERM)).toEqual([]);
+  });
+});
+
+describe('leader-per-term checker, fed by hand', () => {
+  const withEtcd = () => {
+    const fed = standIn({ world: { etcd: {} } });
+    installLeaderPerTermChecker(fed.run);
+    return fed;
+  };
+
+  it('takes the same member announced twice for one term as one leader (a restart re-announcing it)', () => {
+    const { trace, messages } = withEtcd();
+    trace.emit(10, 'etcd.leader', 1, { term: 4 });
+    trace.emit(20, 'etcd.leader', 1, { term: 4 });
+    trace.emit(30, 'etcd.leader', 2, { term: 5 });
+    expect(messages()).toEqual([]);
+    trace.emit(40, 'etcd.leader', 0, { term: 4 });
+    expect(messages()).toEqual(['40 members 1 and 0 both led term 4']);
+  });
+
+  it('fires on an etcd.leader that carries no term, with or without data', () => {
+    const { trace, messages } = withEtcd();
+    trace.emit(7, 'etcd.leader', 2);
+    trace.emit(8, 'etcd.leader', 0, { term: '3' });
+    expect(messages()).toEqual(['7 etcd.leader of member 2 carries no term', '8 etcd.leader of member 0 carries no term']);
+  });
+
+  it('watches nothing in a run without etcd', () => {
+    const { run, trace, messages } = standIn({ world: { etcd: null } });
+    installLeaderPerTermChecker(run);
+    trace.emit(10, 'etcd.leader', 1, { term: 4 });
+    trace.emit(20, 'etcd.leader', 2, { term: 4 });
+    trace.emit(30, 'etcd.leader', 2);
+    expect(messages()).toEqual([]);
+    expect(trace.observed).toBe(false);
   });
 });

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { LIVENESS } from '../../sim/checkers/index.ts';
 import type { FleetRun } from '../../sim/run/fleet-run.ts';
-import { prepare, rollout, violationsOf } from './helpers.ts';
+import { installLivenessChecker } from '../../sim/checkers/liveness.ts';
+import { prepare, rollout, standIn, versionsOf, violationsOf } from './helpers.ts';
 
 const OUTAGE = 'faults:\n  - {at: 1h, kind: server-outage, duration: 1m}';
 
@@ -97,5 +98,127 @@ describe('liveness checker and kured blockers (kured pkg/blockers, pkg/delaytick
     const found = violationsOf(run, LIVENESS);
     expect(found).toHaveLength(1);
     expect(found[0].message).toMatch(/30 nodes neither on target nor failed/);
+  });
+});
+
+/**
+ * The checker on a fleet of six nodes written by hand: nodes 0-3 in group prod, 4-5 in canary,
+ * all on 3760.2.0 (index 0), both groups targeting 3815.2.0 (index 1) and rolling; one fault
+ * healed at 1,000 ms; liveness.bound 10,000 ms, so the deadline is 11,000 ms unless a release
+ * comes later. The test sets versions, targets and rollout states, emits the progress events and
+ * calls finish.
+ */
+function handFleet() {
+  const nodeVersion = new Uint16Array(6);
+  const targets = [1, 1];
+  const rollouts = [
+    { group: 'prod', state: 'rolling', updatesEnabled: true },
+    { group: 'canary', state: 'rolling', updatesEnabled: true },
+  ];
+  const world = {
+    nodeCount: 6,
+    nodeGroup: Uint8Array.from([0, 0, 0, 0, 1, 1]),
+    nodeVersion,
+    versions: versionsOf('3760.2.0', '3815.2.0'),
+    kuredTicks: null,
+    nodeIsDown: () => false,
+    server: { rolloutStates: () => rollouts, groupTarget: (group: number) => targets[group] },
+    boot: { stateName: () => 'running' },
+    updateEngine: { stateName: () => 'IDLE' },
+    rebootManager: { stateName: () => 'idle' },
+  };
+  const faults = { applied: 1, unhealed: [], lastHealMs: 1_000, deadNodes: new Set<number>() };
+  const fed = standIn({ world, faults, scenario: { liveness: { bound: 10_000 } } });
+  const checker = installLivenessChecker(fed.run);
+  return { ...fed, nodeVersion, targets, rollouts, finish: (nowMs: number) => checker.finish(nowMs) };
+}
+
+const NOT_SETTLED = 'the rollout did not settle after the last fault healed or release came (1000ms), bound 10000ms';
+
+describe('liveness checker, fed by hand', () => {
+  it('judges at the deadline itself, once, listing three of the stuck nodes', () => {
+    const f = handFleet();
+    f.nodeVersion.set([0, 0, 0, 0, 1, 1]);
+    f.finish(11_000);
+    f.finish(20_000);
+    expect(f.messages()).toEqual([
+      `11000 ${NOT_SETTLED}: 4 nodes neither on target nor failed, e.g. 0 (prod, 3760.2.0, running/IDLE/idle); 1 (prod, 3760.2.0, running/IDLE/idle); 2 (prod, 3760.2.0, running/IDLE/idle)`,
+    ]);
+  });
+
+  it('counts the deadline from the last release when it came after the last fault healed', () => {
+    const early = handFleet();
+    early.trace.emit(5_000, 'server.release', 'stable', { version: '3815.2.0' });
+    early.finish(14_999);
+    expect(early.messages()).toEqual([]);
+    const atDeadline = handFleet();
+    atDeadline.trace.emit(5_000, 'server.release', 'stable', { version: '3815.2.0' });
+    atDeadline.finish(15_000);
+    expect(atDeadline.messages()).toEqual([
+      `15000 the rollout did not settle after the last fault healed or release came (5000ms), bound 10000ms: 6 nodes neither on target nor failed, e.g. 0 (prod, 3760.2.0, running/IDLE/idle); 1 (prod, 3760.2.0, running/IDLE/idle); 2 (prod, 3760.2.0, running/IDLE/idle)`,
+    ]);
+  });
+
+  it('excuses a group halted, paused or with updates switched off, and one with no target yet; judges each group by its own nodes', () => {
+    const excuses: Array<[string, (f: ReturnType<typeof handFleet>) => void]> = [
+      ['halted', (f) => (f.rollouts[0].state = 'halted')],
+      ['paused', (f) => (f.rollouts[0].state = 'paused')],
+      ['updates off', (f) => (f.rollouts[0].updatesEnabled = false)],
+      ['no target', (f) => (f.targets[0] = -1)],
+    ];
+    for (const [what, excuse] of excuses) {
+      const f = handFleet();
+      f.nodeVersion.set([0, 0, 0, 0, 1, 1]); // canary settled, prod stuck
+      excuse(f);
+      f.finish(11_000);
+      expect(f.messages(), what).toEqual([]);
+    }
+  });
+
+  it('judges a group whose target is the initial version (index 0)', () => {
+    const f = handFleet();
+    f.targets[0] = 0;
+    f.nodeVersion.set([0, 0, 1, 0, 1, 1]);
+    f.finish(11_000);
+    expect(f.messages()).toEqual([`11000 ${NOT_SETTLED}: 1 nodes neither on target nor failed, e.g. 2 (prod, 3815.2.0, running/IDLE/idle)`]);
+  });
+
+  it('fires when the rollout settled, but only after the deadline: a boot, a halt, a completion or a first failure', () => {
+    const progress: Array<[string, string | number, object | undefined]> = [
+      ['node.boot', 3, { slot: 'B', version: '3815.2.0' }],
+      ['rollout.halted', 'prod', undefined],
+      ['server.update-complete', 3, undefined],
+      ['server.update-failed', 3, { version: '3900.0.0' }],
+    ];
+    for (const [kind, subject, data] of progress) {
+      const f = handFleet();
+      f.nodeVersion.fill(1);
+      f.trace.emit(12_000, kind, subject, data as never);
+      f.finish(20_000);
+      expect(f.messages(), kind).toEqual([`11000 the rollout settled only at 12000ms, after the last fault healed or release came (1000ms), bound 10000ms`]);
+    }
+  });
+
+  it('takes progress at the deadline itself as in time, and a failing node\'s loops (boots, the same failure again) as no progress', () => {
+    const inTime = handFleet();
+    inTime.nodeVersion.fill(1);
+    inTime.trace.emit(11_000, 'node.boot', 0, { slot: 'B', version: '3815.2.0' });
+    inTime.finish(20_000);
+    expect(inTime.messages()).toEqual([]);
+    const looping = handFleet();
+    looping.nodeVersion.set([1, 1, 1, 0, 1, 1]);
+    looping.trace.emit(5_000, 'server.update-failed', 3, { version: '3815.2.0' });
+    looping.trace.emit(12_000, 'node.boot', 3, { slot: 'A', version: '3760.2.0' });
+    looping.trace.emit(13_000, 'server.update-failed', 3, { version: '3815.2.0' });
+    looping.finish(20_000);
+    expect(looping.messages()).toEqual([]);
+  });
+
+  it('reads a failure without data without throwing', () => {
+    const f = handFleet();
+    f.nodeVersion.fill(1);
+    f.trace.emit(5_000, 'server.update-failed', 3);
+    f.finish(20_000);
+    expect(f.messages()).toEqual([]);
   });
 });

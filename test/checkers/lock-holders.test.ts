@@ -10,6 +10,7 @@ import { LOCK_HOLDERS } from '../../sim/checkers/index.ts';
 import { installLockHoldersChecker, lockGroupOfKey, parseLocksmithHolders } from '../../sim/checkers/lock-holders.ts';
 import type { CheckedRun } from '../../sim/checkers/context.ts';
 import { Violations } from '../../sim/checkers/violations.ts';
+import { scenarioFrom } from '../run/helpers.ts';
 import { prepare, rollout, violationsOf } from './helpers.ts';
 
 const LOCKSMITH_KEY = 'coreos.com/updateengine/rebootlock/semaphore';
@@ -20,18 +21,23 @@ const TTL_KEY = 'fleetsim/ttl-lock/groups/default/semaphore';
  * The checker alone, fed committed values written out by hand: a stand-in for the etcd store
  * (the checker only registers an observer on it) and for the scenario's reboot section.
  */
-function feed(reboot: { strategy: 'etcd-lock' | 'fleet-lock'; maxConcurrent: number; lockTTL: number }, writes: Array<[key: string, value: string, atMs: number]>): string[] {
+function feed(reboot: { agent?: 'locksmithd' | 'kured'; strategy: 'etcd-lock' | 'fleet-lock' | 'daemonset-lock'; maxConcurrent: number; lockTTL: number }, writes: Array<[key: string, value: string | null, atMs: number]>): string[] {
+  // One fleet group on the default lock group, whose max is the section's.
+  return feedScenario({ reboot: { agent: 'locksmithd', ...reboot, lockGroup: 'default', groups: {} }, fleet: { groups: [{ name: 'all' }] } }, writes);
+}
+
+/** The same for a whole scenario's reboot section and fleet groups; a null value is a deletion. */
+function feedScenario(scenario: object, writes: Array<[key: string, value: string | null, atMs: number]>): string[] {
   let observer: ((key: string, kv: { value: string } | null, nowMs: number) => void) | null = null;
   const violations = new Violations();
   const run = {
     world: { etcd: { cluster: { store: { observe: (o: typeof observer) => void (observer = o) } } } },
-    // One fleet group on the default lock group, whose max is the section's.
-    scenario: { reboot: { ...reboot, lockGroup: 'default', groups: {} }, fleet: { groups: [{ name: 'all' }] } },
+    scenario,
     violations,
   } as unknown as CheckedRun;
   installLockHoldersChecker(run);
   expect(observer, 'the checker watches the store').not.toBeNull();
-  for (const [key, value, atMs] of writes) observer!(key, { value }, atMs);
+  for (const [key, value, atMs] of writes) observer!(key, value === null ? null : { value }, atMs);
   return violations.list.map((v) => `${v.time} ${v.message}`);
 }
 
@@ -238,5 +244,130 @@ describe('lock-holders checker', () => {
     expect(parseLocksmithHolders('{"semaphore":0,"max":1,"holders":["42"]}')).toEqual({ ids: ['42'], free: 0 });
     expect(parseLocksmithHolders('{"semaphore":1,"max":1,"holders":[]}')).toEqual({ ids: [], free: 1 });
     expect(parseLocksmithHolders('{"semaphore":1,"holders":[],"max":1}')).toBeNull();
+  });
+});
+
+describe('lock-holders checker, the edges of each reading (values by hand)', () => {
+  const locksmith = { strategy: 'etcd-lock' as const, maxConcurrent: 2, lockTTL: 0 };
+  const airlock = { strategy: 'fleet-lock' as const, maxConcurrent: 2, lockTTL: 0 };
+  const ttl = { strategy: 'etcd-lock' as const, maxConcurrent: 2, lockTTL: 600_000 };
+
+  it('ignores a deleted semaphore key', () => {
+    expect(feed(locksmith, [[LOCKSMITH_KEY, null, 2], [AIRLOCK_KEY, null, 3]])).toEqual([]);
+  });
+
+  it('fires on a semaphore of a lock group the scenario does not have, naming the groups it has', () => {
+    const scenario = scenarioFrom(lockGroupsYaml());
+    const key = 'coreos.com/updateengine/rebootlock/groups/storage/semaphore';
+    expect(feedScenario(scenario, [[key, '{"semaphore":1,"max":1,"holders":[]}', 8]])).toEqual([`8 ${key}: a semaphore of no lock group of the scenario (etcd, workers)`]);
+  });
+
+  it('reads an airlock value at an airlock key even when it looks like locksmith\'s (no locksmith fast path there)', () => {
+    expect(feed(airlock, [[AIRLOCK_KEY, '{"semaphore":0,"max":2,"holders":["a"]}', 4]])).toEqual([
+      `4 ${AIRLOCK_KEY}: not an airlock semaphore: {"semaphore":0,"max":2,"holders":["a"]}`,
+    ]);
+  });
+
+  it('needs both the holder list and the free count in a locksmith value', () => {
+    expect(feed(locksmith, [[LOCKSMITH_KEY, '{"max":2,"holders":[]}', 2]])).toEqual([`2 ${LOCKSMITH_KEY}: not a locksmith semaphore: {"max":2,"holders":[]}`]);
+    expect(feed(locksmith, [[LOCKSMITH_KEY, '{"semaphore":2,"max":2}', 2]])).toEqual([`2 ${LOCKSMITH_KEY}: not a locksmith semaphore: {"semaphore":2,"max":2}`]);
+  });
+
+  it('quotes at most the first 80 characters of a value it cannot read', () => {
+    const long = `{"max":2,"note":"${'x'.repeat(100)}"}`;
+    const quoted = long.slice(0, 80);
+    expect(quoted).toHaveLength(80);
+    expect(feed(locksmith, [[LOCKSMITH_KEY, `${long}!`, 1]])).toEqual([`1 ${LOCKSMITH_KEY}: value is not JSON: ${quoted}`]);
+    expect(feed(locksmith, [[LOCKSMITH_KEY, long, 1]])).toEqual([`1 ${LOCKSMITH_KEY}: not a locksmith semaphore: ${quoted}`]);
+    expect(feed(airlock, [[AIRLOCK_KEY, long, 1]])).toEqual([`1 ${AIRLOCK_KEY}: not an airlock semaphore: ${quoted}`]);
+    expect(feed(ttl, [[TTL_KEY, long, 1]])).toEqual([`1 ${TTL_KEY}: not a TTL semaphore: ${quoted}`]);
+  });
+
+  it('TTL lock: a holder without a numeric acquiredAtMs is no live holder', () => {
+    // "5" + 600,000 would read as 5,600,000 > 1,000,000 if taken for a time.
+    const value = JSON.stringify({ max: 2, holders: [{ id: 'a', acquiredAtMs: '5' }, { id: 'b', acquiredAtMs: 900_000 }, { id: 'c', acquiredAtMs: 950_000 }] });
+    expect(feed(ttl, [[TTL_KEY, value, 1_000_000]])).toEqual([]);
+  });
+
+  it('asserts that a lock strategy has etcd (the scenario validation guarantees it)', () => {
+    const run = { world: { etcd: null }, scenario: { reboot: { ...locksmith, lockGroup: 'default', groups: {} }, fleet: { groups: [{ name: 'all' }] } }, violations: new Violations() } as unknown as CheckedRun;
+    expect(() => installLockHoldersChecker(run)).toThrow('reboot.strategy etcd-lock takes a lock but the run has no etcd');
+  });
+
+  it("reads a '+' in an airlock group as itself (path escaping), in a locksmith group as a space (url.QueryEscape), and a broken escape as no group", () => {
+    expect(lockGroupOfKey('com.coreos.airlock/groups/a+b/v1/semaphore')).toBe('a+b');
+    expect(lockGroupOfKey('coreos.com/updateengine/rebootlock/groups/a+b/semaphore')).toBe('a b');
+    expect(lockGroupOfKey('coreos.com/updateengine/rebootlock/groups/%E0%A4%A/semaphore')).toBeNull();
+  });
+});
+
+describe('lock-holders checker, kured\'s lock annotation (kubereboot/kured pkg/daemonsetlock/daemonsetlock.go)', () => {
+  const KURED_KEY = '/registry/daemonsets/kube-system/kured';
+  const kured = { agent: 'kured' as const, strategy: 'daemonset-lock' as const, maxConcurrent: 2, lockTTL: 0 };
+  const annotation = (locks: Array<[nodeID: string, created: number, ttlMs: number]>) =>
+    JSON.stringify({ maxOwners: 2, locks: locks.map(([nodeID, created, TTL]) => ({ nodeID, created, TTL })) });
+
+  it('reads the lock group from the DaemonSet name: kured for the default group, kured-<group> for the others', () => {
+    expect(lockGroupOfKey(KURED_KEY)).toBe('default');
+    expect(lockGroupOfKey(`${KURED_KEY}-etcd`)).toBe('etcd');
+    expect(lockGroupOfKey(`${KURED_KEY}-`)).toBeNull();
+    expect(lockGroupOfKey('/registry/daemonsets/kube-system/other')).toBeNull();
+    expect(lockGroupOfKey('/registry/daemonsets/kube-system/kuredx-y')).toBeNull();
+    expect(lockGroupOfKey('/registry/daemonsets/kube-system/coredns-extra')).toBeNull();
+  });
+
+  it('silent on live owners within maxOwners; fires on too many live owners, on an owner twice, on an unreadable annotation', () => {
+    expect(feed(kured, [[KURED_KEY, annotation([['1', 100, 0], ['2', 200, 0]]), 300]])).toEqual([]);
+    expect(feed(kured, [[KURED_KEY, annotation([['1', 100, 0], ['2', 200, 0], ['3', 250, 0]]), 300]])).toEqual([`300 ${KURED_KEY}: 3 live holders [1, 2, 3] exceed max 2`]);
+    expect(feed(kured, [[KURED_KEY, annotation([['4', 100, 0], ['4', 200, 0]]), 300]])).toEqual([`300 ${KURED_KEY}: a holder appears twice in [4, 4]`]);
+    expect(feed(kured, [[KURED_KEY, '{"maxOwners":2}', 300]])).toEqual([`300 ${KURED_KEY}: not a kured lock annotation: {"maxOwners":2}`]);
+  });
+
+  it('fires on a kured annotation in a lock group whose agents speak locksmith, and on a locksmith semaphore in a kured group', () => {
+    const locksmith = { strategy: 'etcd-lock' as const, maxConcurrent: 2, lockTTL: 0 };
+    expect(feed(locksmith, [[KURED_KEY, annotation([['1', 100, 0]]), 300]])).toEqual([`300 ${KURED_KEY}: a kured semaphore of lock group default, whose agents speak locksmith`]);
+    expect(feed(kured, [[LOCKSMITH_KEY, '{"semaphore":1,"max":2,"holders":["1"]}', 300]])).toEqual([`300 ${LOCKSMITH_KEY}: a locksmith semaphore of lock group default, whose agents speak kured`]);
+  });
+
+  it('counts an entry whose TTL ran out (now - created >= TTL) as no owner, and a TTL of 0 as never expiring', () => {
+    // At 1,000: created 400 with TTL 600 expired exactly now; created 401 still holds; TTL 0 holds for good.
+    expect(feed(kured, [[KURED_KEY, annotation([['1', 400, 600], ['2', 0, 0], ['3', 900, 600]]), 1_000]])).toEqual([]);
+    expect(feed(kured, [[KURED_KEY, annotation([['1', 401, 600], ['2', 0, 0], ['3', 900, 600]]), 1_000]])).toEqual([`1000 ${KURED_KEY}: 3 live holders [1, 2, 3] exceed max 2`]);
+  });
+
+  it('counts no entry whose created or TTL is not a number, and quotes at most 80 characters of an unreadable annotation', () => {
+    const value = JSON.stringify({ maxOwners: 2, locks: [{ nodeID: '1', created: '5', TTL: 0 }, { nodeID: '2', created: 0, TTL: null }, { nodeID: '3', created: 0, TTL: 0 }, { nodeID: '4', created: 10, TTL: 0 }] });
+    expect(feed(kured, [[KURED_KEY, value, 1_000]])).toEqual([]);
+    const long = `{"maxOwners":2,"note":"${'x'.repeat(100)}"}`;
+    expect(feed(kured, [[KURED_KEY, long, 1]])).toEqual([`1 ${KURED_KEY}: not a kured lock annotation: ${long.slice(0, 80)}`]);
+  });
+
+  it('fires when a broken kured lock lets a second owner in, and stays silent over a whole kured rollout having read its writes', () => {
+    const yaml = rollout('daemonset-lock').replace('reboot: {strategy: daemonset-lock, maxConcurrent: 1}', 'reboot: {agent: kured, maxConcurrent: 1, period: 10m, drain: 5m}');
+    const real = prepare(yaml);
+    const written = new Set<string>();
+    real.world.etcd!.cluster.store.observe((key) => void written.add(key));
+    real.runToEnd();
+    expect(written.has(KURED_KEY)).toBe(true);
+    expect(real.report().rollout.completed).toBe(true);
+    expect(real.report().etcd.maxLockHolders).toBe(1);
+    expect(violationsOf(real, LOCK_HOLDERS)).toEqual([]);
+
+    const broken = prepare(yaml);
+    const lock = broken.world.lock as unknown as { policy: { lock: (s: { locks: { nodeID: string; created: number; TTL: number }[] }, node: number, nowMs: number) => string }; onWrite: () => void };
+    // The mutation: append an owner even when maxOwners hold the lock; the lock's own assertion off.
+    lock.policy = {
+      ...lock.policy,
+      lock: (s, node, nowMs) => {
+        if (s.locks.some((l) => l.nodeID === String(node))) return 'already-held';
+        s.locks.push({ nodeID: String(node), created: nowMs, TTL: 0 });
+        return 'acquired';
+      },
+    };
+    lock.onWrite = () => {};
+    broken.runToEnd();
+    const found = violationsOf(broken, LOCK_HOLDERS);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0].message).toMatch(/^\/registry\/daemonsets\/kube-system\/kured: 2 live holders \[\d+, \d+\] exceed max 1$/);
   });
 });

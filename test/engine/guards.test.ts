@@ -90,6 +90,20 @@ describe('Simulation refuses what would break time', () => {
     expect(order.at(-1)).toBe('late-9');
   });
 
+  it('counts only the LATE events not yet run while the LATE list is partly consumed', () => {
+    const sim = new Simulation();
+    for (const t of [1, 2, 3, 4]) sim.callAtLate(t, () => {});
+    sim.callAt(10, () => {});
+    // Two of the four LATE events run; the list keeps them until it drains (consumed from its head).
+    expect(sim.runUntil(2)).toBe('reached');
+    expect(sim.eventsExecuted).toBe(2);
+    expect(sim.pendingEvents).toBe(3); // LATE at 3 and 4, NORMAL at 10
+    sim.callAtLate(5, () => {});
+    expect(sim.pendingEvents).toBe(4);
+    expect(sim.runUntil(4)).toBe('reached');
+    expect(sim.pendingEvents).toBe(2); // LATE at 5, NORMAL at 10
+  });
+
   it('pauses after the current event when asked, and a later run starts afresh', () => {
     const sim = new Simulation();
     const seen: number[] = [];
