@@ -90,3 +90,50 @@ describe('shrinkScenario', () => {
     expect(nodeCountOf(withFewerNodes(doc(0, [1, 9]), 0.5)!)).toBe(5);
   });
 });
+
+describe('shrinkScenario, counted by hand (a predicate that records every candidate)', () => {
+  const DAY_MS = 86_400_000;
+  const never = (seen: RawScenario[]) => (d: RawScenario) => {
+    seen.push(d);
+    return false;
+  };
+
+  it('a failure that never reproduces costs: each single-fault drop, one halving of the fleet, one of each group, and the drops again', () => {
+    // One fault: no "drop them all" shortcut (it needs more than one); the chunk pass tries the
+    // fault's removal once; halving tries the whole fleet and each of the 2 groups once; the last
+    // pass tries the removal again: 1 + 3 + 1 runs.
+    const seen: RawScenario[] = [];
+    const one = shrinkScenario(doc(1), { stillFails: never(seen), failureTimeMs: null, horizonMs: 2 * DAY_MS, maxRuns: 100 });
+    expect(one.runs).toBe(5);
+    expect(seen.map((d) => faultsOf(d).length)).toEqual([0, 1, 1, 1, 0]);
+    expect(one.faults).toBe(1);
+    expect(one.nodes).toBe(200);
+    // No fault at all: only the three halvings.
+    expect(shrinkScenario(doc(0), { stillFails: never([]), failureTimeMs: null, horizonMs: 2 * DAY_MS, maxRuns: 100 }).runs).toBe(3);
+    // Two faults: drop both (1), then halves of 1 (2 runs), halvings (3), the same two drops (3).
+    const two: RawScenario[] = [];
+    expect(shrinkScenario(doc(2), { stillFails: never(two), failureTimeMs: null, horizonMs: 2 * DAY_MS, maxRuns: 100 }).runs).toBe(9);
+    expect(two.map((d) => atOf(d).join('+'))).toEqual(['', '2h', '1h', '1h+2h', '1h+2h', '1h+2h', '', '2h', '1h']);
+  });
+
+  it('never runs more than maxRuns, and uses them all while there is something left to try', () => {
+    for (const maxRuns of [0, 1, 2, 3, 4, 7]) {
+      const result = shrinkScenario(doc(9), { stillFails: () => true, failureTimeMs: null, horizonMs: 2 * DAY_MS, maxRuns });
+      expect(result.runs, `maxRuns ${maxRuns}`).toBe(maxRuns);
+    }
+    const untouched = doc(3);
+    expect(shrinkScenario(untouched, { stillFails: () => true, failureTimeMs: 1_000, horizonMs: 2 * DAY_MS, maxRuns: 0 }).doc).toBe(untouched);
+    expect(() => shrinkScenario(doc(1), { stillFails: () => true, failureTimeMs: null, horizonMs: DAY_MS, maxRuns: -1 })).toThrow('maxRuns must be >= 0');
+  });
+
+  it('cuts the horizon only when the cut (violation + 1 min) is shorter than the run', () => {
+    const at = (failureTimeMs: number, horizonMs: number) => {
+      const seen: RawScenario[] = [];
+      shrinkScenario(doc(0), { stillFails: never(seen), failureTimeMs, horizonMs, maxRuns: 100 });
+      return seen[0].duration;
+    };
+    expect(at(3_600_000, 3_660_001)).toBe('1h1m');
+    // Equal: nothing to cut, the first candidate is already a halving at the original horizon.
+    expect(at(3_600_000, 3_660_000)).toBe('2d');
+  });
+});
