@@ -13,7 +13,7 @@
  * 10k x 48 h, 134.7 s for 100k x 200 h) and say so.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { referenceScenario } from './fleet.ts';
@@ -42,9 +42,14 @@ function median(values: number[]): number {
 }
 
 /** One cold process, its wall time and peak RSS (GNU time's %M, in KiB). */
+const GNU_TIME = '/usr/bin/time';
+const HAS_GNU_TIME = existsSync(GNU_TIME);
+
 function timed(command: string, args: string[]): Timed {
   const started = performance.now();
-  const child = spawnSync('/usr/bin/time', ['-f', 'FLEETSIM_PEAK_KIB %M', command, ...args], {
+  // Without GNU time (not every machine has it) the wall time stands and the peak is unknown.
+  const [program, programArgs] = HAS_GNU_TIME ? [GNU_TIME, ['-f', 'FLEETSIM_PEAK_KIB %M', command, ...args]] : [command, args];
+  const child = spawnSync(program, programArgs, {
     encoding: 'utf8',
     maxBuffer: 16 << 20,
     env: { ...process.env, NO_COLOR: '1' },
