@@ -52,7 +52,8 @@ export function installLivenessChecker(run: CheckedRun): LivenessChecker {
   world.etcd?.cluster.store.observe((key, kv) => {
     if (kv !== null && key.startsWith(LOCKSMITH_PREFIX) && key.endsWith('/semaphore')) locksmithValues.set(key, kv.value);
   });
-  const lockGroupOfFleetGroup = world.groupNames.map((g) => effectiveReboot(scenario.reboot, g).lockGroup);
+  // Read only when some lock is full of ghosts (the checker stays cheap to install).
+  const lockGroupOf = (fleetGroup: number): string => effectiveReboot(scenario.reboot, world.groupNames[fleetGroup]).lockGroup;
   const waitingForLock = (node: number): boolean =>
     world.rebootManager.agentOf(node).name === 'locksmithd' && WAITING_FOR_LOCK.has(world.rebootManager.stateName(node)) && !world.nodeIsDown(node);
   /** Lock groups whose locksmith semaphore is full of ghost holders, with the ghosts. */
@@ -119,8 +120,8 @@ export function installLivenessChecker(run: CheckedRun): LivenessChecker {
           if (world.kuredTicks?.heldSince(node, fromMs) === true) continue;
           const onTarget = world.nodeVersion[node] === target && !world.nodeIsDown(node);
           if (onTarget || failedVersion[node] === targetName) continue;
-          const lockGroup = lockGroupOfFleetGroup[world.nodeGroup[node]];
-          if (ghostLocked.has(lockGroup) && waitingForLock(node)) {
+          const lockGroup = ghostLocked.size > 0 ? lockGroupOf(world.nodeGroup[node]) : null;
+          if (lockGroup !== null && ghostLocked.has(lockGroup) && waitingForLock(node)) {
             behindGhosts.set(lockGroup, (behindGhosts.get(lockGroup) ?? 0) + 1);
             continue;
           }
@@ -130,7 +131,7 @@ export function installLivenessChecker(run: CheckedRun): LivenessChecker {
           }
         }
       });
-      const since = `after the last fault healed or release came (${fromMs}ms), bound ${boundMs}ms`;
+      const since = `after the last fault healed or release came (${Math.round(fromMs)}ms), bound ${boundMs}ms`;
       for (const [group, waiting] of behindGhosts) {
         const ghosts = ghostLocked.get(group) as number[];
         violations.excuse(
@@ -143,7 +144,7 @@ export function installLivenessChecker(run: CheckedRun): LivenessChecker {
       if (stuckNodes > 0) {
         violations.record(deadlineMs, LIVENESS, `the rollout did not settle ${since}: ${stuckNodes} nodes neither on target nor failed, e.g. ${stuck.join('; ')}`);
       } else if (lastProgressMs > deadlineMs) {
-        violations.record(deadlineMs, LIVENESS, `the rollout settled only at ${lastProgressMs}ms, ${since}`);
+        violations.record(deadlineMs, LIVENESS, `the rollout settled only at ${Math.round(lastProgressMs)}ms, ${since}`);
       }
     },
   };

@@ -133,6 +133,93 @@ function handFleet() {
   return { ...fed, nodeVersion, targets, rollouts, finish: (nowMs: number) => checker.finish(nowMs) };
 }
 
+const LOCKSMITH_DEFAULT = 'coreos.com/updateengine/rebootlock/semaphore';
+
+/**
+ * The hand fleet as locksmithd nodes (prod in lock group `default`, canary in `canaries`) with a
+ * committed-store stand-in the test writes locksmith semaphore values into, and each node's
+ * locksmithd state and holdsLock set by hand.
+ */
+function handLocksmithFleet() {
+  const nodeVersion = new Uint16Array(6);
+  const states = ['locking', 'locking', 'locking', 'locking', 'idle', 'idle'];
+  const holdsLock = new Uint8Array(6);
+  const down = new Set<number>();
+  let observer: (key: string, kv: { value: string } | null) => void = () => {};
+  const world = {
+    nodeCount: 6,
+    nodeGroup: Uint8Array.from([0, 0, 0, 0, 1, 1]),
+    groupNames: ['prod', 'canary'],
+    nodeVersion,
+    versions: versionsOf('3760.2.0', '3815.2.0'),
+    kuredTicks: null,
+    nodeIsDown: (node: number) => down.has(node),
+    etcd: { cluster: { store: { observe: (fn: typeof observer) => (observer = fn) } } },
+    server: {
+      rolloutStates: () => [
+        { group: 'prod', state: 'rolling', updatesEnabled: true },
+        { group: 'canary', state: 'rolling', updatesEnabled: true },
+      ],
+      groupTarget: () => 1,
+    },
+    boot: { stateName: () => 'running' },
+    updateEngine: { stateName: () => 'UPDATED_NEED_REBOOT' },
+    rebootManager: {
+      agentOf: () => ({ name: 'locksmithd' }),
+      stateName: (node: number) => states[node],
+      get: (node: number, field: string) => (field === 'holdsLock' ? holdsLock[node] : 0),
+    },
+  };
+  const reboot = { agent: 'locksmithd', strategy: 'etcd-lock', lockGroup: 'default', maxConcurrent: 1, groups: { canary: { lockGroup: 'canaries' } } };
+  const faults = { applied: 1, unhealed: [], lastHealMs: 1_000, deadNodes: new Set<number>() };
+  const fed = standIn({ world, faults, scenario: { liveness: { bound: 10_000 }, reboot } });
+  const checker = installLivenessChecker(fed.run);
+  nodeVersion.set([0, 0, 0, 0, 1, 1]); // canary settled, prod waits for the lock
+  const semaphore = (key: string, free: number, holders: number[]) =>
+    observer(key, { value: `{"semaphore":${free},"max":${free + holders.length},"holders":[${holders.map((h) => `"${h}"`).join(',')}]}` });
+  return { ...fed, states, holdsLock, down, semaphore, excused: () => fed.run.violations.excused.map((v) => `${v.time} ${v.message}`), finish: (nowMs: number) => checker.finish(nowMs) };
+}
+
+describe('liveness checker and locksmith ghost holders (locksmith lock/semaphore.go Semaphore.Lock, locksmithctl/daemon.go lockAndReboot)', () => {
+  it('excuses the nodes waiting behind a full semaphore whose every holder is a ghost, and says so', () => {
+    const f = handLocksmithFleet();
+    f.semaphore(LOCKSMITH_DEFAULT, 0, [0]); // node 0's CAS committed, its answer lost: it still asks
+    f.finish(11_000);
+    expect(f.messages()).toEqual([]);
+    expect(f.excused()).toHaveLength(1);
+    expect(f.excused()[0]).toMatch(/^11000 lock group default: 4 nodes wait for good behind locksmith ghost holders \[0\] .*Semaphore\.Lock.*\(1000ms\), bound 10000ms$/);
+  });
+
+  it('still fires when a holder knows it holds the lock, is down, or is not asking, or when a slot is free', () => {
+    const cases: Array<[string, (f: ReturnType<typeof handLocksmithFleet>) => void]> = [
+      ['holder knows', (f) => { f.holdsLock[0] = 1; f.semaphore(LOCKSMITH_DEFAULT, 0, [0]); }],
+      ['holder down', (f) => { f.down.add(0); f.semaphore(LOCKSMITH_DEFAULT, 0, [0]); }],
+      ['holder idle', (f) => { f.states[0] = 'idle'; f.semaphore(LOCKSMITH_DEFAULT, 0, [0]); }],
+      ['one of two holders real', (f) => { f.holdsLock[1] = 1; f.semaphore(LOCKSMITH_DEFAULT, 0, [0, 1]); }],
+      ['a slot free', (f) => f.semaphore(LOCKSMITH_DEFAULT, 1, [0])],
+      ['ghost freed later', (f) => { f.semaphore(LOCKSMITH_DEFAULT, 0, [0]); f.semaphore(LOCKSMITH_DEFAULT, 1, []); }],
+      ['ghost in another lock group', (f) => f.semaphore('coreos.com/updateengine/rebootlock/groups/canaries/semaphore', 0, [4])],
+    ];
+    for (const [what, arrange] of cases) {
+      const f = handLocksmithFleet();
+      arrange(f);
+      f.finish(11_000);
+      expect(f.excused(), what).toEqual([]);
+      expect(f.messages(), what).toHaveLength(1);
+      expect(f.messages()[0], what).toMatch(/nodes neither on target nor failed/);
+    }
+  });
+
+  it('excuses only the nodes of the ghost-locked group that wait for the lock', () => {
+    const f = handLocksmithFleet();
+    f.states[3] = 'idle'; // node 3 is not asking: something else holds it back
+    f.semaphore(LOCKSMITH_DEFAULT, 0, [0]);
+    f.finish(11_000);
+    expect(f.excused()[0]).toMatch(/3 nodes wait for good/);
+    expect(f.messages()).toEqual([`11000 ${NOT_SETTLED}: 1 nodes neither on target nor failed, e.g. 3 (prod, 3760.2.0, running/UPDATED_NEED_REBOOT/idle)`]);
+  });
+});
+
 const NOT_SETTLED = 'the rollout did not settle after the last fault healed or release came (1000ms), bound 10000ms';
 
 describe('liveness checker, fed by hand', () => {
