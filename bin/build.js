@@ -9,7 +9,7 @@
 // web/shared/, package.json): a build directory is never rewritten, only replaced by a new one,
 // so processes that are loading chunks from the old one (tests run many in parallel) are safe.
 
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,6 +58,39 @@ export function buildDir(root, stamp) {
   return join(root, 'dist', `cli-${stamp}`);
 }
 
+/**
+ * Pure-JavaScript dependencies on the command line's start-up path, bundled into the build: Node
+ * loads each package's files one by one otherwise (zod alone is ~60 modules, ~75 ms of a cold
+ * start). Every other package stays external, loaded from node_modules as it is: the heavy or
+ * optional ones (express, ws, bullmq, ioredis), d3 (read as a file to inline in HTML pages), and
+ * the build and test tools.
+ */
+export const BUNDLED_PACKAGES = ['zod', 'yaml', 'commander', 'seedrandom', 'xstate', 'smol-toml'];
+
+function externalPackages(root) {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const names = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.devDependencies ?? {})];
+  return names.filter((name) => !BUNDLED_PACKAGES.includes(name)).flatMap((name) => [name, `${name}/*`]);
+}
+
+/**
+ * zod re-exports every one of its ~50 locales (`z.locales`, 366 kB of the bundle) though it only
+ * ever configures English; fleetsim's messages are its own. The build keeps `locales.en` alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)) return undefined;
+      return { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-english-only' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 async function bundle(root, outdir) {
   const { build } = await import('esbuild');
   await build({
@@ -73,8 +106,11 @@ async function bundle(root, outdir) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    // Dependencies stay in node_modules, loaded by Node as they are.
-    packages: 'external',
+    external: externalPackages(root),
+    plugins: [zodEnglishOnly],
+    // The bundled CommonJS packages (seedrandom) call require() for Node's modules: an ES module
+    // has none, so every file gets one.
+    banner: { js: "import { createRequire as __fleetsimCreateRequire } from 'node:module'; const require = __fleetsimCreateRequire(import.meta.url);" },
     // Flat: chunks next to the entries, so `new URL('./job-worker.js', import.meta.url)` works
     // from any chunk (sim/cli/repo-root.ts RUNNING_BUILT).
     entryNames: '[name]',

@@ -3,12 +3,12 @@
  * dist/cli-<stamp>/ at `npm install`), not from TypeScript compiled at run time. The build must
  * behave exactly as the sources do, and must never be stale.
  */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript without type declarations (it runs before anything is compiled)
-import { buildDir, ensureBuilt, sourceStamp } from '../../bin/build.js';
+import { BUNDLED_PACKAGES, buildDir, ensureBuilt, sourceStamp } from '../../bin/build.js';
 import { fleetsim, REPO_ROOT } from './spawn-cli.ts';
 
 const runReport = async (env: NodeJS.ProcessEnv) => {
@@ -41,6 +41,41 @@ describe('the built command line', () => {
     const builtAt = statSync(join(dir, 'main.js')).mtimeMs;
     expect(await ensureBuilt(REPO_ROOT)).toBe(dir);
     expect(statSync(join(dir, 'main.js')).mtimeMs).toBe(builtAt);
+  }, 120_000);
+});
+
+describe('what the build bundles', () => {
+  /** Every bare package name the built files import (static, dynamic or require). */
+  const importedPackages = async () => {
+    const dir = await ensureBuilt(REPO_ROOT);
+    const names = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      for (const match of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"'./][^"']*)["']/g)) {
+        const specifier = match[1];
+        if (specifier.startsWith('node:')) continue;
+        names.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
+      }
+    }
+    return names;
+  };
+
+  it('loads none of the start-up dependencies (zod, yaml, commander...) from node_modules, and the server ones still from there', async () => {
+    const names = await importedPackages();
+    expect(BUNDLED_PACKAGES).toEqual(expect.arrayContaining(['zod', 'yaml', 'commander']));
+    for (const name of BUNDLED_PACKAGES as string[]) expect(names.has(name), name).toBe(false);
+    for (const name of ['express', 'ws', 'bullmq']) expect(names.has(name), name).toBe(true);
+  }, 120_000);
+
+  it('keeps zod\'s English messages only (the other locales are 366 kB nobody reads)', async () => {
+    const dir = await ensureBuilt(REPO_ROOT);
+    const text = readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    expect(text).toContain('Invalid input');
+    // Words of zod's German and French messages (zod/v4/locales/de.js, fr.js), in ASCII since
+    // esbuild escapes the rest; an earlier build with every locale contained them.
+    expect(text).not.toContain('E-Mail-Adresse');
+    expect(text).not.toContain('zu haben');
+    expect(text).not.toContain('adresse e-mail');
   }, 120_000);
 });
 
