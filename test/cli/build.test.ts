@@ -100,4 +100,29 @@ describe('the source stamp', () => {
     writeFileSync(join(root, 'sim', 'cli', 'new.ts'), 'export {};\n');
     expect(sourceStamp(root)).not.toBe(before);
   });
+
+  it('changes when a source file is removed, and is back to the old value without it', () => {
+    const extra = join(root, 'sim', 'cli', 'removed.ts');
+    const without = sourceStamp(root);
+    writeFileSync(extra, 'export {};\n');
+    const withIt = sourceStamp(root);
+    rmSync(extra);
+    expect(withIt).not.toBe(without);
+    expect(sourceStamp(root)).toBe(without);
+  });
+
+  it('is 16 hex digits and differs between two trees that differ only in one file\'s size', () => {
+    const other = mkdtempSync(join(tmpdir(), 'fleetsim-stamp-other-'));
+    try {
+      mkdirSync(join(other, 'sim', 'cli'), { recursive: true });
+      writeFileSync(join(other, 'package.json'), '{"name":"fleetsim"}\n');
+      writeFileSync(join(other, 'sim', 'cli', 'main.ts'), 'export const a = 1;\n');
+      const stamp = sourceStamp(other);
+      expect(stamp).toMatch(/^[0-9a-f]{16}$/);
+      writeFileSync(join(other, 'sim', 'cli', 'main.ts'), 'export const a = 10;\n');
+      expect(sourceStamp(other)).not.toBe(stamp);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
 });
