@@ -9,7 +9,6 @@
 // web/shared/, package.json): a build directory is never rewritten, only replaced by a new one,
 // so processes that are loading chunks from the old one (tests run many in parallel) are safe.
 
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,12 +55,23 @@ export function sourceStamp(root = ROOT) {
 }
 
 /**
- * 64 bits of SHA-1, as 16 hex digits: a name, not a security property. node:crypto is already in
- * the process at start-up and hashes the ~20 kB in 0.3 ms; a hand-written hash runs in V8's
- * interpreter at this point of a cold start and took 6 ms.
+ * 64 bits of two FNV-style passes over the text's 32-bit words, as 16 hex digits: a name, not a
+ * security property. Each step is a bijection of the running value, so a change to one word
+ * always changes the result. Words, not characters: this runs in V8's interpreter at this point
+ * of a cold start, where a per-character loop took 6 ms and loading node:crypto 5 ms; this 0.6 ms.
  */
 function digest(text) {
-  return createHash('sha1').update(text).digest('hex').slice(0, 16);
+  const bytes = Buffer.from(text, 'utf8');
+  const padded = Buffer.alloc((bytes.length + 3) & ~3);
+  bytes.copy(padded);
+  const words = new Int32Array(padded.buffer, padded.byteOffset, padded.length >> 2);
+  let a = 0x811c9dc5 ^ bytes.length;
+  let b = 0x01000193;
+  for (let i = 0; i < words.length; i++) {
+    a = Math.imul(a ^ words[i], 0x01000193);
+    b = Math.imul(b ^ words[i], 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
 export function buildDir(root, stamp) {
