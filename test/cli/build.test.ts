@@ -3,7 +3,7 @@
  * dist/cli-<stamp>/ at `npm install`), not from TypeScript compiled at run time. The build must
  * behave exactly as the sources do, and must never be stale.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,27 @@ describe('what the build bundles', () => {
     expect(text).not.toContain('E-Mail-Adresse');
     expect(text).not.toContain('zu haben');
     expect(text).not.toContain('adresse e-mail');
+  }, 120_000);
+});
+
+describe('a source edit', () => {
+  it('makes the next start build again, into a new directory holding the edit', async () => {
+    // A copy of what the build reads, so that the repository's own dist/ is not touched.
+    const root = mkdtempSync(join(tmpdir(), 'fleetsim-rebuild-'));
+    try {
+      for (const path of ['sim', 'web/server', 'web/shared', 'bin', 'package.json']) cpSync(join(REPO_ROOT, path), join(root, path), { recursive: true });
+      symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+      const first = await ensureBuilt(root);
+      expect(readFileSync(join(first, 'main.js'), 'utf8')).not.toContain('edited by the rebuild test');
+      const main = join(root, 'sim', 'cli', 'main.ts');
+      writeFileSync(main, readFileSync(main, 'utf8').replace("name('fleetsim')", "name('fleetsim edited by the rebuild test')"));
+      const second = await ensureBuilt(root);
+      expect(second).not.toBe(first);
+      expect(second).toBe(buildDir(root, sourceStamp(root)));
+      expect(readFileSync(join(second, 'main.js'), 'utf8')).toContain('edited by the rebuild test');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   }, 120_000);
 });
 
