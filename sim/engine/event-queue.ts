@@ -38,6 +38,13 @@ const GENERATION_FIRST = 256;
 export const NO_EVENT: EventHandle = -1.5;
 const GENERATION_LIMIT = 0x1fffffff;
 
+// slotHeapIndex values besides a heap position (>= 0): a free slot; a cancelled event still in
+// the FIFO lane (below; its slot is freed when it reaches the lane's head); a live one in the lane
+// at ring index r holds LANE_BASE - r.
+const SLOT_FREE = -1;
+const SLOT_DEAD_IN_LANE = -2;
+const LANE_BASE = -3;
+
 export class EventQueue {
   // Heap, position-indexed.
   private heapTime: Float64Array;
@@ -47,13 +54,26 @@ export class EventQueue {
   private slotKind: Int32Array;
   private slotTarget: Int32Array;
   private slotArg: Float64Array;
-  private slotHeapIndex: Int32Array; // -1 when free
+  private slotHeapIndex: Int32Array; // heap position, SLOT_FREE, SLOT_DEAD_IN_LANE or LANE_BASE - ring index
   private slotGeneration: Uint32Array;
   private freeSlots: Int32Array;
   private freeCount = 0;
   private slotsUsed = 0;
 
-  private count = 0;
+  private count = 0; // events in the heap
+
+  /**
+   * The FIFO lane (pushFifo): events pushed at non-decreasing times, such as request timeouts a
+   * fixed delay after now, most of them cancelled before they fire. They take their sequence
+   * number like any event and pop in the same (time, seq) order, but cost no heap work: an append
+   * here, a flag on cancel. A ring of (time, seq, slot), its head the earliest.
+   */
+  private laneTime = new Float64Array(64);
+  private laneSeq = new Float64Array(64);
+  private laneSlot = new Int32Array(64);
+  private laneHead = 0; // ring index of the first entry
+  private laneLength = 0; // entries, cancelled ones included
+  private laneLive = 0; // entries not cancelled
   private nextSeq = 1;
   readonly capacityMax: number;
 
@@ -81,29 +101,64 @@ export class EventQueue {
   }
 
   get size(): number {
-    return this.count;
+    return this.count + this.laneLive;
   }
 
   /** Time of the earliest pending event, or Infinity when empty. */
   peekTime(): number {
-    return this.count === 0 ? Infinity : this.heapTime[0];
+    const heapTime = this.count === 0 ? Infinity : this.heapTime[0];
+    if (this.laneLength === 0 || this.laneFront() < 0) return heapTime;
+    const laneTime = this.laneTime[this.laneHead];
+    return laneTime < heapTime ? laneTime : heapTime;
   }
 
   push(time: number, kind: number, target: number, arg: number): EventHandle {
     // Hot path: test first, build the message only on failure.
     if (!(time >= 0 && time < Infinity)) throw new RangeError(`event time must be finite and >= 0, got ${time}`);
-    if (this.count === this.heapTime.length) this.grow();
-    const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotsUsed++;
-    this.slotKind[slot] = kind;
-    this.slotTarget[slot] = target;
-    this.slotArg[slot] = arg;
+    const slot = this.takeSlot(kind, target, arg);
     const seq = this.nextSeq++;
     this.siftUp(this.count++, time, seq, slot);
     return this.slotGeneration[slot] * SLOT_COUNT_MAX + slot;
   }
 
+  /**
+   * push() for an event whose time is at or after every time pushed here before (a fixed delay
+   * after now): the same order of events, without heap work. An earlier time goes to the heap.
+   */
+  pushFifo(time: number, kind: number, target: number, arg: number): EventHandle {
+    if (!(time >= 0 && time < Infinity)) throw new RangeError(`event time must be finite and >= 0, got ${time}`);
+    if (this.laneLength > 0 && time < this.laneTime[(this.laneHead + this.laneLength - 1) & (this.laneTime.length - 1)]) {
+      return this.push(time, kind, target, arg);
+    }
+    const slot = this.takeSlot(kind, target, arg);
+    if (this.laneLength === this.laneTime.length) this.growLane();
+    const at = (this.laneHead + this.laneLength) & (this.laneTime.length - 1);
+    this.laneTime[at] = time;
+    this.laneSeq[at] = this.nextSeq++;
+    this.laneSlot[at] = slot;
+    this.laneLength++;
+    this.laneLive++;
+    this.slotHeapIndex[slot] = LANE_BASE - at;
+    return this.slotGeneration[slot] * SLOT_COUNT_MAX + slot;
+  }
+
   /** Removes the earliest event; its fields are left in popped*. Returns false when empty. */
   pop(): boolean {
+    if (this.laneLength > 0 && this.laneFront() >= 0) {
+      const h = this.laneHead;
+      if (this.count === 0 || less(this.laneTime[h], this.laneSeq[h], this.heapTime[0], this.heapSeq[0])) {
+        const slot = this.laneSlot[h];
+        this.poppedTime = this.laneTime[h];
+        this.poppedKind = this.slotKind[slot];
+        this.poppedTarget = this.slotTarget[slot];
+        this.poppedArg = this.slotArg[slot];
+        this.laneHead = (h + 1) & (this.laneTime.length - 1);
+        this.laneLength--;
+        this.laneLive--;
+        this.freeSlot(slot);
+        return true;
+      }
+    }
     if (this.count === 0) return false;
     const slot = this.heapSlot[0];
     this.poppedTime = this.heapTime[0];
@@ -123,6 +178,14 @@ export class EventQueue {
     if (slot >= this.slotsUsed) return false;
     if (this.slotGeneration[slot] !== generation) return false;
     const index = this.slotHeapIndex[slot];
+    if (index <= LANE_BASE) {
+      // Left in the ring, flagged; its slot is freed when it reaches the head. The generation
+      // moves on now, so that the handle is stale at once.
+      this.slotHeapIndex[slot] = SLOT_DEAD_IN_LANE;
+      this.slotGeneration[slot] = nextGeneration(generation);
+      this.laneLive--;
+      return true;
+    }
     if (index < 0) return false;
     this.removeAt(index);
     this.freeSlot(slot);
@@ -133,11 +196,9 @@ export class EventQueue {
   isPending(handle: EventHandle): boolean {
     if (!(handle > 0)) return false;
     const slot = handle & SLOT_MASK;
-    return (
-      slot < this.slotsUsed &&
-      this.slotGeneration[slot] === Math.floor(handle / SLOT_COUNT_MAX) &&
-      this.slotHeapIndex[slot] >= 0
-    );
+    if (!(slot < this.slotsUsed && this.slotGeneration[slot] === Math.floor(handle / SLOT_COUNT_MAX))) return false;
+    const index = this.slotHeapIndex[slot];
+    return index >= 0 || index <= LANE_BASE;
   }
 
   /** Kind of a pending event, or -1 when the handle is stale. */
@@ -153,15 +214,93 @@ export class EventQueue {
   /** Time of a pending event, or NaN when the handle is stale. */
   timeOf(handle: EventHandle): number {
     if (!this.isPending(handle)) return NaN;
-    return this.heapTime[this.slotHeapIndex[handle & SLOT_MASK]];
+    const slot = handle & SLOT_MASK;
+    const index = this.slotHeapIndex[slot];
+    return index >= 0 ? this.heapTime[index] : this.laneTime[LANE_BASE - index];
+  }
+
+  private takeSlot(kind: number, target: number, arg: number): number {
+    if (this.freeCount === 0 && this.slotsUsed === this.slotKind.length) this.makeRoom();
+    const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotsUsed++;
+    this.slotKind[slot] = kind;
+    this.slotTarget[slot] = target;
+    this.slotArg[slot] = arg;
+    return slot;
   }
 
   private freeSlot(slot: number): void {
-    this.slotHeapIndex[slot] = -1;
-    // Generations wrap far beyond any run's length, back to the first (handles stay above 2^32).
-    const next = this.slotGeneration[slot] + 1;
-    this.slotGeneration[slot] = next === GENERATION_LIMIT ? GENERATION_FIRST : next;
+    this.slotHeapIndex[slot] = SLOT_FREE;
+    this.slotGeneration[slot] = nextGeneration(this.slotGeneration[slot]);
     this.freeSlots[this.freeCount++] = slot;
+  }
+
+  /**
+   * Drops cancelled entries at the lane's head, freeing their slots. Returns the head's ring
+   * index, -1 when the lane is empty.
+   */
+  private laneFront(): number {
+    const mask = this.laneTime.length - 1;
+    while (this.laneLength > 0) {
+      const slot = this.laneSlot[this.laneHead];
+      if (this.slotHeapIndex[slot] !== SLOT_DEAD_IN_LANE) return this.laneHead;
+      this.releaseDeadSlot(slot);
+      this.laneHead = (this.laneHead + 1) & mask;
+      this.laneLength--;
+    }
+    return -1;
+  }
+
+  /** A cancelled lane entry's slot becomes free (its generation moved on when it was cancelled). */
+  private releaseDeadSlot(slot: number): void {
+    this.slotHeapIndex[slot] = SLOT_FREE;
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  /** Every slot is taken: free those of cancelled lane entries, or grow. */
+  private makeRoom(): void {
+    if (this.laneLength > this.laneLive) this.compactLane();
+    if (this.freeCount === 0) this.grow();
+  }
+
+  /** Removes every cancelled entry from the lane, keeping the others in order. */
+  private compactLane(): void {
+    const mask = this.laneTime.length - 1;
+    let kept = 0;
+    for (let k = 0; k < this.laneLength; k++) {
+      const from = (this.laneHead + k) & mask;
+      const slot = this.laneSlot[from];
+      if (this.slotHeapIndex[slot] === SLOT_DEAD_IN_LANE) {
+        this.releaseDeadSlot(slot);
+        continue;
+      }
+      const to = (this.laneHead + kept) & mask;
+      this.laneTime[to] = this.laneTime[from];
+      this.laneSeq[to] = this.laneSeq[from];
+      this.laneSlot[to] = slot;
+      this.slotHeapIndex[slot] = LANE_BASE - to;
+      kept++;
+    }
+    this.laneLength = kept;
+    assert(kept === this.laneLive, 'lane: live entries miscounted');
+  }
+
+  private growLane(): void {
+    const old = this.laneTime.length;
+    const mask = old - 1;
+    const time = new Float64Array(2 * old);
+    const seq = new Float64Array(2 * old);
+    const slot = new Int32Array(2 * old);
+    for (let k = 0; k < this.laneLength; k++) {
+      const from = (this.laneHead + k) & mask;
+      time[k] = this.laneTime[from];
+      seq[k] = this.laneSeq[from];
+      slot[k] = this.laneSlot[from];
+      if (this.slotHeapIndex[slot[k]] !== SLOT_DEAD_IN_LANE) this.slotHeapIndex[slot[k]] = LANE_BASE - k;
+    }
+    this.laneTime = time;
+    this.laneSeq = seq;
+    this.laneSlot = slot;
+    this.laneHead = 0;
   }
 
   private removeAt(index: number): void {
@@ -230,7 +369,7 @@ export class EventQueue {
   }
 
   private grow(): void {
-    const old = this.heapTime.length;
+    const old = this.slotKind.length;
     if (old >= this.capacityMax) {
       throw new QueueFullError(this.capacityMax);
     }
@@ -262,12 +401,12 @@ export class QueueFullError extends Error {
 }
 
 /**
- * Runs every path of the heap once, on a scratch queue, when the module loads. V8 optimizes a
- * hot function with the type feedback it has collected so far: while a run's heap is small, the
- * sibling loop of siftDown, the tie breaks and the moves of removeAt have none, and the first
- * large heap then deoptimizes every function that inlined them (the event loop among them), each
- * compiled again. Fractional times, ties and cancellations, a few hundred operations: well under
- * a millisecond, and no state shared with any simulation.
+ * Runs every path of the heap and the FIFO lane once, on a scratch queue, when the module loads.
+ * V8 optimizes a hot function with the type feedback it has collected so far: while a run's heap
+ * is small, the sibling loop of siftDown, the tie breaks and the moves of removeAt have none, and
+ * the first large heap then deoptimizes every function that inlined them (the event loop among
+ * them), each compiled again. Fractional times, ties and cancellations, a few hundred operations:
+ * well under a millisecond, and no state shared with any simulation.
  */
 function primeHeapPaths(): void {
   const queue = new EventQueue(4);
@@ -279,6 +418,8 @@ function primeHeapPaths(): void {
       x = (x * 7.31 + 0.59) % 13;
       handles.push(queue.push(Math.floor(x) + 0.5, 1, i, x));
     }
+    // The FIFO lane too: appends, cancels at its head and in its middle, pops against the heap.
+    for (let i = 0; i < 96; i++) handles.push(queue.pushFifo(13 + i * 0.25, 1, i, x));
     for (let i = round; i < handles.length; i += 3) queue.cancel(handles[i]);
     handles.length = 0;
     for (let i = 0; i < 32 && queue.pop(); i++) queue.push(queue.poppedTime + Math.floor(x), queue.poppedKind, queue.poppedTarget, queue.poppedArg);
@@ -287,6 +428,12 @@ function primeHeapPaths(): void {
 }
 
 primeHeapPaths();
+
+// Generations wrap far beyond any run's length, back to the first (handles stay above 2^32).
+function nextGeneration(generation: number): number {
+  const next = generation + 1;
+  return next === GENERATION_LIMIT ? GENERATION_FIRST : next;
+}
 
 function less(t1: number, s1: number, t2: number, s2: number): boolean {
   return t1 < t2 || (t1 === t2 && s1 < s2);

@@ -124,6 +124,17 @@ export class Simulation {
     return this.scheduleAt(this.currentTime + delayMs, kind, target, arg);
   }
 
+  /**
+   * scheduleAfter() for events a fixed delay after now that are mostly cancelled before they
+   * run (request timeouts): the same order as scheduleAfter, without the heap's work while the
+   * delays the callers pass keep the times non-decreasing (EventQueue.pushFifo).
+   */
+  scheduleAfterFifo(delayMs: number, kind: EventKind, target = 0, arg = 0): EventHandle {
+    if (!(delayMs >= 0)) throw new RangeError(`delay must be >= 0, got ${delayMs}`);
+    if (!(kind > 0 && kind < this.handlers.length)) throw new RangeError(`unknown event kind ${kind}`);
+    return this.queue.pushFifo(this.currentTime + delayMs, kind, target, arg);
+  }
+
   private rejectTime(timeMs: number): never {
     throw new RangeError(`cannot schedule in the past: ${timeMs} < now ${this.currentTime}`);
   }

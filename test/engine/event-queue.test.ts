@@ -143,4 +143,119 @@ describe('EventQueue', () => {
     const expected = [0, 100, 200, 400, 450, 500, ...Array.from({ length: 15 }, (_, k) => 1_005 + k).filter((t) => t !== 1_013)];
     expect(drain(q).map(([t]) => t)).toEqual(expected);
   });
+
+  describe('FIFO lane (pushFifo: events at non-decreasing times, such as request timeouts)', () => {
+    it('pops lane and heap events in one (time, scheduling order), ties included, against values written out by hand', () => {
+      const q = new EventQueue(2);
+      // (time, target, lane?): target = scheduling order.
+      q.push(5, 1, 0, 0);
+      q.pushFifo(3, 1, 1, 0);
+      q.push(3, 1, 2, 0);
+      q.pushFifo(3, 1, 3, 0);
+      q.push(1, 1, 4, 0);
+      q.pushFifo(5, 1, 5, 0);
+      q.push(4, 1, 6, 0);
+      expect(q.size).toBe(7);
+      expect(q.peekTime()).toBe(1);
+      expect(drain(q)).toEqual([[1, 4], [3, 1], [3, 2], [3, 3], [4, 6], [5, 0], [5, 5]]);
+    });
+
+    it('sends an event earlier than the lane\'s last to the heap, in the same order', () => {
+      const q = new EventQueue(2);
+      q.pushFifo(10, 1, 0, 0);
+      q.pushFifo(2, 1, 1, 0); // earlier than 10: heap
+      q.pushFifo(10, 1, 2, 0);
+      expect(drain(q)).toEqual([[2, 1], [10, 0], [10, 2]]);
+    });
+
+    it('cancels a lane event at once: stale handle, not pending, not counted, never popped, its time NaN', () => {
+      const q = new EventQueue(2);
+      const a = q.pushFifo(1, 1, 0, 0);
+      const b = q.pushFifo(2, 1, 1, 0);
+      const c = q.pushFifo(3, 1, 2, 0);
+      expect(q.timeOf(b)).toBe(2);
+      expect(q.isPending(b)).toBe(true);
+      expect(q.cancel(b)).toBe(true);
+      expect(q.cancel(b)).toBe(false);
+      expect(q.isPending(b)).toBe(false);
+      expect(q.timeOf(b)).toBeNaN();
+      expect(q.size).toBe(2);
+      expect(q.cancel(a)).toBe(true);
+      expect(q.peekTime()).toBe(3);
+      expect(q.isPending(c)).toBe(true);
+      expect(drain(q)).toEqual([[3, 2]]);
+      expect(q.size).toBe(0);
+    });
+
+    it('reuses the slots of cancelled lane events before it grows, and keeps its capacity bound on live events', () => {
+      const q = new EventQueue(2, 3);
+      for (let i = 0; i < 100; i++) {
+        // Three live at most: each round cancels what it scheduled, as answered requests do.
+        const handles = [q.pushFifo(i, 1, 0, 0), q.pushFifo(i + 1, 1, 1, 0), q.pushFifo(i + 2, 1, 2, 0)];
+        for (const h of handles) expect(q.cancel(h)).toBe(true);
+      }
+      expect(q.size).toBe(0);
+      q.pushFifo(200, 1, 0, 0);
+      q.push(201, 1, 1, 0);
+      q.pushFifo(202, 1, 2, 0);
+      expect(() => q.pushFifo(203, 1, 3, 0)).toThrow(QueueFullError);
+      expect(drain(q)).toEqual([[200, 0], [201, 1], [202, 2]]);
+    });
+
+    it('matches a sorted-list model under random heap and lane pushes, pops and cancels', () => {
+      // As the heap's model test, with half the pushes through the lane: lane times mostly
+      // non-decreasing (a fixed delay after a clock that moves with the pops), sometimes earlier
+      // (the heap takes those). Sized explicitly for the same reason; the lane wraps around its
+      // ring and grows, cancelled entries sit at its head and in its middle.
+      type Op = { op: 'push'; time: number } | { op: 'fifo'; delay: number } | { op: 'pop' } | { op: 'cancel'; pick: number };
+      const opArb: fc.Arbitrary<Op> = fc.oneof(
+        { arbitrary: fc.record({ op: fc.constant('push' as const), time: fc.integer({ min: 0, max: 200 }) }), weight: 2 },
+        { arbitrary: fc.record({ op: fc.constant('fifo' as const), delay: fc.integer({ min: -3, max: 20 }) }), weight: 2 },
+        { arbitrary: fc.record({ op: fc.constant('pop' as const) }), weight: 1 },
+        { arbitrary: fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }), weight: 2 },
+      );
+      const depth = reach();
+      fc.assert(
+        fc.property(fc.array(opArb, { minLength: 600, maxLength: 1_500 }), (ops) => {
+          const q = new EventQueue(1);
+          const model: Array<{ time: number; seq: number; handle: number }> = [];
+          let seq = 0;
+          let nowMs = 0;
+          let largest = 0;
+          for (const op of ops) {
+            if (op.op === 'push' || op.op === 'fifo') {
+              const time = op.op === 'push' ? nowMs + op.time : Math.max(0, nowMs + 100 + op.delay);
+              const handle = op.op === 'push' ? q.push(time, 1, seq, 0) : q.pushFifo(time, 1, seq, 0);
+              model.push({ time, seq: seq++, handle });
+            } else if (op.op === 'pop') {
+              let at = -1;
+              model.forEach((e, i) => {
+                if (at < 0 || e.time < model[at].time || (e.time === model[at].time && e.seq < model[at].seq)) at = i;
+              });
+              expect(q.peekTime()).toBe(at >= 0 ? model[at].time : Infinity);
+              expect(q.pop()).toBe(at >= 0);
+              if (at >= 0) {
+                const [expected] = model.splice(at, 1);
+                expect([q.poppedTime, q.poppedTarget]).toEqual([expected.time, expected.seq]);
+                nowMs = expected.time;
+              }
+            } else if (model.length > 0) {
+              const [victim] = model.splice(op.pick % model.length, 1);
+              expect(q.timeOf(victim.handle)).toBe(victim.time);
+              expect(q.cancel(victim.handle)).toBe(true);
+              expect(q.isPending(victim.handle)).toBe(false);
+            }
+            expect(q.size).toBe(model.length);
+            largest = Math.max(largest, q.size);
+          }
+          depth.record(largest);
+          model.sort((a, b) => a.time - b.time || a.seq - b.seq);
+          expect(drain(q)).toEqual(model.map((e) => [e.time, e.seq]));
+        }),
+        { numRuns: 100 },
+      );
+      const { median } = depth.summary();
+      expect(median, 'the median case must hold at least 50 events').toBeGreaterThanOrEqual(50);
+    });
+  });
 });

@@ -25,7 +25,11 @@ export class GroupLedger {
   private timeoutIndex = 0; // entries before this one are older than the timeout
   private openCount = 0; // entries not done
   private openBeforeTimeout = 0; // entries not done and timed out
-  private readonly entryOfNode = new Map<number, number>();
+  /**
+   * Per node id: 1 + its open entry, 0 when none (a typed array grown to the largest node id
+   * seen: a Map lookup per check and report cost ~2% of a 100k-node run).
+   */
+  private entryOfNode = new Int32Array(64);
 
   private readonly succeeded = new Map<number, number>();
   private readonly failed = new Map<number, number>();
@@ -36,7 +40,7 @@ export class GroupLedger {
    * GetGroupUpdatesStats: `update_in_progress = 'false' and last_update_version = ?`). A node
    * granted the same version again is in progress again and leaves the count.
    */
-  private readonly lastUpdateVersion = new Map<number, number>();
+  private lastUpdateVersion = new Int32Array(64); // per node id: 1 + version, 0 when never granted
   private readonly attempted = new Map<number, number>();
 
   private lastNowMs = 0;
@@ -49,10 +53,13 @@ export class GroupLedger {
   /** Records a grant of `version` to `node` at `nowMs`. */
   grant(node: number, version: number, nowMs: number): void {
     assert(nowMs >= this.lastNowMs, 'ledger time went backwards');
-    if (this.entryOfNode.has(node)) fail(`node ${node} already has an update in progress`);
-    const last = this.lastUpdateVersion.get(node);
-    if (last !== undefined) this.attempted.set(last, (this.attempted.get(last) ?? 0) - 1);
-    this.lastUpdateVersion.set(node, version);
+    if (!(Number.isInteger(node) && node >= 0)) fail(`node id ${node} is not an integer >= 0`);
+    if (!(Number.isInteger(version) && version >= 0 && version < 2 ** 31 - 1)) fail(`version code ${version} is not an integer >= 0`);
+    if (node >= this.entryOfNode.length) this.growNodes(node);
+    if (this.entryOfNode[node] !== 0) fail(`node ${node} already has an update in progress`);
+    const last = this.lastUpdateVersion[node] - 1;
+    if (last >= 0) this.attempted.set(last, (this.attempted.get(last) ?? 0) - 1);
+    this.lastUpdateVersion[node] = version + 1;
     if (this.grantCount === this.grantTimes.length) this.grantTimes = grow(this.grantTimes);
     this.grantTimes[this.grantCount++] = nowMs;
     if (this.entryCount === this.entryNode.length) {
@@ -61,12 +68,24 @@ export class GroupLedger {
     }
     this.entryNode[this.entryCount] = node;
     this.entryDone[this.entryCount] = 0;
-    this.entryOfNode.set(node, this.entryCount++);
+    this.entryOfNode[node] = ++this.entryCount;
     this.openCount++;
   }
 
   hasUpdateInProgress(node: number): boolean {
-    return this.entryOfNode.has(node);
+    // A node id beyond the array was never granted (reads past a typed array are undefined).
+    return node < this.entryOfNode.length && this.entryOfNode[node] !== 0;
+  }
+
+  private growNodes(node: number): void {
+    let length = this.entryOfNode.length;
+    while (length <= node) length *= 2;
+    const entries = new Int32Array(length);
+    entries.set(this.entryOfNode);
+    this.entryOfNode = entries;
+    const versions = new Int32Array(length);
+    versions.set(this.lastUpdateVersion);
+    this.lastUpdateVersion = versions;
   }
 
 
@@ -87,15 +106,15 @@ export class GroupLedger {
   }
 
   private close(node: number): void {
-    const entry = this.entryOfNode.get(node);
-    if (entry !== undefined) {
-      this.entryDone[entry] = 1;
-      this.entryOfNode.delete(node);
-      this.openCount--;
-      if (entry < this.timeoutIndex) this.openBeforeTimeout--;
-      const last = this.lastUpdateVersion.get(node)!;
-      this.attempted.set(last, (this.attempted.get(last) ?? 0) + 1);
-    }
+    if (!this.hasUpdateInProgress(node)) return;
+    const entry = this.entryOfNode[node] - 1;
+    this.entryDone[entry] = 1;
+    this.entryOfNode[node] = 0;
+    this.openCount--;
+    if (entry < this.timeoutIndex) this.openBeforeTimeout--;
+    const last = this.lastUpdateVersion[node] - 1;
+    assert(last >= 0, 'an open entry without a granted version');
+    this.attempted.set(last, (this.attempted.get(last) ?? 0) + 1);
   }
 
   succeededFor(version: number): number {
