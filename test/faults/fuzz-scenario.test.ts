@@ -55,7 +55,7 @@ describe('scenarioText', () => {
   });
 
   it('flows three levels of plain nesting (a fault with its sides: the list, the lists of sides, the fault) and no deeper; a list holding a mapping stays a block', () => {
-    const doc: RawScenario = { reboot: { window: { days: ['Mon'] }, strategy: 'reboot' }, deep: { b: { c: { d: { e: ['x'] } } } }, mixed: ['a', { b: 1 }] };
+    const doc: RawScenario = { reboot: { window: { days: ['Mon'] }, strategy: 'reboot' }, deep: { b: { c: { d: { e: ['x'] } } } }, mixed: ['a', { b: 1 }], nested: [[{ a: 1 }, { b: 2 }]] };
     expect(scenarioText(doc, 'c')).toBe(
       [
         '# yaml-language-server: $schema=../docs/scenario.schema.json',
@@ -67,6 +67,9 @@ describe('scenarioText', () => {
         'mixed:',
         '  - a',
         '  - {b: 1}',
+        'nested:',
+        '  - - {a: 1}',
+        '    - {b: 2}',
         '',
       ].join('\n'),
     );

@@ -112,6 +112,23 @@ describe('drawFuzzSchedule against the reference draw order', () => {
     expect(drawn.lastHealMs).toBe(ms(restarts[7].at));
   });
 
+  it('without etcd members etcd-kill always names the leader and etcd-restart member 0, drawing nothing for it', () => {
+    const random = new RandomStream('28/fuzz.schedule');
+    const expected = referenceStarts(random, 8, 6 * HOUR).map((atMs) => {
+      random.next();
+      const durationMs = Math.round(random.uniform(10_000, 30 * MIN));
+      return { at: formatDuration(atMs), kind: 'etcd-kill', target: { etcd: 'leader' }, duration: formatDuration(durationMs) };
+    });
+    expect(drawFuzzSchedule(scenario('[{kind: etcd-kill}]', { members: 0 }), 28).faults).toEqual(expected);
+    const restart = new RandomStream('28/fuzz.schedule');
+    const restarts = referenceStarts(restart, 8, 6 * HOUR).map((atMs) => {
+      restart.next();
+      restart.uniform(0, 0);
+      return { at: formatDuration(atMs), kind: 'etcd-restart', target: { etcd: 0 } };
+    });
+    expect(drawFuzzSchedule(scenario('[{kind: etcd-restart}]', { members: 0 }), 28).faults).toEqual(restarts);
+  });
+
   it('partition: one of the shapes, each spelled out (a zone alone, the server, a node, a zone against the rest, a group, the leader, a minority of members)', () => {
     for (const seed of [6, 7, 8, 9]) {
       const random = new RandomStream(`${seed}/fuzz.schedule`);
@@ -154,6 +171,35 @@ describe('drawFuzzSchedule against the reference draw order', () => {
     });
     const oneZone = scenario('[{kind: partition}]', { members: 0, groups: '    - {name: solo, nodes: 10, zones: [a]}' });
     expect(drawFuzzSchedule(oneZone, 10).faults.map((f) => f.sides)).toEqual(expected);
+  });
+
+  it('node-crash by default hits 1 to 5 nodes of a 100-node fleet', () => {
+    const random = new RandomStream('26/fuzz.schedule');
+    const expected = referenceStarts(random, 8, 6 * HOUR).map(() => {
+      random.next();
+      random.uniform(MIN, 2 * HOUR);
+      return referenceNodes(random, 100, 1, 5);
+    });
+    const big = scenario('[{kind: node-crash}]', { groups: '    - {name: canary, nodes: 10, zones: [a]}\n    - {name: prod, nodes: 90, zones: [a, b, c]}' });
+    expect(drawFuzzSchedule(big, 26).faults.map((f) => (f.target as { nodes: number[] }).nodes)).toEqual(expected);
+  });
+
+  it('partition in a two-zone, one-group fleet without etcd: zone, server, node, the zone against the rest, group', () => {
+    const zones = ['a', 'b'];
+    const random = new RandomStream('27/fuzz.schedule');
+    const expected = referenceStarts(random, 8, 6 * HOUR).map(() => {
+      random.next();
+      random.uniform(10_000, HOUR);
+      const shape = random.int(0, 4);
+      if (shape === 0) return [[`zone:${zones[random.int(0, 1)]}`]];
+      if (shape === 1) return [['server']];
+      if (shape === 2) return [[`node:${random.int(0, 19)}`]];
+      if (shape === 4) return [[`group:${['solo'][random.int(0, 0)]}`]];
+      const zone = zones[random.int(0, 1)];
+      return [[`zone:${zone}`], [`zone:${zone === 'a' ? 'b' : 'a'}`, 'server']];
+    });
+    const twoZones = scenario('[{kind: partition}]', { members: 0, groups: '    - {name: solo, nodes: 20, zones: [a, b]}' });
+    expect(drawFuzzSchedule(twoZones, 27).faults.map((f) => f.sides)).toEqual(expected);
   });
 
   it('partition with 3 members isolates a minority of one', () => {
@@ -289,6 +335,8 @@ describe('drawFuzzSchedule: mix, horizon and bounds', () => {
     expect(kinds('{strategy: etcd-lock, lockTTL: 1h}')).toContain('lock-holder-dies');
     expect(kinds('{strategy: etcd-lock, lockTTL: 0s}')).not.toContain('lock-holder-dies');
     expect(kinds('{strategy: reboot, lockTTL: 1h}')).not.toContain('lock-holder-dies');
+    // A lock taken by one fleet group only (its own strategy) counts.
+    expect(kinds('{strategy: reboot, lockTTL: 1h, groups: {prod: {strategy: etcd-lock}}}')).toContain('lock-holder-dies');
     expect(defaultKinds(scenario('[{kind: node-crash}]', { members: 5 })).every((k) => k.weight === 1)).toBe(true);
   });
 });
