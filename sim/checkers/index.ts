@@ -29,7 +29,7 @@ export interface Checkers {
   readonly violations: Violations;
   /** At the end of the run (the horizon reached): the liveness check. */
   finish(nowMs: number): void;
-  report(): { violations: number; list: InvariantViolation[] };
+  report(): { violations: number; list: InvariantViolation[]; excused: InvariantViolation[] };
 }
 
 export function installCheckers(run: Omit<CheckedRun, 'violations'>): Checkers {

@@ -1,5 +1,7 @@
 import type { TraceEvent } from '../engine/trace.ts';
+import { effectiveReboot } from '../scenario/reboot.ts';
 import type { CheckedRun } from './context.ts';
+import { lockGroupOfKey, parseLocksmithHolders } from './lock-holders.ts';
 
 /**
  * Liveness after faults (TigerBeetle's VOPR: a safety phase with faults, then a liveness phase
@@ -17,6 +19,17 @@ import type { CheckedRun } from './context.ts';
  * --period holds the same nodes for good: sim/model/world/kured-ticks.ts). The check runs once, at the end of the run, and
  * only when it can be judged: the run reached the deadline, and no fault that never heals
  * (an etcd member killed for good; a dead lock holder whose slot never frees) holds the rollout.
+ *
+ * A lock held for good by ghost holders is the real system's own dead end, so the nodes behind it
+ * are excused too, and the run says so (`invariants.excused`, never silent). A ghost holder is a
+ * locksmithd node up and waiting for the lock (locking, backoff) that is itself a holder in the
+ * committed semaphore without knowing it (holdsLock 0): its lock CAS committed but the answer was
+ * lost. locksmith's Semaphore.Lock (lock/semaphore.go) checks `s.Semaphore <= 0` before looking
+ * for the holder, so once ghosts fill every slot, their own retries fail with "semaphore is at 0"
+ * as everyone else's do (locksmithctl/daemon.go lockAndReboot accepts only ErrExist), until the
+ * ghost restarts (unlockHeldLocks) or an operator runs `locksmithctl unlock`. The excuse is exact:
+ * every holder of the full semaphore must be such a ghost, and only nodes of that lock group
+ * waiting for the lock are excused.
  */
 export const LIVENESS = 'liveness';
 
@@ -27,9 +40,36 @@ export interface LivenessChecker {
 
 const NODES_LISTED_MAX = 3;
 
+const LOCKSMITH_PREFIX = 'coreos.com/updateengine/rebootlock/';
+/** locksmithd's states while it asks for the lock (sim/model/node/agents/locksmithd.ts). */
+const WAITING_FOR_LOCK = new Set(['locking', 'backoff']);
+
 export function installLivenessChecker(run: CheckedRun): LivenessChecker {
   const { world, scenario, faults, violations } = run;
   const n = world.nodeCount;
+  // The last committed value of each locksmith semaphore (ghost holders are read from it).
+  const locksmithValues = new Map<string, string>();
+  world.etcd?.cluster.store.observe((key, kv) => {
+    if (kv !== null && key.startsWith(LOCKSMITH_PREFIX) && key.endsWith('/semaphore')) locksmithValues.set(key, kv.value);
+  });
+  const lockGroupOfFleetGroup = world.groupNames.map((g) => effectiveReboot(scenario.reboot, g).lockGroup);
+  const waitingForLock = (node: number): boolean =>
+    world.rebootManager.agentOf(node).name === 'locksmithd' && WAITING_FOR_LOCK.has(world.rebootManager.stateName(node)) && !world.nodeIsDown(node);
+  /** Lock groups whose locksmith semaphore is full of ghost holders, with the ghosts. */
+  const ghostLockedGroups = (): Map<string, number[]> => {
+    const wedged = new Map<string, number[]>();
+    for (const [key, value] of locksmithValues) {
+      const holders = parseLocksmithHolders(value);
+      const group = lockGroupOfKey(key);
+      if (holders === null || group === null || holders.free === null || holders.free > 0 || holders.ids.length === 0) continue;
+      const ghosts = holders.ids.map(Number);
+      const allGhosts = ghosts.every(
+        (node) => Number.isInteger(node) && node >= 0 && node < n && waitingForLock(node) && world.rebootManager.get(node, 'holdsLock') === 0,
+      );
+      if (allGhosts) wedged.set(group, ghosts);
+    }
+    return wedged;
+  };
   const failedVersion: (string | null)[] = new Array<string | null>(n).fill(null);
   let lastReleaseMs = 0;
   let lastProgressMs = 0;
@@ -65,6 +105,8 @@ export function installLivenessChecker(run: CheckedRun): LivenessChecker {
       const deadlineMs = fromMs + boundMs;
       if (deadlineMs > nowMs) return;
       const rollouts = world.server.rolloutStates();
+      const ghostLocked = ghostLockedGroups();
+      const behindGhosts = new Map<string, number>();
       const stuck: string[] = [];
       let stuckNodes = 0;
       rollouts.forEach((rollout, group) => {
@@ -77,6 +119,11 @@ export function installLivenessChecker(run: CheckedRun): LivenessChecker {
           if (world.kuredTicks?.heldSince(node, fromMs) === true) continue;
           const onTarget = world.nodeVersion[node] === target && !world.nodeIsDown(node);
           if (onTarget || failedVersion[node] === targetName) continue;
+          const lockGroup = lockGroupOfFleetGroup[world.nodeGroup[node]];
+          if (ghostLocked.has(lockGroup) && waitingForLock(node)) {
+            behindGhosts.set(lockGroup, (behindGhosts.get(lockGroup) ?? 0) + 1);
+            continue;
+          }
           stuckNodes++;
           if (stuck.length < NODES_LISTED_MAX) {
             stuck.push(`${node} (${rollout.group}, ${world.versions.name(world.nodeVersion[node])}, ${world.boot.stateName(node)}/${world.updateEngine.stateName(node)}/${world.rebootManager.stateName(node)})`);
@@ -84,6 +131,15 @@ export function installLivenessChecker(run: CheckedRun): LivenessChecker {
         }
       });
       const since = `after the last fault healed or release came (${fromMs}ms), bound ${boundMs}ms`;
+      for (const [group, waiting] of behindGhosts) {
+        const ghosts = ghostLocked.get(group) as number[];
+        violations.excuse(
+          deadlineMs,
+          LIVENESS,
+          `lock group ${group}: ${waiting} nodes wait for good behind locksmith ghost holders [${ghosts.join(', ')}] (a lock CAS that committed unseen; ` +
+            `lock/semaphore.go Semaphore.Lock answers "semaphore is at 0" to its own holder; freed only by a restart of the ghost or \`locksmithctl unlock\`), ${since}`,
+        );
+      }
       if (stuckNodes > 0) {
         violations.record(deadlineMs, LIVENESS, `the rollout did not settle ${since}: ${stuckNodes} nodes neither on target nor failed, e.g. ${stuck.join('; ')}`);
       } else if (lastProgressMs > deadlineMs) {

@@ -40,6 +40,10 @@ export function formatSummary(report: Report, style: Style): string {
     text += `  ${style.red('violation')} at ${formatDurationShort(v.time)} [${v.checker}]: ${v.message}\n`;
   }
   if (invariants.list.length > VIOLATIONS_SHOWN) text += `  ... and ${invariants.list.length - VIOLATIONS_SHOWN} more in the JSON report\n`;
+  // Not violations (the real system does the same), but never silent.
+  for (const v of invariants.excused.slice(0, VIOLATIONS_SHOWN)) {
+    text += `  excused at ${formatDurationShort(v.time)} [${v.checker}]: ${v.message}\n`;
+  }
   if (report.expectations.length > 0) {
     text += '\n' + formatExpectations(report.expectations, style);
   }

@@ -48,7 +48,7 @@ describe('judgeScenario', () => {
 
   it('fails the built-in check on invariant violations and crashes, and every expectation on a crash', () => {
     const bad: SeedRun[] = [
-      { seed: 1, result: { ok: true, report: makeReport({ invariants: { violations: 2, list: [] } }) } },
+      { seed: 1, result: { ok: true, report: makeReport({ invariants: { violations: 2, list: [], excused: [] } }) } },
       { seed: 2, result: { ok: false, error: 'AssertionError: lock held twice' } },
       { seed: 3, result: { ok: true, report: makeReport() } },
     ];

@@ -55,7 +55,7 @@ describe('renderTable', () => {
 
 describe('formatSummary', () => {
   const report = makeReport({
-    invariants: { violations: 1, list: [{ time: 60_000, checker: 'lock', message: 'two holders' }] },
+    invariants: { violations: 1, list: [{ time: 60_000, checker: 'lock', message: 'two holders' }], excused: [] },
     expectations: [
       { expr: 'rollout.duration <= 3d', ok: true, actual: 93_784_000 },
       { expr: 'events < 0', ok: false, actual: 123_456 },

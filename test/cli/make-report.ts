@@ -26,7 +26,7 @@ export function makeReport(changes: DeepPartial<Report> = {}): Report {
     locks: [],
     drain: { blockedMs: 0, timeouts: 0 },
     workloads: [],
-    invariants: { violations: 0, list: [] },
+    invariants: { violations: 0, list: [], excused: [] },
     expectations: [],
   };
   const merged = structuredClone(base) as unknown as Record<string, unknown>;

@@ -94,6 +94,7 @@ const rebootManagerFields: Record<keyof RebootManagerContext, FieldStorage> = {
   backoffMaxMs: 'f64',
   waitMs: 'f64',
   holdsLock: 'u8',
+  rebootPending: 'u8',
 };
 
 const kuredFields: Record<keyof KuredContext, FieldStorage> = {

@@ -51,7 +51,7 @@ export class BootEffects {
       startedWarm: (node) => {
         host.metrics.nodeUp(node, host.sim.now);
         host.updateEngine.start(node, 1, 0);
-        host.post(RM, node, events.BOOTED);
+        host.post(RM, node, events.BOOTED_WARM);
       },
       booted: (node, c) => this.booted(node, c as BootContext),
       markedGood: (node) => host.trace.emit(host.sim.now, 'node.marked-good', node),

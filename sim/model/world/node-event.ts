@@ -17,7 +17,7 @@ export class NodeEvent implements MachineEvent {
   [field: string]: number | string;
   /** A uniform draw for the update engine's next check (update-engine.ts). */
   u = 0;
-  /** START: 1 when the node was already up (a warm start). */
+  /** START, BOOTED: 1 when the node was already up (a warm start). */
   warm = 0;
   /** START: the boot report to send with the first check (BOOT_REPORT). */
   bootResult = 0;
@@ -59,6 +59,9 @@ function event(type: string): NodeEvent {
 // The events without fields, shared.
 export const STOP = event('STOP');
 export const BOOTED = event('BOOTED');
+/** BOOTED of a node found up when the run starts: its agent started long before (locksmithd's start unlock is past). */
+export const BOOTED_WARM = event('BOOTED');
+BOOTED_WARM.warm = 1;
 export const CRASH = event('CRASH');
 export const PRIORITIZE_OTHER = event('PRIORITIZE_OTHER');
 export const START_WARM = event('START_WARM');

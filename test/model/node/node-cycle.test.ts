@@ -39,7 +39,7 @@ function runNode(options: { bad: number; releaseAtMs: number; untilMs: number })
   boot
     .on('startedWarm', () => {
       engine.sendAfter(0, { type: 'START', u: 0.5, warm: 1, bootResult: BOOT_REPORT.NONE });
-      manager.sendAfter(0, { type: 'BOOTED' });
+      manager.sendAfter(0, { type: 'BOOTED', warm: 1 });
     })
     .on('booted', (r) => {
       engine.sendAfter(0, { type: 'START', u: 0.5, warm: 0, bootResult: bootReportOf(r.context.bootKind) });

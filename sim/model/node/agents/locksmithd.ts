@@ -20,7 +20,7 @@ import { LOCKSMITHD } from '../../../agents/registry.ts';
  * - 3 fleet-lock: the same for this machine; the world speaks the other protocol.
  *
  * States: stopped (initial: the node is not running), idle, staged, waitingForWindow, locking,
- * backoff, rebooting, releasing, releaseBackoff.
+ * backoff, rebooting, unlockWait, releasing, releaseBackoff, resuming (transient).
  *
  * Events (numeric fields):
  * - REBOOT_NEEDED {windowWaitMs} in idle: update_engine finished an update (locksmith's
@@ -39,9 +39,22 @@ import { LOCKSMITHD } from '../../../agents/registry.ts';
  *   5 min (daemon.go doubles before it sleeps). windowWaitMs is 0 for locksmithd, whose window
  *   gates the first attempt only (registry `rewaitsWindowOnDenial`); an agent that waits for the
  *   next window again (Zincati's periodic strategy, kured) passes its wait.
- * - BOOTED {} in stopped: the OS is up again. holdsLock -> releasing, else -> idle.
+ * - BOOTED {warm} in stopped: the OS is up. locksmithd starts with it and, under etcd-lock, frees
+ *   its slot whether or not it knows it holds one (locksmithctl/daemon.go runDaemon starts
+ *   unlockHeldLocks, which calls unlockIfHeld: Unlock, ErrNotExist counting as done), first after
+ *   initialInterval (5 s: `time.After(interval)` comes before the first attempt): -> unlockWait.
+ *   So a "ghost holder" (a lock CAS that committed but whose answer was lost) that reboots frees
+ *   the slot it did not know it held. Other strategies unlock only a slot they know they hold
+ *   (holdsLock); otherwise -> idle. warm = 1: the node was up before the run began, its
+ *   locksmithd started long ago -> idle (unless it holds a slot).
+ * - REBOOT_NEEDED in unlockWait or releaseBackoff: runDaemon's `close(stop)` ends the unlock loop
+ *   at its sleep, and the reboot goes ahead as from idle (a slot still held is then re-taken:
+ *   locksmith's Lock answers ErrExist, which lockAndReboot counts as success, when the semaphore
+ *   has room). In releasing (a request in flight) `wg.Wait()` lets the request finish first:
+ *   rebootPending = 1 and the window wait is kept; the answer then goes on through `resuming`.
  * - LOCK_RELEASED {} in releasing (or late, in stopped): holdsLock = 0 -> idle.
- * - RELEASE_FAILED {} in releasing: -> releaseBackoff, retry after the doubled backoffMs.
+ * - RELEASE_FAILED {} in releasing: -> releaseBackoff, retry after the doubled backoffMs
+ *   (unlockHeldLocks' expBackoff: 10 s, 20 s ... 5 min).
  * - STOP {} in any state but stopped: the node shuts down or goes down -> stopped. holdsLock is
  *   kept: a node that never returns keeps its slot of the semaphore (locksmith has no TTL; an
  *   operator runs `locksmithctl unlock`).
@@ -73,8 +86,10 @@ export const REBOOT_MANAGER_STATE = Object.freeze({
   LOCKING: 'locking',
   BACKOFF: 'backoff',
   REBOOTING: 'rebooting',
+  UNLOCK_WAIT: 'unlockWait',
   RELEASING: 'releasing',
   RELEASE_BACKOFF: 'releaseBackoff',
+  RESUMING: 'resuming',
 });
 
 export type RebootManagerContext = {
@@ -86,14 +101,16 @@ export type RebootManagerContext = {
   backoffMaxMs: number;
   /** Delay of the pending window or retry timer. */
   waitMs: number;
-  /** 1 while this node is a holder of the reboot semaphore. */
+  /** 1 while this node is a holder of the reboot semaphore (as far as it knows). */
   holdsLock: number;
+  /** 1 when REBOOT_NEEDED came while an unlock request was in flight (waitMs then holds its window wait). */
+  rebootPending: number;
 };
 
 export type RebootNeededEvent = { type: 'REBOOT_NEEDED'; windowWaitMs: number };
 export type LockGrantedEvent = { type: 'LOCK_GRANTED' };
 export type LockDeniedEvent = { type: 'LOCK_DENIED'; windowWaitMs: number };
-export type BootedEvent = { type: 'BOOTED' };
+export type BootedEvent = { type: 'BOOTED'; warm?: number };
 export type LockReleasedEvent = { type: 'LOCK_RELEASED' };
 export type ReleaseFailedEvent = { type: 'RELEASE_FAILED' };
 export type RebootManagerStopEvent = { type: 'STOP' };
@@ -116,6 +133,7 @@ export const REBOOT_MANAGER_DEFAULTS: Readonly<RebootManagerContext> = Object.fr
   backoffMaxMs: LOCKSMITHD.lockRetryMaxMs,
   waitMs: 0,
   holdsLock: 0,
+  rebootPending: 0,
 });
 
 type Ctx = RebootManagerContext;
@@ -133,6 +151,14 @@ const guards = {
   ),
   windowOpen: guard<Ctx, Ev>((_ctx, e) => (e as RebootNeededEvent).windowWaitMs === 0),
   holdsLock: guard<Ctx, Ev>((ctx) => ctx.holdsLock === 1),
+  // locksmithctl/daemon.go runDaemon: `if strategy == StrategyEtcdLock { go unlockHeldLocks(...) }`.
+  unlocksAtStart: guard<Ctx, Ev>(
+    (ctx, e) => ctx.holdsLock === 1 || (ctx.strategy === REBOOT_STRATEGY.ETCD_LOCK && (e as BootedEvent).warm !== 1),
+  ),
+  rebootPending: guard<Ctx, Ev>((ctx) => ctx.rebootPending === 1),
+  // `resuming` reads the REBOOT_NEEDED kept while the unlock request was in flight.
+  pendingRebootNow: guard<Ctx, Ev>((ctx) => ctx.strategy === REBOOT_STRATEGY.REBOOT && ctx.waitMs === 0),
+  pendingWindowOpen: guard<Ctx, Ev>((ctx) => ctx.waitMs === 0),
 };
 
 const actions = {
@@ -156,6 +182,14 @@ const actions = {
   }),
   lockReleased: update<Ctx, Ev>(() => ({ holdsLock: 0 })),
   releaseStarted: update<Ctx, Ev>((ctx) => ({ backoffMs: ctx.backoffInitialMs })),
+  // unlockHeldLocks: `interval := initialInterval`, then `time.After(interval)` before each try.
+  unlockStarted: update<Ctx, Ev>((ctx) => ({ backoffMs: ctx.backoffInitialMs, waitMs: ctx.backoffInitialMs, rebootPending: 0 })),
+  rebootDeferred: update<Ctx, Ev>((ctx, e) => {
+    const { windowWaitMs } = e as RebootNeededEvent;
+    assertWaitMs(windowWaitMs, 'REBOOT_NEEDED.windowWaitMs');
+    return { rebootPending: 1, waitMs: windowWaitMs, backoffMs: ctx.backoffInitialMs };
+  }),
+  rebootResumed: update<Ctx, Ev>(() => ({ rebootPending: 0 })),
   acquireLock: effect<Ctx, Ev>(),
   reboot: effect<Ctx, Ev>(),
   releaseLock: effect<Ctx, Ev>(),
@@ -167,6 +201,14 @@ const delays = {
 
 const stop = { STOP: { target: 'stopped' } } as const;
 
+/** REBOOT_NEEDED's choices, from idle and from an unlock loop that it ends (runDaemon `close(stop)`). */
+const rebootNeeded = [
+  { guard: 'strategyOff', target: 'staged' },
+  { guard: 'windowOpenRebootNow', target: 'rebooting', actions: 'rebootNeeded' },
+  { guard: 'windowOpen', target: 'locking', actions: 'rebootNeeded' },
+  { target: 'waitingForWindow', actions: 'rebootNeeded' },
+] as const;
+
 /** The machine with an initial context: defaults, then `overrides` (the scenario's strategy). */
 export function createRebootManagerMachine(overrides: Partial<RebootManagerContext> = {}) {
   const context: RebootManagerContext = { ...REBOOT_MANAGER_DEFAULTS, ...overrides };
@@ -177,6 +219,7 @@ export function createRebootManagerMachine(overrides: Partial<RebootManagerConte
   if (!(context.backoffInitialMs > 0)) fail(`backoffInitialMs must be > 0, got ${context.backoffInitialMs}`);
   assert(context.backoffMaxMs >= context.backoffInitialMs, 'backoffMaxMs must be >= backoffInitialMs');
   if (!(context.holdsLock === 0 || context.holdsLock === 1)) fail(`holdsLock must be 0 or 1, got ${context.holdsLock}`);
+  if (!(context.rebootPending === 0 || context.rebootPending === 1)) fail(`rebootPending must be 0 or 1, got ${context.rebootPending}`);
   return setup({
     types: { context: {} as RebootManagerContext, events: {} as RebootManagerEvent },
     guards,
@@ -189,10 +232,7 @@ export function createRebootManagerMachine(overrides: Partial<RebootManagerConte
     states: {
       stopped: {
         on: {
-          BOOTED: [
-            { guard: 'holdsLock', target: 'releasing', actions: 'releaseStarted' },
-            { target: 'idle' },
-          ],
+          BOOTED: [{ guard: 'unlocksAtStart', target: 'unlockWait', actions: 'unlockStarted' }, { target: 'idle' }],
           LOCK_GRANTED: { actions: 'lockGranted' },
           LOCK_RELEASED: { actions: 'lockReleased' },
         },
@@ -200,12 +240,7 @@ export function createRebootManagerMachine(overrides: Partial<RebootManagerConte
       idle: {
         on: {
           ...stop,
-          REBOOT_NEEDED: [
-            { guard: 'strategyOff', target: 'staged' },
-            { guard: 'windowOpenRebootNow', target: 'rebooting', actions: 'rebootNeeded' },
-            { guard: 'windowOpen', target: 'locking', actions: 'rebootNeeded' },
-            { target: 'waitingForWindow', actions: 'rebootNeeded' },
-          ],
+          REBOOT_NEEDED: rebootNeeded,
           LOCK_GRANTED: { target: 'releasing', actions: ['lockGranted', 'releaseStarted'] },
         },
       },
@@ -237,17 +272,35 @@ export function createRebootManagerMachine(overrides: Partial<RebootManagerConte
         entry: 'reboot',
         on: { ...stop },
       },
+      unlockWait: {
+        on: { ...stop, REBOOT_NEEDED: rebootNeeded, LOCK_GRANTED: { actions: 'lockGranted' } },
+        after: { waitMs: { target: 'releasing' } },
+      },
       releasing: {
         entry: 'releaseLock',
         on: {
           ...stop,
-          LOCK_RELEASED: { target: 'idle', actions: 'lockReleased' },
-          RELEASE_FAILED: { target: 'releaseBackoff', actions: 'releaseFailed' },
+          REBOOT_NEEDED: { actions: 'rebootDeferred' },
+          LOCK_GRANTED: { actions: 'lockGranted' },
+          LOCK_RELEASED: [
+            { guard: 'rebootPending', target: 'resuming', actions: 'lockReleased' },
+            { target: 'idle', actions: 'lockReleased' },
+          ],
+          RELEASE_FAILED: [{ guard: 'rebootPending', target: 'resuming' }, { target: 'releaseBackoff', actions: 'releaseFailed' }],
         },
       },
       releaseBackoff: {
-        on: { ...stop },
+        on: { ...stop, REBOOT_NEEDED: rebootNeeded, LOCK_GRANTED: { actions: 'lockGranted' } },
         after: { waitMs: { target: 'releasing' } },
+      },
+      // The REBOOT_NEEDED kept in releasing, taken as idle would have (its window wait in waitMs).
+      resuming: {
+        always: [
+          { guard: 'strategyOff', target: 'staged', actions: 'rebootResumed' },
+          { guard: 'pendingRebootNow', target: 'rebooting', actions: 'rebootResumed' },
+          { guard: 'pendingWindowOpen', target: 'locking', actions: 'rebootResumed' },
+          { target: 'waitingForWindow', actions: 'rebootResumed' },
+        ],
       },
     },
   });
