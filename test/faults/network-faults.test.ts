@@ -125,4 +125,19 @@ describe('NetworkFaults: partitions', () => {
     faults.addPartition({ nodeSide: Int16Array.from([-1, 0, -1, -1]), serverSide: -1, memberSide: [-1, -1, -1], zoneClientSide: [-1, -1], leaders: [] });
     expect(lock).toEqual([true, false, true, true]);
   });
+
+  it('hands etcd its sides in a stable order (sorted by where each endpoint sits), whatever order the endpoints come in', () => {
+    const { world, log } = standIn();
+    const faults = new NetworkFaults(world);
+    // Member 0 on side 1, members 1 and 2 on side 0: signatures "1", "0", "0"; sorted: side 0 first.
+    faults.addPartition({ nodeSide: Int16Array.from([-1, -1, -1, -1]), serverSide: -1, memberSide: [1, 0, 0], zoneClientSide: [-1, -1], leaders: [] });
+    expect(log).toEqual(['etcd partition [[101,102],[100]]']);
+  });
+
+  it("fails loudly when a zone's etcd client endpoint is not in that zone", () => {
+    const { world } = standIn();
+    (world.etcd!.network as unknown as { zoneOf: (e: number) => string }).zoneOf = () => 'b';
+    const faults = new NetworkFaults(world);
+    expect(() => faults.addPartition(ZONE_A)).toThrow(`endpoint ${ZONE_CLIENT_ENDPOINT_BASE} is not zone a's etcd client`);
+  });
 });

@@ -71,3 +71,70 @@ describe('layoutPartition', () => {
     expect(layout.memberSide).toEqual([-1, 0, -1]);
   });
 });
+
+/**
+ * Fed by hand: a stand-in world of 6 nodes, zone = node % 3 (a: 0, 3; b: 1, 4; c: 2, 5), canary =
+ * nodes 0, 1, prod = 2..5; 3 etcd members in zones a, b, c (dedicated), or on nodes 3, 4, 5
+ * (fleet), or none; member 2 leads unless told otherwise.
+ */
+function standIn(options: { etcd?: boolean; memberNode?: number[]; leader?: number } = {}) {
+  return {
+    nodeCount: 6,
+    zoneNames: ['a', 'b', 'c'],
+    groupNames: ['canary', 'prod'],
+    nodeZone: Uint16Array.from([0, 1, 2, 0, 1, 2]),
+    nodeGroup: Uint16Array.from([0, 0, 1, 1, 1, 1]),
+    memberNode: options.memberNode ?? [],
+    etcd: options.etcd === false ? null : { cluster: { members: [{}, {}, {}], leader: () => options.leader ?? 2 }, memberZones: ['a', 'b', 'c'] },
+  } as unknown as Parameters<typeof layoutPartition>[0];
+}
+
+describe('layoutPartition (hand-fed)', () => {
+  it('the first side that names a thing at the highest rank keeps it: a later zone does not take a group\'s node, a later side does not take a node or member already named', () => {
+    const layout = layoutPartition(standIn(), sides(['group:canary', 'etcd:0', 'node:4'], ['zone:a', 'zone:b', 'etcd:0', 'node:4', 'server'], ['server']));
+    // Nodes 0, 1 canary (side 0), node 4 named on side 0 first; node 3 in zone a -> 1.
+    expect([...layout.nodeSide]).toEqual([0, 0, -1, 1, 0, -1]);
+    // Member 0 named on side 0 first (zone:a on side 1 ranks lower anyway), member 1 with zone b.
+    expect(layout.memberSide).toEqual([0, 1, -1]);
+    expect(layout.serverSide).toBe(1);
+    expect(layout.leaders).toEqual([]);
+  });
+
+  it('a zone named twice keeps the first side for its etcd client, even where most of its nodes went elsewhere', () => {
+    const layout = layoutPartition(standIn(), sides(['zone:a'], ['zone:a', 'node:0', 'node:3']));
+    expect([...layout.nodeSide]).toEqual([1, -1, -1, 1, -1, -1]);
+    expect(layout.zoneClientSide).toEqual([0, -1, -1]);
+  });
+
+  it("an unnamed zone's client follows the side with most of its nodes", () => {
+    const layout = layoutPartition(standIn(), sides(['node:1'], ['node:4', 'node:2'], ['node:5']));
+    // Zone a: both nodes on the rest; b: one on side 0, one on side 1 (tie: the lower side); c: sides 1 and 2.
+    expect(layout.zoneClientSide).toEqual([-1, 0, 1]);
+  });
+
+  it('etcd:leader is listed with what it resolved to; a plain member index is not; a named member on a fleet host stays where it is named', () => {
+    const fleet = layoutPartition(standIn({ memberNode: [3, 4, 5] }), sides(['etcd:0'], ['zone:a', 'etcd:leader']));
+    // Member 0 named on side 0 although its host (node 3, zone a) is on side 1; member 1 follows
+    // node 4 (the rest); member 2 leads: named on side 1.
+    expect(fleet.memberSide).toEqual([0, -1, 1]);
+    expect(fleet.leaders).toEqual([2]);
+    const leaderless = layoutPartition(standIn({ leader: -1 }), sides(['etcd:leader']));
+    expect(leaderless.leaders).toEqual([-1]);
+    expect(leaderless.memberSide).toEqual([-1, -1, -1]);
+  });
+
+  it('without etcd: no members, zones and groups still placed', () => {
+    const layout = layoutPartition(standIn({ etcd: false }), sides(['zone:c', 'group:canary']));
+    expect(layout.memberSide).toEqual([]);
+    expect([...layout.nodeSide]).toEqual([0, 0, 0, -1, -1, 0]);
+  });
+
+  it('fails loudly on no side, an unknown zone or group, and a node outside the fleet', () => {
+    const w = standIn();
+    expect(() => layoutPartition(w, [])).toThrow('a partition needs at least one side');
+    expect(() => layoutPartition(w, sides(['zone:d']))).toThrow('partition: unknown zone "d"');
+    expect(() => layoutPartition(w, sides(['group:edge']))).toThrow('partition: unknown group "edge"');
+    expect(() => layoutPartition(w, sides(['node:6']))).toThrow('partition: node 6 does not exist (the fleet has 6)');
+    expect(() => layoutPartition(w, [[{ kind: 'node', node: -1 }]])).toThrow('partition: node -1 does not exist (the fleet has 6)');
+  });
+});

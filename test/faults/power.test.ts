@@ -77,6 +77,17 @@ describe('MemberPower', () => {
     expect(calls).toEqual(['crash member 1', 'restart member 1']);
   });
 
+  it('a member killed during a power loss stays down when the power returns, until its kill ends', () => {
+    const { world, calls } = standIn({ members: 2 });
+    const power = new MemberPower(world);
+    power.powerOff(0);
+    power.kill(0);
+    power.powerOn(0);
+    expect(calls).toEqual(['crash member 0']);
+    power.unkill(0);
+    expect(calls).toEqual(['crash member 0', 'restart member 0']);
+  });
+
   it('an etcd-restart clears every kill of the member, restarts a running one at once, and the kills ending later change nothing', () => {
     const { world, calls } = standIn({ members: 3 });
     const power = new MemberPower(world);

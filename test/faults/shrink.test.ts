@@ -31,6 +31,21 @@ describe('shrinkScenario', () => {
     expect(result.faults).toBe(2);
   });
 
+  it('halves the chunk of faults it drops: 16 faults, one needed (the 14th), cost 10 runs counted by hand', () => {
+    // [] fails (1); chunk 8: drop 1-8 holds (2), drop 9-16 fails (3); chunk 4: drop 9-12 holds
+    // (4), drop 13-16 fails (5); chunk 2: drop 13-14 fails (6), drop 15-16 holds (7); chunk 1:
+    // drop 13 holds (8), drop 14 fails (9). A fleet of one node per group cannot shrink; the last
+    // pass tries dropping the one fault left (10).
+    const result = shrinkScenario(doc(16, [1, 1]), {
+      stillFails: (d) => atOf(d).includes('14h'),
+      failureTimeMs: null,
+      horizonMs: 2 * 86_400_000,
+      maxRuns: 500,
+    });
+    expect(atOf(result.doc)).toEqual(['14h']);
+    expect(result.runs).toBe(10);
+  });
+
   it('drops every fault when the failure needs none', () => {
     const result = shrinkScenario(doc(9), { stillFails: () => true, failureTimeMs: null, horizonMs: 2 * 86_400_000, maxRuns: 500 });
     expect(result.faults).toBe(0);
