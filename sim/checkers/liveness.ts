@@ -1,5 +1,4 @@
 import type { TraceEvent } from '../engine/trace.ts';
-import { effectiveReboot } from '../scenario/reboot.ts';
 import type { CheckedRun } from './context.ts';
 import { lockGroupOfKey, parseLocksmithHolders } from './lock-holders.ts';
 
@@ -52,8 +51,6 @@ export function installLivenessChecker(run: CheckedRun): LivenessChecker {
   world.etcd?.cluster.store.observe((key, kv) => {
     if (kv !== null && key.startsWith(LOCKSMITH_PREFIX) && key.endsWith('/semaphore')) locksmithValues.set(key, kv.value);
   });
-  // Read only when some lock is full of ghosts (the checker stays cheap to install).
-  const lockGroupOf = (fleetGroup: number): string => effectiveReboot(scenario.reboot, world.groupNames[fleetGroup]).lockGroup;
   const waitingForLock = (node: number): boolean =>
     world.rebootManager.agentOf(node).name === 'locksmithd' && WAITING_FOR_LOCK.has(world.rebootManager.stateName(node)) && !world.nodeIsDown(node);
   /** Lock groups whose locksmith semaphore is full of ghost holders, with the ghosts. */
@@ -120,10 +117,12 @@ export function installLivenessChecker(run: CheckedRun): LivenessChecker {
           if (world.kuredTicks?.heldSince(node, fromMs) === true) continue;
           const onTarget = world.nodeVersion[node] === target && !world.nodeIsDown(node);
           if (onTarget || failedVersion[node] === targetName) continue;
-          const lockGroup = ghostLocked.size > 0 ? lockGroupOf(world.nodeGroup[node]) : null;
-          if (lockGroup !== null && ghostLocked.has(lockGroup) && waitingForLock(node)) {
-            behindGhosts.set(lockGroup, (behindGhosts.get(lockGroup) ?? 0) + 1);
-            continue;
+          if (ghostLocked.size > 0 && waitingForLock(node)) {
+            const lockGroup = world.rebootGroups.lockGroupOf(node);
+            if (ghostLocked.has(lockGroup)) {
+              behindGhosts.set(lockGroup, (behindGhosts.get(lockGroup) ?? 0) + 1);
+              continue;
+            }
           }
           stuckNodes++;
           if (stuck.length < NODES_LISTED_MAX) {

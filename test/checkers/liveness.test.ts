@@ -149,7 +149,6 @@ function handLocksmithFleet() {
   const world = {
     nodeCount: 6,
     nodeGroup: Uint8Array.from([0, 0, 0, 0, 1, 1]),
-    groupNames: ['prod', 'canary'],
     nodeVersion,
     versions: versionsOf('3760.2.0', '3815.2.0'),
     kuredTicks: null,
@@ -164,15 +163,15 @@ function handLocksmithFleet() {
     },
     boot: { stateName: () => 'running' },
     updateEngine: { stateName: () => 'UPDATED_NEED_REBOOT' },
+    rebootGroups: { lockGroupOf: (node: number) => (node < 4 ? 'default' : 'canaries') },
     rebootManager: {
       agentOf: () => ({ name: 'locksmithd' }),
       stateName: (node: number) => states[node],
       get: (node: number, field: string) => (field === 'holdsLock' ? holdsLock[node] : 0),
     },
   };
-  const reboot = { agent: 'locksmithd', strategy: 'etcd-lock', lockGroup: 'default', maxConcurrent: 1, groups: { canary: { lockGroup: 'canaries' } } };
   const faults = { applied: 1, unhealed: [], lastHealMs: 1_000, deadNodes: new Set<number>() };
-  const fed = standIn({ world, faults, scenario: { liveness: { bound: 10_000 }, reboot } });
+  const fed = standIn({ world, faults, scenario: { liveness: { bound: 10_000 } } });
   const checker = installLivenessChecker(fed.run);
   nodeVersion.set([0, 0, 0, 0, 1, 1]); // canary settled, prod waits for the lock
   const semaphore = (key: string, free: number, holders: number[]) =>

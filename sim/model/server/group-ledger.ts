@@ -78,14 +78,8 @@ export class GroupLedger {
   }
 
   private growNodes(node: number): void {
-    let length = this.entryOfNode.length;
-    while (length <= node) length *= 2;
-    const entries = new Int32Array(length);
-    entries.set(this.entryOfNode);
-    this.entryOfNode = entries;
-    const versions = new Int32Array(length);
-    versions.set(this.lastUpdateVersion);
-    this.lastUpdateVersion = versions;
+    this.entryOfNode = grow(this.entryOfNode, node + 1);
+    this.lastUpdateVersion = grow(this.lastUpdateVersion, node + 1);
   }
 
 
@@ -174,8 +168,11 @@ export class GroupLedger {
   }
 }
 
-function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T): T {
-  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+/** A copy of `a` doubled until it holds at least `lengthMin` entries (once by default). */
+function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, lengthMin = a.length + 1): T {
+  let length = a.length * 2;
+  while (length < lengthMin) length *= 2;
+  const b = new (a.constructor as new (n: number) => T)(length);
   b.set(a);
   return b;
 }
