@@ -94,11 +94,7 @@ describe('EventQueue', () => {
             const handle = q.push(op.time, 1, seq, 0);
             model.push({ time: op.time, seq: seq++, handle });
           } else if (op.op === 'pop') {
-            // The earliest (time, then scheduling order), found by a scan of the model.
-            let at = -1;
-            model.forEach((e, i) => {
-              if (at < 0 || e.time < model[at].time || (e.time === model[at].time && e.seq < model[at].seq)) at = i;
-            });
+            const at = earliest(model);
             expect(q.pop()).toBe(at >= 0);
             if (at >= 0) {
               const [expected] = model.splice(at, 1);
@@ -113,8 +109,7 @@ describe('EventQueue', () => {
           largest = Math.max(largest, q.size);
         }
         depth.record(largest);
-        model.sort((a, b) => a.time - b.time || a.seq - b.seq);
-        expect(drain(q)).toEqual(model.map((e) => [e.time, e.seq]));
+        expectDrainsInOrder(q, model);
       }),
       { numRuns: 100 },
     );
@@ -228,10 +223,7 @@ describe('EventQueue', () => {
               const handle = op.op === 'push' ? q.push(time, 1, seq, 0) : q.pushFifo(time, 1, seq, 0);
               model.push({ time, seq: seq++, handle });
             } else if (op.op === 'pop') {
-              let at = -1;
-              model.forEach((e, i) => {
-                if (at < 0 || e.time < model[at].time || (e.time === model[at].time && e.seq < model[at].seq)) at = i;
-              });
+              const at = earliest(model);
               expect(q.peekTime()).toBe(at >= 0 ? model[at].time : Infinity);
               expect(q.pop()).toBe(at >= 0);
               if (at >= 0) {
@@ -249,8 +241,7 @@ describe('EventQueue', () => {
             largest = Math.max(largest, q.size);
           }
           depth.record(largest);
-          model.sort((a, b) => a.time - b.time || a.seq - b.seq);
-          expect(drain(q)).toEqual(model.map((e) => [e.time, e.seq]));
+          expectDrainsInOrder(q, model);
         }),
         { numRuns: 100 },
       );
@@ -259,3 +250,21 @@ describe('EventQueue', () => {
     });
   });
 });
+
+/** The model's pending events: when, and their scheduling order. */
+type ModelEvent = { time: number; seq: number; handle: number };
+
+/** Index of the model's earliest event (time, then scheduling order), found by a scan; -1 when empty. */
+function earliest(model: readonly ModelEvent[]): number {
+  let at = -1;
+  model.forEach((e, i) => {
+    if (at < 0 || e.time < model[at].time || (e.time === model[at].time && e.seq < model[at].seq)) at = i;
+  });
+  return at;
+}
+
+/** The queue pops exactly the model's remaining events, by (time, seq). */
+function expectDrainsInOrder(q: EventQueue, model: ModelEvent[]): void {
+  model.sort((a, b) => a.time - b.time || a.seq - b.seq);
+  expect(drain(q)).toEqual(model.map((e) => [e.time, e.seq]));
+}
