@@ -52,7 +52,9 @@ export class GroupLedger {
 
   /** Records a grant of `version` to `node` at `nowMs`. */
   grant(node: number, version: number, nowMs: number): void {
+    // Grant times are appended in order (the period pointer relies on it).
     assert(nowMs >= this.lastNowMs, 'ledger time went backwards');
+    this.lastNowMs = nowMs;
     if (!(Number.isInteger(node) && node >= 0)) fail(`node id ${node} is not an integer >= 0`);
     if (!(Number.isInteger(version) && version >= 0 && version < 2 ** 31 - 1)) fail(`version code ${version} is not an integer >= 0`);
     if (node >= this.entryOfNode.length) this.growNodes(node);

@@ -1,5 +1,4 @@
 import { setup } from 'xstate';
-import { update, type MachineContext } from '../machine/define.ts';
 
 /**
  * A group's rollout of its channel's newest release, as an operator sees it in Nebraska's UI:
@@ -9,12 +8,9 @@ import { update, type MachineContext } from '../machine/define.ts';
  *
  * Written with the define.ts wrappers like the node machines (one definition, compilable), and
  * run as an xstate actor: there is one per group, so speed does not matter here. The server
- * traces each change of state from the actor's snapshots.
+ * traces each change of state from the actor's snapshots. The target release itself is the
+ * channel's (update-server.ts ChannelState), so the machine keeps no context.
  */
-export interface RolloutContext extends MachineContext {
-  /** Version index of the group's current target release; -1 before any release. */
-  target: number;
-}
 
 export type RolloutEvent =
   | { type: 'RELEASE'; version: number }
@@ -28,25 +24,20 @@ export const ROLLOUT_STATES = ['waiting', 'rolling', 'paused', 'halted', 'comple
 export type RolloutState = (typeof ROLLOUT_STATES)[number];
 
 export const rolloutControllerMachine = setup({
-  types: { context: {} as RolloutContext, events: {} as RolloutEvent },
-  actions: {
-    // Typed loosely: define.ts events are flat records; only RELEASE carries `version`.
-    setTarget: update<RolloutContext, any>((_ctx, event: { version: number }) => ({ target: event.version })),
-  },
+  types: { events: {} as RolloutEvent },
 }).createMachine({
   id: 'rollout',
-  context: { target: -1 },
   initial: 'completed',
   states: {
     // Nothing to roll out: every node runs the newest release (or none is published yet).
     completed: {
-      on: { RELEASE: { target: 'waiting', actions: 'setTarget' }, PAUSE: 'paused', HALT: 'halted' },
+      on: { RELEASE: 'waiting', PAUSE: 'paused', HALT: 'halted' },
     },
+    // A newer release while waiting leaves it waiting (the channel holds the target).
     waiting: {
       on: {
         GRANTED: 'rolling',
         COMPLETED: 'completed',
-        RELEASE: { target: 'waiting', reenter: true, actions: 'setTarget' },
         PAUSE: 'paused',
         HALT: 'halted',
       },
@@ -54,18 +45,19 @@ export const rolloutControllerMachine = setup({
     rolling: {
       on: {
         COMPLETED: 'completed',
-        RELEASE: { target: 'waiting', actions: 'setTarget' },
+        RELEASE: 'waiting',
         PAUSE: 'paused',
         HALT: 'halted',
       },
     },
     paused: {
-      on: { RESUME: 'rolling', RELEASE: { actions: 'setTarget' }, HALT: 'halted', COMPLETED: 'completed' },
+      // A new release while paused changes nothing until the operator resumes.
+      on: { RESUME: 'rolling', HALT: 'halted', COMPLETED: 'completed' },
     },
     // A halt holds until an operator resumes; a new release does not lift it (it may be the fix,
     // but that is for the operator to say).
     halted: {
-      on: { RESUME: 'rolling', RELEASE: { actions: 'setTarget' } },
+      on: { RESUME: 'rolling' },
     },
   },
 });

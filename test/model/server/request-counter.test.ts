@@ -63,4 +63,17 @@ describe('RequestCounter', () => {
     expect(counter.bucketsUntil(4_096 * MINUTE_MS).length).toBe(8_192);
     expect(counter.bucketsUntil(4_096 * MINUTE_MS)[2_999]).toBe(6);
   });
+
+  it('grows to count a request in the first minute past its buckets (minute 1,024 of a counter sized for none)', () => {
+    const counter = new RequestCounter();
+    counter.add(1_024 * MINUTE_MS, 3);
+    expect(counter.peakPerMinute).toBe(3);
+    expect(counter.requests).toBe(3);
+    const buckets = counter.bucketsUntil(2_048 * MINUTE_MS);
+    expect(buckets.length).toBeGreaterThan(2_048);
+    buckets[2_048] += 5;
+    counter.addCounted(5);
+    expect(counter.peakPerMinute).toBe(5);
+    expect(counter.requests).toBe(8);
+  });
 });

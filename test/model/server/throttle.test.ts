@@ -46,4 +46,19 @@ describe('Cincinnati throttle', () => {
       expect(expected).toBeLessThanOrEqual(1);
     }
   });
+
+  it('admits at the first whole millisecond the throttle reaches the wariness, even where the division rounds below it (start 0.1, 1 h)', () => {
+    const throttle = { start: 0.1, duration: HOUR };
+    // 0.1 + 0.9 * 292 / 2000 in floating point is 0.23140000000000002; (w - 0.1) * 1 h / 0.9 comes
+    // out at exactly 525,600 ms, where the share is 0.2314: short of it by the float's last bit.
+    const wariness = 0.1 + (0.9 * 292) / 2000;
+    const share = (ms: number) => 0.1 + (0.9 * ms) / HOUR;
+    expect(share(525_600)).toBeLessThan(wariness);
+    expect(share(525_601)).toBeGreaterThanOrEqual(wariness);
+    expect(msUntilThrottleReaches(throttle, wariness)).toBe(525_601);
+  });
+
+  it('refuses a throttle of no duration', () => {
+    expect(() => throttleAt({ start: 0.5, duration: 0 }, 0)).toThrow('throttle duration must be positive');
+  });
 });

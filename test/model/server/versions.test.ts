@@ -67,4 +67,29 @@ describe('VersionTable', () => {
     expect(() => table.name(1)).toThrow('no version with index 1');
     expect(() => table.name(-1)).toThrow('no version with index -1');
   });
+
+  it('keeps the initial version oldest among many, and orders five equal-comparing names by when they were added', () => {
+    const table = new VersionTable('9999.0.0');
+    const added = ['2.0.x', '2.0+x', '2.0-x', '1.0.0', '3.0.0', '2.0.x.0'].map((name) => table.add(name));
+    for (const version of added) {
+      expect(table.newer(version, 0)).toBe(true);
+      expect(table.newer(0, version)).toBe(false);
+    }
+    // By hand: 1.0.0 < 2.0.x = 2.0+x = 2.0-x (added in that order) < 2.0.x.0 < 3.0.0.
+    const [dotX, plusX, dashX, one, three, longer] = added;
+    const oldestFirst = [one, dotX, plusX, dashX, longer, three];
+    for (let i = 0; i + 1 < oldestFirst.length; i++) {
+      expect(table.newer(oldestFirst[i + 1], oldestFirst[i])).toBe(true);
+      expect(table.newer(oldestFirst[i], oldestFirst[i + 1])).toBe(false);
+    }
+  });
+});
+
+describe('compareVersions: what counts as a number', () => {
+  it('takes a field as a number only when it is all digits: "0x1A", "1e3" and " 50" compare as text', () => {
+    // As numbers they would be 26, 1000 and 50, all greater than 5 or 6; as text they sort first.
+    expect(compareVersions('1.0x1A', '1.3')).toBe(-1);
+    expect(compareVersions('1.1e3', '1.5')).toBe(-1);
+    expect(compareVersions('1. 50', '1.6')).toBe(-1);
+  });
 });
