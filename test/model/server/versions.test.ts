@@ -91,5 +91,9 @@ describe('compareVersions: what counts as a number', () => {
     expect(compareVersions('1.0x1A', '1.3')).toBe(-1);
     expect(compareVersions('1.1e3', '1.5')).toBe(-1);
     expect(compareVersions('1. 50', '1.6')).toBe(-1);
+    // The same on the right-hand side.
+    expect(compareVersions('1.3', '1.0x1A')).toBe(1);
+    expect(compareVersions('1.5', '1.1e3')).toBe(1);
+    expect(compareVersions('1.6', '1. 50')).toBe(1);
   });
 });
