@@ -129,6 +129,22 @@ describe('SharedBandwidth: rates by hand', () => {
     expect(bandwidth.bytesServed(1_000)).toBe(1_000_000);
   });
 
+  it('keeps transfers of ids far apart apart: ids 0, 64, 128 and 100,000 finish in size order', () => {
+    const bandwidth = new SharedBandwidth(4 * MBIT8, MBIT8);
+    bandwidth.start(100_000, 4_000_000, 0);
+    bandwidth.start(128, 3_000_000, 0);
+    bandwidth.start(64, 2_000_000, 0);
+    bandwidth.start(0, 1_000_000, 0);
+    // Four at 1,000 bytes/ms each (the cap; the total allows exactly that): 1 s, 2 s, 3 s, 4 s.
+    expect(bandwidth.takeFinished(1_000)).toEqual([0]);
+    expect(bandwidth.takeFinished(2_000)).toEqual([64]);
+    expect(bandwidth.isActive(128)).toBe(true);
+    expect(bandwidth.isActive(64)).toBe(false);
+    expect(bandwidth.takeFinished(3_000)).toEqual([128]);
+    expect(bandwidth.takeFinished(4_000)).toEqual([100_000]);
+    expect(bandwidth.isActive(100_000)).toBe(false);
+  });
+
   it('abort stops a running transfer and says whether it was running', () => {
     const bandwidth = new SharedBandwidth(MBIT8, MBIT8);
     bandwidth.start(1, 1_000_000, 0);
@@ -153,6 +169,10 @@ describe('SharedBandwidth: invariants fail loudly', () => {
     expect(() => bandwidth.start(1, 0, 0)).toThrow(new AssertionError('a transfer must have a positive size'));
     bandwidth.start(3, 1_000, 10);
     expect(() => bandwidth.start(3, 1_000, 10)).toThrow(new AssertionError('transfer 3 is already running'));
+    expect(() => bandwidth.start(-1, 1_000, 10)).toThrow(new AssertionError('transfer id -1 is not an integer >= 0'));
+    expect(() => bandwidth.start(1.5, 1_000, 10)).toThrow(new AssertionError('transfer id 1.5 is not an integer >= 0'));
+    expect(bandwidth.isActive(-1)).toBe(false);
+    expect(bandwidth.abort(-1, 10)).toBe(false);
     expect(() => bandwidth.bytesServed(5)).toThrow(new AssertionError('bandwidth time went backwards'));
     expect(() => bandwidth.nextCompletionMs(5)).toThrow(new AssertionError('bandwidth time went backwards'));
     expect(() => bandwidth.setTotalBandwidth(0, 10)).toThrow(new AssertionError('bandwidth must be positive'));
