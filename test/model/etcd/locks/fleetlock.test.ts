@@ -4,24 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { KvClient } from '../../../../sim/model/etcd/kv.ts';
 import { fleetLock, fleetLockPolicy, type FleetLockSemaphore } from '../../../../sim/model/etcd/locks/fleetlock.ts';
-import type { LockResult } from '../../../../sim/model/etcd/locks/types.ts';
-import { makeCluster, runUntilLeader, type Harness } from '../harness.ts';
-
-function ready(seed = 1): Harness {
-  const h = makeCluster({ seed });
-  runUntilLeader(h, 5_000);
-  h.sim.runFor(500);
-  return h;
-}
-
-/** Runs one lock call to its answer. */
-function call(h: Harness, op: (cb: (r: LockResult) => void) => void): LockResult {
-  let result: LockResult | null = null;
-  op((r) => (result = r));
-  h.sim.runFor(1_000);
-  if (result === null) throw new Error('the lock did not answer within 1 s');
-  return result;
-}
+import { call, ready } from './cluster-calls.ts';
 
 describe('FleetLock semaphore key (airlock lock.go keyTemplate)', () => {
   it('the group "" is airlock’s defaultGroup "default"; a named group is escaped into one path segment', () => {

@@ -6,8 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { KvClient } from '../../../../sim/model/etcd/kv.ts';
 import { kuredDaemonSetName, kuredLock, kuredPolicy, type KuredAnnotation } from '../../../../sim/model/etcd/locks/kured-lock.ts';
-import type { LockResult } from '../../../../sim/model/etcd/locks/types.ts';
-import { makeCluster, runUntilLeader, type Harness } from '../harness.ts';
+import { call, ready } from './cluster-calls.ts';
 
 const MIN = 60_000;
 const TTL = 10 * MIN;
@@ -16,22 +15,6 @@ const DEFAULT_KEY = '/registry/daemonsets/kube-system/kured';
 /** An annotation entry: node `id` locked at `created` (ms) with `ttl`. */
 function entry(id: string, created: number, ttl = TTL) {
   return { nodeID: id, created, TTL: ttl };
-}
-
-function ready(seed = 1): Harness {
-  const h = makeCluster({ seed });
-  runUntilLeader(h, 5_000);
-  h.sim.runFor(500);
-  return h;
-}
-
-/** Runs one lock call to its answer. */
-function call(h: Harness, op: (cb: (r: LockResult) => void) => void): LockResult {
-  let result: LockResult | null = null;
-  op((r) => (result = r));
-  h.sim.runFor(1_000);
-  if (result === null) throw new Error('the lock did not answer within 1 s');
-  return result;
 }
 
 describe("kured's DaemonSet per lock group (--ds-name)", () => {

@@ -6,24 +6,8 @@ import { KvClient } from '../../../../sim/model/etcd/kv.ts';
 import { fleetLock } from '../../../../sim/model/etcd/locks/fleetlock.ts';
 import { locksmithLock } from '../../../../sim/model/etcd/locks/locksmith.ts';
 import { ttlLock } from '../../../../sim/model/etcd/locks/ttl-lock.ts';
-import type { LockResult, RebootLock } from '../../../../sim/model/etcd/locks/types.ts';
-import { makeCluster, runUntilLeader, type Harness } from '../harness.ts';
-
-function ready(seed = 1): Harness {
-  const h = makeCluster({ seed });
-  runUntilLeader(h, 5_000);
-  h.sim.runFor(500);
-  return h;
-}
-
-/** Runs one lock call to its answer. */
-function call(h: Harness, op: (cb: (r: LockResult) => void) => void): LockResult {
-  let result: LockResult | null = null;
-  op((r) => (result = r));
-  h.sim.runFor(1_000);
-  if (result === null) throw new Error('the lock did not answer within 1 s');
-  return result;
-}
+import type { RebootLock } from '../../../../sim/model/etcd/locks/types.ts';
+import { call, ready } from './cluster-calls.ts';
 
 describe('locksmith semaphore (coreos/locksmith lock/semaphore.go)', () => {
   it('lock.Lock takes a slot by CAS on the semaphore key, and refuses when the semaphore is at 0', () => {

@@ -5,26 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { KvClient } from '../../../../sim/model/etcd/kv.ts';
 import { locksmithLock, locksmithPolicy } from '../../../../sim/model/etcd/locks/locksmith.ts';
-import type { LockResult } from '../../../../sim/model/etcd/locks/types.ts';
-import { makeCluster, runUntilLeader, type Harness } from '../harness.ts';
+import type { Harness } from '../harness.ts';
+import { call, ready } from './cluster-calls.ts';
 
 const KEY = 'coreos.com/updateengine/rebootlock/semaphore';
-
-function ready(seed = 1): Harness {
-  const h = makeCluster({ seed });
-  runUntilLeader(h, 5_000);
-  h.sim.runFor(500);
-  return h;
-}
-
-/** Runs one lock call to its answer. */
-function call(h: Harness, op: (cb: (r: LockResult) => void) => void): LockResult {
-  let result: LockResult | null = null;
-  op((r) => (result = r));
-  h.sim.runFor(1_000);
-  if (result === null) throw new Error('the lock did not answer within 1 s');
-  return result;
-}
 
 /** The semaphore key's committed JSON, parsed by JSON.parse (not by the policy). */
 function committed(h: Harness, key = KEY): unknown {

@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../../sim/engine/assert.ts';
 import { KvClient } from '../../../../sim/model/etcd/kv.ts';
 import { ttlLock, ttlPolicy, type TtlSemaphore } from '../../../../sim/model/etcd/locks/ttl-lock.ts';
-import type { LockResult } from '../../../../sim/model/etcd/locks/types.ts';
-import { makeCluster, runUntilLeader, type Harness } from '../harness.ts';
+import { call, ready } from './cluster-calls.ts';
 
 const TTL_MS = 10_000;
 const DEFAULT_KEY = 'fleetsim/ttl-lock/groups/default/semaphore';
@@ -25,22 +24,6 @@ function assertionFrom(fn: () => unknown): AssertionError {
     return error as AssertionError;
   }
   throw new Error('expected an AssertionError, nothing was thrown');
-}
-
-function ready(seed = 1): Harness {
-  const h = makeCluster({ seed });
-  runUntilLeader(h, 5_000);
-  h.sim.runFor(500);
-  return h;
-}
-
-/** Runs one lock call to its answer. */
-function call(h: Harness, op: (cb: (r: LockResult) => void) => void): LockResult {
-  let result: LockResult | null = null;
-  op((r) => (result = r));
-  h.sim.runFor(1_000);
-  if (result === null) throw new Error('the lock did not answer within 1 s');
-  return result;
 }
 
 describe('the TTL lock’s TTL', () => {
