@@ -7,11 +7,11 @@
 // only reads or failures that certainly did not apply retried (etcd client/v3/retry.go
 // isSafeRetryImmutableRPC / isSafeRetryMutableRPC).
 import { describe, expect, it } from 'vitest';
-import { AssertionError } from '../../../sim/engine/assert.ts';
 import { Simulation } from '../../../sim/engine/simulation.ts';
 import type { EtcdCluster, KvAnswer, KvRequestWire, KvResponseWire } from '../../../sim/model/etcd/cluster.ts';
 import { KvClient, type KvClientOptions, type KvResult } from '../../../sim/model/etcd/kv.ts';
 import { Network } from '../../../sim/model/network/network.ts';
+import { assertionFrom } from '../../assertion-from.ts';
 
 /** Members' network endpoints start here, so that endpoint 0 is free for a client. */
 const MEMBER_ENDPOINT_BASE = 10;
@@ -100,17 +100,6 @@ function refusal(reason: string, leaderHint: number, definite = true): KvAnswer 
 function answers(c: HandFedCluster) {
   const log: { atMs: number; result: KvResult }[] = [];
   return { log, callback: (result: KvResult) => log.push({ atMs: c.sim.now, result }) };
-}
-
-/** The AssertionError `fn` throws. */
-function assertionFrom(fn: () => unknown): AssertionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AssertionError);
-    return error as AssertionError;
-  }
-  throw new Error('expected an AssertionError, nothing was thrown');
 }
 
 function client(c: HandFedCluster, options: KvClientOptions = {}): KvClient {

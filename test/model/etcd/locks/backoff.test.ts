@@ -5,8 +5,8 @@
 // min(5 s * 2^n, 5 min), retries anchored on poll start times.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AssertionError } from '../../../../sim/engine/assert.ts';
 import { locksmithRetryDelayMs, pollAtOrAfter } from '../../../../sim/model/etcd/locks/backoff.ts';
+import { assertionFrom } from '../../../assertion-from.ts';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -28,17 +28,6 @@ function walkSchedule(lastPollMs: number, failures: number, atMs: number): { pol
     pollMs += sleepAfterFailure(f);
   }
   return { pollMs, skippedPolls, failures: f };
-}
-
-/** The AssertionError `fn` throws. */
-function assertionFrom(fn: () => unknown): AssertionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AssertionError);
-    return error as AssertionError;
-  }
-  throw new Error('expected an AssertionError, nothing was thrown');
 }
 
 describe('locksmithRetryDelayMs (locksmithctl/daemon.go expBackoff)', () => {

@@ -4,7 +4,6 @@
 // unlockIfHeld), the report's holder counts, and the waiting shortcut's bookkeeping (waitForSlot,
 // TTL expiry timers). Semaphore values written into etcd by the tests are JSON written by hand.
 import { describe, expect, it } from 'vitest';
-import { AssertionError } from '../../../../sim/engine/assert.ts';
 import { KvClient, type KvResult } from '../../../../sim/model/etcd/kv.ts';
 import { locksmithLock, locksmithPolicy } from '../../../../sim/model/etcd/locks/locksmith.ts';
 import { SemaphoreLock } from '../../../../sim/model/etcd/locks/semaphore-lock.ts';
@@ -12,6 +11,7 @@ import { ttlLock } from '../../../../sim/model/etcd/locks/ttl-lock.ts';
 import type { LockResult } from '../../../../sim/model/etcd/locks/types.ts';
 import type { CasExpect } from '../../../../sim/model/etcd/store.ts';
 import { makeCluster, runUntilLeader, type Harness } from '../harness.ts';
+import { assertionFrom } from '../../../assertion-from.ts';
 
 const KEY = 'coreos.com/updateengine/rebootlock/semaphore';
 const TTL_KEY = 'fleetsim/ttl-lock/groups/default/semaphore';
@@ -39,17 +39,6 @@ function put(h: Harness, key: string, value: string): void {
   new KvClient(h.cluster).put(key, value, (r) => (done = r.ok && r.succeeded));
   h.sim.runFor(1_000);
   if (!done) throw new Error(`the put of ${key} did not commit within 1 s`);
-}
-
-/** The AssertionError `fn` throws. */
-function assertionFrom(fn: () => unknown): AssertionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AssertionError);
-    return error as AssertionError;
-  }
-  throw new Error('expected an AssertionError, nothing was thrown');
 }
 
 /**

@@ -2,10 +2,10 @@
 // acquisition + TTL, measured from acquisition; kubereboot/kured pkg/daemonsetlock ttlExpired),
 // its policy fed semaphores written by hand, then on an etcd cluster through SemaphoreLock.
 import { describe, expect, it } from 'vitest';
-import { AssertionError } from '../../../../sim/engine/assert.ts';
 import { KvClient } from '../../../../sim/model/etcd/kv.ts';
 import { ttlLock, ttlPolicy, type TtlSemaphore } from '../../../../sim/model/etcd/locks/ttl-lock.ts';
 import { call, ready } from './cluster-calls.ts';
+import { assertionFrom } from '../../../assertion-from.ts';
 
 const TTL_MS = 10_000;
 const DEFAULT_KEY = 'fleetsim/ttl-lock/groups/default/semaphore';
@@ -13,17 +13,6 @@ const DEFAULT_KEY = 'fleetsim/ttl-lock/groups/default/semaphore';
 /** A semaphore with `max` slots and holders [id, acquiredAtMs]. */
 function semaphore(max: number, ...holders: [string, number][]): TtlSemaphore {
   return { max, holders: holders.map(([id, acquiredAtMs]) => ({ id, acquiredAtMs })) };
-}
-
-/** The AssertionError `fn` throws. */
-function assertionFrom(fn: () => unknown): AssertionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AssertionError);
-    return error as AssertionError;
-  }
-  throw new Error('expected an AssertionError, nothing was thrown');
 }
 
 describe('the TTL lock’s TTL', () => {
