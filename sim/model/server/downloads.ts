@@ -22,7 +22,7 @@ export class Downloads {
     nodeBandwidthBps: number,
     private readonly finished: (node: number) => void,
   ) {
-    this.bandwidth = new SharedBandwidth(bandwidthBps, nodeBandwidthBps);
+    this.bandwidth = new SharedBandwidth(bandwidthBps, nodeBandwidthBps, nodeCount);
     this.downloadVersion = new Int32Array(nodeCount).fill(-1);
     this.completionKind = sim.register('server.download', () => this.onCompletion());
   }

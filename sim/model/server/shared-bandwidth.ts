@@ -15,19 +15,20 @@ export class SharedBandwidth {
   private heapId = new Int32Array(64);
   private size = 0;
   /**
-   * Heap position of each transfer id, -1 when it is not running: a typed array indexed by id
-   * (ids are node numbers), grown on demand. A Map here was ~5% of a 1M-node run: every sift
-   * step writes a position.
+   * Heap position of each transfer id (a node number, below `idCount`), -1 when it is not
+   * running. A Map here was ~5% of a 1M-node run: every sift step writes a position.
    */
-  private positionOf = new Int32Array(64).fill(-1);
+  private readonly positionOf: Int32Array;
   private served = 0;
   private peak = 0;
 
   constructor(
     private totalBitsPerSecond: number,
     private readonly perTransferBitsPerSecond: number,
+    idCount: number,
   ) {
     assert(totalBitsPerSecond > 0 && perTransferBitsPerSecond > 0, 'bandwidths must be positive');
+    this.positionOf = new Int32Array(idCount).fill(-1);
   }
 
   get active(): number {
@@ -55,8 +56,7 @@ export class SharedBandwidth {
   }
 
   start(id: number, sizeBytes: number, nowMs: number): void {
-    if (!(Number.isInteger(id) && id >= 0)) fail(`transfer id ${id} is not an integer >= 0`);
-    if (id >= this.positionOf.length) this.growPositions(id);
+    if (!(Number.isInteger(id) && id >= 0 && id < this.positionOf.length)) fail(`transfer id ${id} is not an integer in [0, ${this.positionOf.length})`);
     if (this.positionOf[id] !== -1) fail(`transfer ${id} is already running`);
     assert(sizeBytes > 0, 'a transfer must have a positive size');
     this.advance(nowMs);
@@ -151,14 +151,6 @@ export class SharedBandwidth {
     this.heapFinish[position] = finish;
     this.heapId[position] = id;
     this.positionOf[id] = position;
-  }
-
-  private growPositions(id: number): void {
-    let length = this.positionOf.length * 2;
-    while (length <= id) length *= 2;
-    const grown = new Int32Array(length).fill(-1);
-    grown.set(this.positionOf);
-    this.positionOf = grown;
   }
 
   private grow(): void {

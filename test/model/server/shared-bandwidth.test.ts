@@ -9,6 +9,8 @@ import { SharedBandwidth } from '../../../sim/model/server/shared-bandwidth.ts';
 
 /** 8 Mbit/s is 1,000,000 bytes/s: 1,000 bytes per ms. */
 const MBIT8 = 8e6;
+/** Transfer ids the tests use: node numbers below this. */
+const IDS = 200_000;
 
 type Op = { kind: 'start'; atMs: number; id: number; sizeBytes: number } | { kind: 'abort'; atMs: number; id: number };
 
@@ -71,7 +73,7 @@ function referenceFinishTimes(totalBps: number, capBps: number, ops: readonly Op
 
 describe('SharedBandwidth: rates by hand', () => {
   it('one transfer runs at the per-transfer cap: 1,000,000 bytes at 8 Mbit/s finish after 1 s', () => {
-    const bandwidth = new SharedBandwidth(10 * MBIT8, MBIT8);
+    const bandwidth = new SharedBandwidth(10 * MBIT8, MBIT8, IDS);
     bandwidth.start(7, 1_000_000, 0);
     expect(bandwidth.rateBytesPerMs()).toBe(1000);
     expect(bandwidth.nextCompletionMs(0)).toBe(1000);
@@ -81,7 +83,7 @@ describe('SharedBandwidth: rates by hand', () => {
   });
 
   it('ten transfers share the total: 8 Mbit/s for ten is 100 bytes/ms each, so 1,000,000 bytes take 10 s', () => {
-    const bandwidth = new SharedBandwidth(MBIT8, MBIT8);
+    const bandwidth = new SharedBandwidth(MBIT8, MBIT8, IDS);
     for (let id = 0; id < 10; id++) bandwidth.start(id, 1_000_000, 0);
     expect(bandwidth.rateBytesPerMs()).toBe(100);
     expect(bandwidth.nextCompletionMs(0)).toBe(10_000);
@@ -92,7 +94,7 @@ describe('SharedBandwidth: rates by hand', () => {
   });
 
   it('an idle server serves nothing: rate 0, next completion never', () => {
-    const bandwidth = new SharedBandwidth(MBIT8, MBIT8);
+    const bandwidth = new SharedBandwidth(MBIT8, MBIT8, IDS);
     expect(bandwidth.rateBytesPerMs()).toBe(0);
     expect(bandwidth.nextCompletionMs(0)).toBe(Infinity);
     expect(bandwidth.bytesServed(1_000)).toBe(0);
@@ -100,7 +102,7 @@ describe('SharedBandwidth: rates by hand', () => {
 
   it('bytes served counts partial transfers from the last change: A alone for 1 s, then A and B for 0.5 s at half the rate each', () => {
     // Total 8 Mbit/s (1,000 bytes/ms), cap 8 Mbit/s: A alone gets 1,000 bytes/ms; with B, 500 each.
-    const bandwidth = new SharedBandwidth(MBIT8, MBIT8);
+    const bandwidth = new SharedBandwidth(MBIT8, MBIT8, IDS);
     bandwidth.start(1, 10_000_000, 0);
     bandwidth.start(2, 10_000_000, 1_000);
     expect(bandwidth.bytesServed(1_000)).toBe(1_000_000);
@@ -110,7 +112,7 @@ describe('SharedBandwidth: rates by hand', () => {
   });
 
   it('a transfer that finishes raises the rate of the others: 2 MB and 4 MB at 1,000 bytes/ms shared finish at 4 s and 6 s', () => {
-    const bandwidth = new SharedBandwidth(MBIT8, MBIT8);
+    const bandwidth = new SharedBandwidth(MBIT8, MBIT8, IDS);
     bandwidth.start(1, 2_000_000, 0);
     bandwidth.start(2, 4_000_000, 0);
     expect(bandwidth.nextCompletionMs(0)).toBe(4_000);
@@ -120,7 +122,7 @@ describe('SharedBandwidth: rates by hand', () => {
   });
 
   it('a raised total bandwidth applies from the moment it is set, not before', () => {
-    const bandwidth = new SharedBandwidth(MBIT8, 4 * MBIT8);
+    const bandwidth = new SharedBandwidth(MBIT8, 4 * MBIT8, IDS);
     bandwidth.start(1, 3_000_000, 0);
     // 1 s at 1,000 bytes/ms, then 2,000,000 left at 2,000 bytes/ms: 1 s more.
     bandwidth.setTotalBandwidth(2 * MBIT8, 1_000);
@@ -130,7 +132,7 @@ describe('SharedBandwidth: rates by hand', () => {
   });
 
   it('keeps transfers of ids far apart apart: ids 0, 64, 128 and 100,000 finish in size order', () => {
-    const bandwidth = new SharedBandwidth(4 * MBIT8, MBIT8);
+    const bandwidth = new SharedBandwidth(4 * MBIT8, MBIT8, IDS);
     bandwidth.start(100_000, 4_000_000, 0);
     bandwidth.start(128, 3_000_000, 0);
     bandwidth.start(64, 2_000_000, 0);
@@ -146,7 +148,7 @@ describe('SharedBandwidth: rates by hand', () => {
   });
 
   it('abort stops a running transfer and says whether it was running', () => {
-    const bandwidth = new SharedBandwidth(MBIT8, MBIT8);
+    const bandwidth = new SharedBandwidth(MBIT8, MBIT8, IDS);
     bandwidth.start(1, 1_000_000, 0);
     bandwidth.start(2, 1_000_000, 0);
     expect(bandwidth.isActive(1)).toBe(true);
@@ -163,14 +165,15 @@ describe('SharedBandwidth: rates by hand', () => {
 
 describe('SharedBandwidth: invariants fail loudly', () => {
   it('refuses non-positive bandwidths and sizes, a transfer started twice, and time going backwards', () => {
-    expect(() => new SharedBandwidth(0, MBIT8)).toThrow(new AssertionError('bandwidths must be positive'));
-    expect(() => new SharedBandwidth(MBIT8, 0)).toThrow(new AssertionError('bandwidths must be positive'));
-    const bandwidth = new SharedBandwidth(MBIT8, MBIT8);
+    expect(() => new SharedBandwidth(0, MBIT8, IDS)).toThrow(new AssertionError('bandwidths must be positive'));
+    expect(() => new SharedBandwidth(MBIT8, 0, IDS)).toThrow(new AssertionError('bandwidths must be positive'));
+    const bandwidth = new SharedBandwidth(MBIT8, MBIT8, IDS);
     expect(() => bandwidth.start(1, 0, 0)).toThrow(new AssertionError('a transfer must have a positive size'));
     bandwidth.start(3, 1_000, 10);
     expect(() => bandwidth.start(3, 1_000, 10)).toThrow(new AssertionError('transfer 3 is already running'));
-    expect(() => bandwidth.start(-1, 1_000, 10)).toThrow(new AssertionError('transfer id -1 is not an integer >= 0'));
-    expect(() => bandwidth.start(1.5, 1_000, 10)).toThrow(new AssertionError('transfer id 1.5 is not an integer >= 0'));
+    expect(() => bandwidth.start(-1, 1_000, 10)).toThrow(new AssertionError('transfer id -1 is not an integer in [0, 200000)'));
+    expect(() => bandwidth.start(1.5, 1_000, 10)).toThrow(new AssertionError('transfer id 1.5 is not an integer in [0, 200000)'));
+    expect(() => bandwidth.start(200_000, 1_000, 10)).toThrow(new AssertionError('transfer id 200000 is not an integer in [0, 200000)'));
     expect(bandwidth.isActive(-1)).toBe(false);
     expect(bandwidth.abort(-1, 10)).toBe(false);
     expect(() => bandwidth.bytesServed(5)).toThrow(new AssertionError('bandwidth time went backwards'));
@@ -211,7 +214,7 @@ describe('SharedBandwidth: against the naive reference model', () => {
     let largestConcurrency = 0;
     fc.assert(
       fc.property(opsArbitrary, (ops) => {
-        const model = new SharedBandwidth(8e7, 8e6);
+        const model = new SharedBandwidth(8e7, 8e6, IDS);
         const got = finishTimesOf(model, ops);
         const want = referenceFinishTimes(8e7, 8e6, ops);
         largestConcurrency = Math.max(largestConcurrency, model.peakActive);
