@@ -110,9 +110,12 @@ export class LockWaiters {
     // Ramp waiters whose next poll fell behind `atMs` move on; those that reached the cap move
     // to the phase buckets.
     for (let node = ramp.peek(); node >= 0 && ramp.keyOf(node) < atMs; node = ramp.peek()) {
-      ramp.remove(node);
-      if (this.steadyFromMs[node] <= atMs) this.linkSteady(node);
-      else ramp.push(node, pollAtOrAfter(this.lastPollMs[node], this.failures[node], atMs).pollMs);
+      if (this.steadyFromMs[node] <= atMs) {
+        ramp.remove(node);
+        this.linkSteady(node);
+      } else {
+        ramp.rekey(node, pollAtOrAfter(this.lastPollMs[node], this.failures[node], atMs).pollMs);
+      }
     }
     let best = ramp.peek();
     let bestMs = best < 0 ? Infinity : ramp.keyOf(best);

@@ -1,20 +1,28 @@
 import { fail } from '../../engine/assert.ts';
 
 /**
- * A binary min-heap of node ids keyed by (time, node id), on typed arrays, with removal of any
- * node in O(log n) (each node's position is tracked). Ties break by the lower node id, so the
- * order never depends on insertion history.
+ * A 4-ary min-heap of node ids keyed by (time, node id), on typed arrays, with removal and
+ * re-keying of any node in O(log n) (each node's position is tracked). Ties break by the lower
+ * node id, so the order never depends on insertion history (nor on the heap's arity).
+ *
+ * Keys sit beside the node ids in heap order (`heapKey[i]` is the key of `heap[i]`), not in an
+ * array indexed by node: a sift then compares four adjacent keys instead of fetching one key per
+ * child from anywhere in a million-entry array (the lock waiters' ramp holds up to the whole
+ * fleet; this was a tenth of a 1M-node run's time, most of it waiting on memory).
  */
+const ARITY_SHIFT = 2; // 4 children per node
+const ARITY = 1 << ARITY_SHIFT;
+
 export class NodeHeap {
   private readonly heap: Int32Array;
+  private readonly heapKey: Float64Array;
   private readonly position: Int32Array;
-  private readonly key: Float64Array;
   private length = 0;
 
   constructor(nodeCount: number) {
     this.heap = new Int32Array(nodeCount);
+    this.heapKey = new Float64Array(nodeCount);
     this.position = new Int32Array(nodeCount).fill(-1);
-    this.key = new Float64Array(nodeCount);
   }
 
   get size(): number {
@@ -31,16 +39,14 @@ export class NodeHeap {
   }
 
   keyOf(node: number): number {
-    return this.key[node];
+    const at = this.position[node];
+    if (at < 0) fail(`node ${node} is not in the heap`);
+    return this.heapKey[at];
   }
 
   push(node: number, keyMs: number): void {
     if (this.position[node] >= 0) fail(`node ${node} is already in the heap`);
-    this.key[node] = keyMs;
-    this.heap[this.length] = node;
-    this.position[node] = this.length;
-    this.length++;
-    this.up(this.length - 1);
+    this.up(this.length++, node, keyMs);
   }
 
   remove(node: number): void {
@@ -49,49 +55,79 @@ export class NodeHeap {
     this.position[node] = -1;
     this.length--;
     if (at === this.length) return;
-    const last = this.heap[this.length];
-    this.heap[at] = last;
-    this.position[last] = at;
-    this.down(at);
-    this.up(this.position[last]);
+    // The last entry fills the hole: it may belong above it (it came from another subtree) or
+    // below it.
+    this.place(at, this.heap[this.length], this.heapKey[this.length]);
   }
 
-  private less(a: number, b: number): boolean {
-    const ka = this.key[a];
-    const kb = this.key[b];
-    return ka < kb || (ka === kb && a < b);
+  /** Gives a node already in the heap a new key (one sift instead of a removal and a push). */
+  rekey(node: number, keyMs: number): void {
+    const at = this.position[node];
+    if (at < 0) fail(`node ${node} is not in the heap`);
+    this.place(at, node, keyMs);
   }
 
-  private up(i: number): void {
+  /** Puts (node, key) at the hole `at` and sifts it the way it must go. */
+  private place(at: number, node: number, key: number): void {
+    if (at > 0) {
+      const parent = (at - 1) >> ARITY_SHIFT;
+      const parentKey = this.heapKey[parent];
+      if (key < parentKey || (key === parentKey && node < this.heap[parent])) {
+        this.up(at, node, key);
+        return;
+      }
+    }
+    this.down(at, node, key);
+  }
+
+  /** Sifts (node, key) up from the hole at index i. */
+  private up(i: number, node: number, key: number): void {
     const heap = this.heap;
-    const node = heap[i];
+    const heapKey = this.heapKey;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = (i - 1) >> ARITY_SHIFT;
       const p = heap[parent];
-      if (!this.less(node, p)) break;
+      const pk = heapKey[parent];
+      if (!(key < pk || (key === pk && node < p))) break;
       heap[i] = p;
+      heapKey[i] = pk;
       this.position[p] = i;
       i = parent;
     }
     heap[i] = node;
+    heapKey[i] = key;
     this.position[node] = i;
   }
 
-  private down(i: number): void {
+  /** Sifts (node, key) down from the hole at index i. */
+  private down(i: number, node: number, key: number): void {
     const heap = this.heap;
-    const node = heap[i];
+    const heapKey = this.heapKey;
     const n = this.length;
     for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      if (child + 1 < n && this.less(heap[child + 1], heap[child])) child++;
-      const c = heap[child];
-      if (!this.less(c, node)) break;
-      heap[i] = c;
-      this.position[c] = i;
-      i = child;
+      const first = (i << ARITY_SHIFT) + 1;
+      if (first >= n) break;
+      // The smallest of up to four children, by (key, node).
+      let best = first;
+      let bestKey = heapKey[first];
+      let bestNode = heap[first];
+      const end = Math.min(first + ARITY, n);
+      for (let c = first + 1; c < end; c++) {
+        const ck = heapKey[c];
+        if (ck < bestKey || (ck === bestKey && heap[c] < bestNode)) {
+          best = c;
+          bestKey = ck;
+          bestNode = heap[c];
+        }
+      }
+      if (!(bestKey < key || (bestKey === key && bestNode < node))) break;
+      heap[i] = bestNode;
+      heapKey[i] = bestKey;
+      this.position[bestNode] = i;
+      i = best;
     }
     heap[i] = node;
+    heapKey[i] = key;
     this.position[node] = i;
   }
 }

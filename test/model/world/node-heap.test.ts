@@ -1,6 +1,6 @@
 /**
  * NodeHeap (sim/model/world/node-heap.ts), the lock waiters' ramp: after any sequence of pushes
- * and removals, popping yields the nodes in (key, node id) order, as sorting them would.
+ * re-keyings and removals, popping yields the nodes in (key, node id) order, as sorting them would.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { reach } from '../../reach.ts';
 const NODES = 512;
 
 describe('NodeHeap', () => {
-  it('pops in (key, node) order after random pushes and removals, ties to the lower node id, with hundreds of nodes in the heap', () => {
+  it('pops in (key, node) order after random pushes, re-keyings and removals, ties to the lower node id, with hundreds of nodes in the heap', () => {
     // Sized explicitly (fast-check's default would build heaps of a handful of nodes): 512 node
     // ids, 400-1,500 operations of which 3 in 4 push (when the node is not in yet), so the heap
     // holds hundreds of nodes; keys from a narrow range give ties; removals hit the middle.
@@ -27,6 +27,9 @@ describe('NodeHeap', () => {
               if (dice === 0) {
                 heap.remove(node);
                 model.delete(node);
+              } else if (dice === 1) {
+                heap.rekey(node, key);
+                model.set(node, key);
               }
             } else if (dice > 0) {
               heap.push(node, key);
@@ -56,23 +59,41 @@ describe('NodeHeap', () => {
   });
 
   it('moves the last node up when it replaces a removed node under a later parent (values by hand)', () => {
-    // Node i pushed at heap index i with keys that keep it there (each at least its parent's):
-    // the left subtree (1, 3, 4, 7-10) holds keys >= 100; under node 2 (10), node 5 (40) has
-    // children 11, 12 (41, 42) and node 6 (20) has children 13, 14 (21, 30). Removing node 11
-    // moves the last node, 14 (30), under node 5 (40): it must rise above node 5, or 40 would
-    // pop before 30. Nodes 15-24 (keys 200-209) pushed afterwards fill the end of the array, so
-    // that pops move them, not node 14, to the root (which would hide the fault).
-    const keys = [0, 100, 10, 110, 120, 40, 20, 111, 112, 121, 122, 41, 42, 21, 30];
-    const heap = new NodeHeap(25);
+    // A 4-ary heap: the children of index i are 4i+1 .. 4i+4. Node i is pushed at index i with
+    // keys that keep it there (each at least its parent's): under the root (0), nodes 1-4 have
+    // keys 50, 10, 60, 70; node 1's children are nodes 5-8 (51-54); node 2's first child is
+    // node 9 (20), the last node. Removing node 5 moves node 9 (20) under node 1 (50): it must
+    // rise above node 1, or 50 would pop before 20. Nodes 10-19 (keys 200-209) pushed afterwards
+    // fill the end of the array, so that pops move them, not node 9, to the root (which would
+    // hide the fault).
+    const keys = [0, 50, 10, 60, 70, 51, 52, 53, 54, 20];
+    const heap = new NodeHeap(20);
     keys.forEach((key, node) => heap.push(node, key));
-    heap.remove(11);
-    for (let node = 15; node < 25; node++) heap.push(node, 185 + node);
+    heap.remove(5);
+    for (let node = 10; node < 20; node++) heap.push(node, 190 + node);
     const popped: number[] = [];
     while (heap.size > 0) {
       popped.push(heap.peek());
       heap.remove(heap.peek());
     }
-    expect(popped).toEqual([0, 2, 6, 13, 14, 5, 12, 1, 3, 7, 8, 4, 9, 10, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
+    expect(popped).toEqual([0, 2, 9, 1, 6, 7, 8, 3, 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  });
+
+  it('re-keys a node either way: a later key sinks it below its old children, an earlier one lifts it to the top', () => {
+    const heap = new NodeHeap(10);
+    [5, 15, 25, 35, 45, 55, 65, 75, 85, 95].forEach((key, node) => heap.push(node, key));
+    heap.rekey(0, 60); // node 0 (5 -> 60) now pops after 55 (node 5), before 65 (node 6)
+    heap.rekey(9, 1); // node 9 (95 -> 1) now pops first
+    heap.rekey(3, 25); // node 3 ties node 2 at 25: the lower id, node 2, first
+    expect(heap.keyOf(0)).toBe(60);
+    const popped: number[] = [];
+    while (heap.size > 0) {
+      popped.push(heap.peek());
+      heap.remove(heap.peek());
+    }
+    expect(popped).toEqual([9, 1, 2, 3, 4, 5, 0, 6, 7, 8]);
+    expect(() => heap.rekey(4, 1)).toThrow(/node 4 is not in the heap/);
+    expect(() => heap.keyOf(4)).toThrow(/node 4 is not in the heap/);
   });
 
   it('breaks ties by the lower node id whatever the insertion order', () => {
