@@ -158,4 +158,38 @@ describe('CompiledRuntime', () => {
     runtime.init(0);
     expect(runtime.stateName(0)).toBe('idle');
   });
+
+  it.each([true, false])('a step reads its own instance and sees its own updates, in order (codegen %s)', (codegen) => {
+    // Two updates and two effects in one transition: the first effect must see n after one
+    // increment, the second after two; the guard reads the instance stepped, not the last one.
+    const counting = setup({
+      types: { context: {} as Ctx, events: {} as MachineEvent },
+      guards: { small: guard<Ctx, MachineEvent>((c) => c.n < 10) },
+      actions: { inc: update<Ctx, MachineEvent>((c) => ({ n: c.n + 1 })), hello: effect() },
+    }).createMachine({
+      id: 'counting',
+      context: { n: 0, big: 0 },
+      initial: 'idle',
+      states: { idle: { on: { BUMP: { guard: 'small', actions: ['inc', 'hello', 'inc', 'hello'] } } } },
+    });
+    const host = new RecordingHost();
+    const runtime = new CompiledRuntime(compileMachine(counting, { fields: { n: 'u8', big: 'i32' } }), 3, host, { codegen });
+    runtime.initAll();
+    runtime.set(1, 'n', 9);
+    runtime.set(2, 'big', -5);
+    expect(runtime.send(1, { type: 'BUMP' })).toBe(true);
+    expect(runtime.send(0, { type: 'BUMP' })).toBe(true);
+    expect(runtime.send(1, { type: 'BUMP' })).toBe(false); // n is 11 now: the guard refuses
+    expect(host.effects).toEqual([
+      { instance: 1, ctx: { n: 10, big: 0 } },
+      { instance: 1, ctx: { n: 11, big: 0 } },
+      { instance: 0, ctx: { n: 1, big: 0 } },
+      { instance: 0, ctx: { n: 2, big: 0 } },
+    ]);
+    expect([runtime.context(0), runtime.context(1), runtime.context(2)]).toEqual([
+      { n: 2, big: 0 },
+      { n: 11, big: 0 },
+      { n: 0, big: -5 },
+    ]);
+  });
 });
