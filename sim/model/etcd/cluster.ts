@@ -92,7 +92,7 @@ export class EtcdCluster implements ClusterPort {
   readonly name: string;
   private readonly timerKind: EventKind;
   private readonly waiters = new Map<number, Waiter>();
-  /** Results of applied proposals that a waiter will pick up when its member commits them. */
+  /** Results of applied proposals, by request id, that a waiter picks up when its member commits them. */
   private readonly results = new Map<number, WriteResult | null>();
   /** Term of every committed index: the State Machine Safety check. */
   private readonly committedTerms: number[] = [0];
@@ -251,7 +251,7 @@ export class EtcdCluster implements ClusterPort {
     for (const [requestId, waiter] of [...this.waiters]) {
       if (waiter.member !== member) continue;
       this.waiters.delete(requestId);
-      this.results.delete(waiter.index);
+      this.results.delete(requestId);
       this.replyDirect(waiter, { ok: false, reason: 'connection-lost', definite: false, leaderHint: -1 });
     }
     this.trace.emit(this.sim.now, `${this.name}.crash`, member);
@@ -472,7 +472,7 @@ export class EtcdCluster implements ClusterPort {
         this.committedTerms.push(entry.term);
         const data = entry.data as { requestId: number; op: WriteOp } | null;
         const result = this.store.apply(index, data === null ? null : data.op, nowMs);
-        if (data !== null && this.waiters.has(data.requestId)) this.results.set(index, result);
+        if (data !== null && this.waiters.has(data.requestId)) this.results.set(data.requestId, result);
       }
       for (const hook of this.commitHooks) hook(m.id, index, entry, nowMs);
     }
@@ -481,9 +481,9 @@ export class EtcdCluster implements ClusterPort {
       if (waiter.member !== m.id || waiter.index === 0 || waiter.index > toIndex) continue;
       const data = log[waiter.index - 1].data as { requestId: number } | null;
       if (data !== null && data.requestId === requestId) {
-        const result = this.results.get(waiter.index);
+        const result = this.results.get(requestId);
         if (!(result !== undefined && result !== null)) fail(`etcd: no result for request ${requestId} at ${waiter.index}`);
-        this.results.delete(waiter.index);
+        this.results.delete(requestId);
         this.answer(requestId, { ok: true, kind: 'write', result });
       } else {
         // Another leader's entry took the index: the proposal is lost for good.
