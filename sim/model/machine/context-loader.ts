@@ -2,47 +2,27 @@ import type { MachineContext } from './define.ts';
 import type { Column } from './storage.ts';
 
 /**
- * The context object a step's guards, updates and effects read: one object per runtime, pointed
- * at one instance at a time (`moveTo`). It runs once per step that calls a machine function, so
- * it is on the hot path.
+ * Fills the runtime's reused context object from one instance's columns; it runs once per step
+ * that calls a machine function, so it is on the hot path.
  *
- * Generated (codegen), the object is a view: one getter per field, reading that field's column
- * at the current instance when (and only when) a machine function reads it. A step reads one or
- * two fields, not all of them; copying every field at every step cost a cache miss per column
- * (8% of a 1M-node run, most of it waiting on memory). The view needs no write-back: columns are
- * changed during a step only by the step's own updates (`set` and `init` refuse to run inside a
- * step), which store into the columns the getters read, so a later read sees the update, as
- * xstate's assign does. Each getter is one monomorphic load of one column; names are embedded
+ * The plain loop stores through a property name that changes with every field, and reads
+ * columns of several typed-array kinds from one site: both sites turn megamorphic. The
+ * generated loader has one store and one load per field, each monomorphic. Names are embedded
  * with JSON.stringify, so no field name can inject code; the columns are passed as arguments.
- *
- * Without codegen, `moveTo` copies every field into a plain object (the reference form), and the
- * runtime writes each update into it as well (`live` is false).
  */
-export interface ContextCursor {
-  readonly ctx: MachineContext;
-  /** True when `ctx` reads the columns (no copy to keep up to date). */
-  readonly live: boolean;
-  moveTo(instance: number): void;
-}
+export type ContextLoader = (ctx: MachineContext, instance: number) => void;
 
-export function contextCursor(names: readonly string[], columns: readonly Column[], initial: readonly number[], codegen: boolean): ContextCursor {
+export function contextLoader(names: readonly string[], columns: readonly Column[], codegen: boolean): ContextLoader {
   if (!codegen || names.length === 0) {
-    const ctx: MachineContext = {};
-    for (let f = 0; f < names.length; f++) ctx[names[f]] = initial[f];
-    return {
-      ctx,
-      live: false,
-      moveTo(instance: number): void {
-        for (let f = 0; f < names.length; f++) ctx[names[f]] = columns[f][instance];
-      },
+    return (ctx, instance) => {
+      for (let f = 0; f < names.length; f++) ctx[names[f]] = columns[f][instance];
     };
   }
   const params = columns.map((_, f) => `c${f}`);
-  const getters = names.map((name, f) => `get ${JSON.stringify(name)}() { return c${f}[i]; }`).join(',\n');
-  const factory = new Function(
-    ...params,
-    `let i = 0;\nconst ctx = {\n${getters}\n};\nreturn { ctx, live: true, moveTo(instance) { i = instance; } };`,
-  ) as (...columns: Column[]) => ContextCursor;
+  const body = names.map((name, f) => `ctx[${JSON.stringify(name)}] = c${f}[i];`).join('\n');
+  const factory = new Function(...params, `return function loadContext(ctx, i) {\n${body}\n};`) as (
+    ...columns: Column[]
+  ) => ContextLoader;
   return factory(...columns);
 }
 

@@ -3,11 +3,11 @@ import { OP_CANCEL, OP_EFFECT, OP_SCHEDULE, OP_UPDATE, type Candidate, type Comp
 import type { MachineContext, MachineEvent } from './define.ts';
 import {
   contextFactory,
-  contextCursor,
+  contextLoader,
   fieldResetter,
   fieldStore,
   type ContextFactory,
-  type ContextCursor,
+  type ContextLoader,
   type FieldResetter,
   type FieldStore,
 } from './context-loader.ts';
@@ -86,7 +86,7 @@ export class CompiledRuntime {
   transitions = 0;
 
   private readonly ctx: MachineContext;
-  private readonly cursor: ContextCursor;
+  private readonly load: ContextLoader;
   private readonly create: ContextFactory;
   private readonly resetFields: FieldResetter;
   private readonly storeField: FieldStore;
@@ -131,13 +131,10 @@ export class CompiledRuntime {
     this.integerField = Uint8Array.from(machine.fields.map((field) => (STORAGE[field.type].integer ? 1 : 0)));
     this.fieldMin = Float64Array.from(machine.fields.map((field) => STORAGE[field.type].min));
     this.fieldMax = Float64Array.from(machine.fields.map((field) => STORAGE[field.type].max));
-    this.cursor = contextCursor(
-      this.fieldNames,
-      this.columns,
-      machine.fields.map((field) => field.initial),
-      options.codegen ?? true,
-    );
-    this.ctx = this.cursor.ctx;
+    const ctx: MachineContext = {};
+    for (const field of machine.fields) ctx[field.name] = field.initial;
+    this.ctx = ctx;
+    this.load = contextLoader(this.fieldNames, this.columns, options.codegen ?? true);
     this.create = contextFactory(this.fieldNames, this.columns, options.codegen ?? true);
     this.resetFields = fieldResetter(
       machine.fields.map((field) => field.initial),
@@ -435,7 +432,7 @@ export class CompiledRuntime {
   }
 
   private loadContext(instance: number): void {
-    this.cursor.moveTo(instance);
+    this.load(this.ctx, instance);
     this.contextLoaded = true;
   }
 
@@ -444,7 +441,7 @@ export class CompiledRuntime {
     for (const name in partial) {
       const value = partial[name];
       this.writeField(instance, name, value, 'update', updateName);
-      if (!this.cursor.live) this.ctx[name] = value as number;
+      this.ctx[name] = value as number;
     }
   }
 
