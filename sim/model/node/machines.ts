@@ -172,8 +172,9 @@ export const nodeMachines = Object.freeze({
 /**
  * The machine of each reboot agent of the registry (sim/agents/registry.ts), by agent name. An
  * agent's machine takes the reboot manager's events (REBOOT_NEEDED, LOCK_GRANTED, LOCK_DENIED,
- * BOOTED, LOCK_RELEASED, RELEASE_FAILED, STOP) and has a subset of its effects (acquireLock,
- * reboot, releaseLock): that is the contract the world implements for every agent.
+ * BOOTED, LOCK_RELEASED, RELEASE_FAILED, STOP); its effects are listed in `effects` (the reboot
+ * manager's acquireLock, reboot and releaseLock, and an agent's own, such as kured's drawUniform,
+ * checkGates and startDrain), and the world implements each: that is the contract for every agent.
  */
 export interface AgentMachineDescriptor {
   readonly name: string;

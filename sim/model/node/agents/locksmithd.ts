@@ -150,7 +150,6 @@ const guards = {
     (ctx, e) => ctx.strategy === REBOOT_STRATEGY.REBOOT && (e as RebootNeededEvent).windowWaitMs === 0,
   ),
   windowOpen: guard<Ctx, Ev>((_ctx, e) => (e as RebootNeededEvent).windowWaitMs === 0),
-  holdsLock: guard<Ctx, Ev>((ctx) => ctx.holdsLock === 1),
   // locksmithctl/daemon.go runDaemon: `if strategy == StrategyEtcdLock { go unlockHeldLocks(...) }`.
   unlocksAtStart: guard<Ctx, Ev>(
     (ctx, e) => ctx.holdsLock === 1 || (ctx.strategy === REBOOT_STRATEGY.ETCD_LOCK && (e as BootedEvent).warm !== 1),
