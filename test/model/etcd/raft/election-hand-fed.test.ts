@@ -8,19 +8,12 @@ import { becomeFollower, electionDeadlineMs } from '../../../../sim/model/etcd/r
 import { startMember, step } from '../../../../sim/model/etcd/raft/raft.ts';
 import type { Effect, Message, RaftConfig, RaftState } from '../../../../sim/model/etcd/raft/types.ts';
 import { assertionFrom } from '../../../assertion-from.ts';
+import { raftConfig, sentMessages } from './config.ts';
 
-const config = (memberCount: number, extra: Partial<RaftConfig> = {}): RaftConfig => ({
-  memberCount,
-  heartbeatIntervalMs: 50,
-  electionTimeoutMs: { min: 150, max: 150 },
-  checkQuorum: true,
-  preVote: false,
-  maxEntriesPerAppend: 64,
-  ...extra,
-});
+const config = (memberCount: number, extra: Partial<RaftConfig> = {}): RaftConfig => raftConfig(memberCount, { electionTimeoutMs: { min: 150, max: 150 }, ...extra });
 const member = (c: RaftConfig, id: number, term = 0, votedFor = -1): RaftState =>
   startMember(c, id, 300 + id, { term, votedFor, commit: 0, log: [] }, 0).state;
-const sent = (effects: Effect[]): Message[] => effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+const sent = sentMessages;
 const deliver = (s: RaftState, message: Message, nowMs: number) => step(s, { type: 'message', nowMs, message }).effects;
 const roles = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'role' ? [[e.from, e.to, e.reason]] : []));
 

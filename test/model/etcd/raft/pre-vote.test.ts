@@ -8,18 +8,12 @@ import { electionDeadlineMs } from '../../../../sim/model/etcd/raft/election.ts'
 import { roleAfter } from '../../../../sim/model/etcd/raft/roles.ts';
 import type { Effect, Message, RaftConfig, RaftState } from '../../../../sim/model/etcd/raft/types.ts';
 import { makeCluster, runUntilLeader } from '../harness.ts';
+import { raftConfig, sentMessages } from './config.ts';
 
-const config = (memberCount: number): RaftConfig => ({
-  memberCount,
-  heartbeatIntervalMs: 50,
-  electionTimeoutMs: { min: 150, max: 300 },
-  checkQuorum: true,
-  preVote: true,
-  maxEntriesPerAppend: 64,
-});
+const config = (memberCount: number): RaftConfig => raftConfig(memberCount, { preVote: true });
 const member = (id: number, n: number, term = 0): RaftState =>
   startMember(config(n), id, 500 + id, { term, votedFor: -1, commit: 0, log: [] }, 0).state;
-const sent = (effects: Effect[]): Message[] => effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+const sent = sentMessages;
 const deliver = (s: RaftState, message: Message, nowMs: number) => step(s, { type: 'message', nowMs, message }).effects;
 const expire = (s: RaftState) => step(s, { type: 'timeout', nowMs: electionDeadlineMs(s), timer: 'election' }).effects;
 

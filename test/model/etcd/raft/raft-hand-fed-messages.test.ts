@@ -5,19 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { startMember, step } from '../../../../sim/model/etcd/raft/raft.ts';
 import type { Effect, Message, RaftConfig, RaftState } from '../../../../sim/model/etcd/raft/types.ts';
+import { raftConfig, sentMessages } from './config.ts';
 
-const config = (memberCount: number, flags: Partial<RaftConfig> = {}): RaftConfig => ({
-  memberCount,
-  heartbeatIntervalMs: 50,
-  electionTimeoutMs: { min: 150, max: 300 },
-  checkQuorum: true,
-  preVote: false,
-  maxEntriesPerAppend: 64,
-  ...flags,
-});
+const config = (memberCount: number, flags: Partial<RaftConfig> = {}): RaftConfig => raftConfig(memberCount, flags);
 const member = (id: number, n: number, term = 0, flags: Partial<RaftConfig> = {}): RaftState =>
   startMember(config(n, flags), id, 300 + id, { term, votedFor: -1, commit: 0, log: [] }, 0).state;
-const sent = (effects: Effect[]): Message[] => effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+const sent = sentMessages;
 const deliver = (s: RaftState, message: Message, nowMs: number) => step(s, { type: 'message', nowMs, message }).effects;
 const heartbeat = (from: number, to: number, term: number): Message => ({ type: 'heartbeat', from, to, term, commit: 0, ctx: 0 });
 const app = (from: number, to: number, term: number): Message => ({ type: 'app', from, to, term, index: 0, logTerm: 0, entries: [], commit: 0 });

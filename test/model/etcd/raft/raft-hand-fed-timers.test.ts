@@ -5,15 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { startMember, step } from '../../../../sim/model/etcd/raft/raft.ts';
 import type { Input, RaftConfig, RaftState } from '../../../../sim/model/etcd/raft/types.ts';
+import { raftConfig, sentMessages } from './config.ts';
 
-const config: RaftConfig = {
-  memberCount: 3,
-  heartbeatIntervalMs: 50,
-  electionTimeoutMs: { min: 150, max: 300 },
-  checkQuorum: true,
-  preVote: false,
-  maxEntriesPerAppend: 64,
-};
+const config: RaftConfig = raftConfig();
 const follower = (id = 1): RaftState => startMember(config, id, 400 + id, null, 0).state;
 const timeout = (s: RaftState, nowMs: number, timer: 'election' | 'heartbeat' | 'checkQuorum') =>
   step(s, { type: 'timeout', nowMs, timer }).effects;

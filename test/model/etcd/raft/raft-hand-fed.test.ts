@@ -7,17 +7,11 @@ import { startMember, step, validateConfig } from '../../../../sim/model/etcd/ra
 import { nextUniform } from '../../../../sim/model/etcd/raft/rng.ts';
 import { roleAccepts } from '../../../../sim/model/etcd/raft/roles.ts';
 import type { Effect, Message, RaftConfig } from '../../../../sim/model/etcd/raft/types.ts';
+import { raftConfig, sentMessages } from './config.ts';
 
-const base: RaftConfig = {
-  memberCount: 3,
-  heartbeatIntervalMs: 50,
-  electionTimeoutMs: { min: 150, max: 300 },
-  checkQuorum: true,
-  preVote: false,
-  maxEntriesPerAppend: 64,
-};
+const base: RaftConfig = raftConfig();
 const withConfig = (change: Partial<RaftConfig>): RaftConfig => ({ ...base, ...change });
-const sent = (effects: Effect[]): Message[] => effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+const sent = sentMessages;
 
 describe('the configuration a Raft member accepts', () => {
   it('a cluster has 1 to 7 members, counted in whole members', () => {

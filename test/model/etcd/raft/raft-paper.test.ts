@@ -7,22 +7,16 @@ import { persistentOf, startMember, step } from '../../../../sim/model/etcd/raft
 import { electionDeadlineMs } from '../../../../sim/model/etcd/raft/election.ts';
 import { roleAccepts, roleAfter } from '../../../../sim/model/etcd/raft/roles.ts';
 import type { Effect, Entry, Message, RaftConfig, RaftState } from '../../../../sim/model/etcd/raft/types.ts';
+import { raftConfig, sentMessages } from './config.ts';
 
-const config = (memberCount: number): RaftConfig => ({
-  memberCount,
-  heartbeatIntervalMs: 50,
-  electionTimeoutMs: { min: 150, max: 300 },
-  checkQuorum: true,
-  // The paper's election, without etcd's PreVote phase (tested in pre-vote.test.ts).
-  preVote: false,
-  maxEntriesPerAppend: 64,
-});
+// The paper's election, without etcd's PreVote phase (tested in pre-vote.test.ts).
+const config = (memberCount: number): RaftConfig => raftConfig(memberCount);
 
 function member(id: number, n: number, log: Entry[] = [], term = 0): RaftState {
   return startMember(config(n), id, 1000 + id, { term, votedFor: -1, commit: 0, log }, 0).state;
 }
 
-const sent = (effects: Effect[]): Message[] => effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+const sent = sentMessages;
 const timeout = (s: RaftState, nowMs: number, timer: 'election' | 'heartbeat' | 'checkQuorum' = 'election') =>
   step(s, { type: 'timeout', nowMs, timer }).effects;
 const deliver = (s: RaftState, message: Message, nowMs: number) => step(s, { type: 'message', nowMs, message }).effects;

@@ -3,15 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { startMember, step } from '../../../../sim/model/etcd/raft/raft.ts';
 import type { Effect, Message, RaftConfig, RaftState } from '../../../../sim/model/etcd/raft/types.ts';
+import { raftConfig, sentMessages } from './config.ts';
 
-const config = (memberCount: number): RaftConfig => ({
-  memberCount,
-  heartbeatIntervalMs: 50,
-  electionTimeoutMs: { min: 150, max: 300 },
-  checkQuorum: true,
-  preVote: false,
-  maxEntriesPerAppend: 64,
-});
+const config = (memberCount: number): RaftConfig => raftConfig(memberCount);
 const deliver = (s: RaftState, message: Message, nowMs = 1100) => step(s, { type: 'message', nowMs, message }).effects;
 const read = (s: RaftState, requestId: number) => step(s, { type: 'readIndex', nowMs: 1100, requestId }).effects;
 const ack = (s: RaftState, from: number, ctx: number) => deliver(s, { type: 'heartbeatResp', from, to: 0, term: 1, ctx });

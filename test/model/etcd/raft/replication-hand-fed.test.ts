@@ -11,19 +11,12 @@ import { startMember, step } from '../../../../sim/model/etcd/raft/raft.ts';
 import { appendOwn, commitTo } from '../../../../sim/model/etcd/raft/replication.ts';
 import type { Effect, Entry, Message, MsgApp, MsgAppResp, RaftConfig, RaftState } from '../../../../sim/model/etcd/raft/types.ts';
 import { assertionFrom } from '../../../assertion-from.ts';
+import { raftConfig, sentMessages } from './config.ts';
 
 // The election timeout is exactly 150 ms (a range narrower than a tick), so member 0 campaigns at 150.
-const config = (memberCount: number, extra: Partial<RaftConfig> = {}): RaftConfig => ({
-  memberCount,
-  heartbeatIntervalMs: 50,
-  electionTimeoutMs: { min: 150, max: 150 },
-  checkQuorum: true,
-  preVote: false,
-  maxEntriesPerAppend: 64,
-  ...extra,
-});
+const config = (memberCount: number, extra: Partial<RaftConfig> = {}): RaftConfig => raftConfig(memberCount, { electionTimeoutMs: { min: 150, max: 150 }, ...extra });
 const entries = (...terms: number[]): Entry[] => terms.map((term, i) => ({ term, data: `e${i + 1}` }));
-const sent = (effects: Effect[]): Message[] => effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+const sent = sentMessages;
 const deliver = (s: RaftState, message: Message, nowMs: number) => step(s, { type: 'message', nowMs, message }).effects;
 const propose = (s: RaftState, data: string, nowMs: number) => step(s, { type: 'propose', nowMs, data, requestId: 1 }).effects;
 const ack = (from: number, term: number, index: number): Message => ({ type: 'appResp', from, to: 0, term, index, reject: false, rejectHint: 0, logTerm: 0 });

@@ -5,16 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { startMember, step } from '../../../../sim/model/etcd/raft/raft.ts';
 import { commitSettled, nextReadCtx, quorumChecked } from '../../../../sim/model/etcd/raft/settled.ts';
 import type { Effect, Message, RaftConfig, RaftState } from '../../../../sim/model/etcd/raft/types.ts';
+import { raftConfig, sentMessages } from './config.ts';
 
-const config: RaftConfig = {
-  memberCount: 3,
-  heartbeatIntervalMs: 50,
-  electionTimeoutMs: { min: 150, max: 300 },
-  checkQuorum: true,
-  preVote: false,
-  maxEntriesPerAppend: 64,
-};
-const sent = (effects: Effect[]): Message[] => effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+const config: RaftConfig = raftConfig();
+const sent = sentMessages;
 
 /**
  * Three members; member 0 is elected in term 1 at 1000 ms and every message is delivered at once
