@@ -1,17 +1,13 @@
 // Operator actions (sim/scenario/actions.ts), parsed with a scenario module imported afresh (the
 // schema is built once at import; see fresh-schema.test.ts). The expected values follow the
 // contract in docs/scenario-format.md "actions[]": each action has `at` and `do`, one of six kinds.
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freshJsonSchemaSection, freshScenarioModule, pathMessages, type ScenarioModule } from './fresh.ts';
 import { lines } from './helpers.ts';
-
-type ScenarioModule = typeof import('../../sim/scenario/index.ts');
-type JsonSchemaModule = typeof import('../../sim/scenario/json-schema.ts');
 
 let fresh: ScenarioModule;
 beforeAll(async () => {
-  vi.resetModules();
-  fresh = await import('../../sim/scenario/index.ts');
+  fresh = await freshScenarioModule();
 });
 
 const head = ['name: a', 'duration: 1d', 'fleet:', '  groups:', '    - {name: prod, nodes: 4}', 'actions:'];
@@ -29,7 +25,7 @@ function actions(...written: string[]) {
 /** `path: message` of every error (an empty list when valid). */
 function errors(...written: string[]): string[] {
   const result = parse(...written);
-  return result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message}`);
+  return pathMessages(result);
 }
 
 describe('each kind of action, read by a freshly built schema', () => {
@@ -105,9 +101,7 @@ describe('errors in an action, each at its key', () => {
 
 describe('the editor schema of actions, generated afresh', () => {
   it('matches the committed docs/scenario.schema.json', async () => {
-    vi.resetModules();
-    const { scenarioJsonSchema }: JsonSchemaModule = await import('../../sim/scenario/json-schema.ts');
-    const committed = JSON.parse(readFileSync(new URL('../../docs/scenario.schema.json', import.meta.url), 'utf8'));
-    expect((scenarioJsonSchema() as typeof committed).properties.actions).toEqual(committed.properties.actions);
+    const { generated, committed } = await freshJsonSchemaSection('actions');
+    expect(generated).toEqual(committed);
   });
 });

@@ -8,15 +8,10 @@
  * mutation tool can only show in a module evaluated after the change: StrykerJS's vitest runner
  * keeps modules loaded between mutants.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { freshScenarioModule } from './fresh.ts';
 import { RULES, fileOf } from './rules.ts';
 
-type ScenarioModule = typeof import('../../sim/scenario/index.ts');
-
-async function freshScenarioModule(): Promise<ScenarioModule> {
-  vi.resetModules();
-  return import('../../sim/scenario/index.ts');
-}
 
 describe('a scenario schema built afresh', () => {
   it('gives every validation rule its located error', async () => {

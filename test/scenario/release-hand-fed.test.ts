@@ -3,18 +3,14 @@
 // at import; see fresh-schema.test.ts), and the per-hardware-class probability look-ups. Expected
 // values follow docs/scenario-format.md "releases[]": a number p becomes {default: p}; a mapping
 // gets default 0 unless it says otherwise; channel defaults to stable, size to 300MB.
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bootFailureProbabilityFor, workloadFailureProbabilityFor, type BootFailureProbability } from '../../sim/scenario/release.ts';
+import { freshJsonSchemaSection, freshScenarioModule, pathMessages, type ScenarioModule } from './fresh.ts';
 import { lines } from './helpers.ts';
-
-type ScenarioModule = typeof import('../../sim/scenario/index.ts');
-type JsonSchemaModule = typeof import('../../sim/scenario/json-schema.ts');
 
 let fresh: ScenarioModule;
 beforeAll(async () => {
-  vi.resetModules();
-  fresh = await import('../../sim/scenario/index.ts');
+  fresh = await freshScenarioModule();
 });
 
 const head = ['name: r', 'duration: 1d', 'fleet:', '  groups:', '    - {name: old, nodes: 2, hardware: gen1}', '    - {name: new, nodes: 2, hardware: gen2}'];
@@ -22,7 +18,7 @@ const head = ['name: r', 'duration: 1d', 'fleet:', '  groups:', '    - {name: ol
 /** `path: message` of every error of a file with these releases (an empty list when valid). */
 function errors(...releases: string[]): string[] {
   const result = fresh.parseScenario(lines(...head, 'releases:', ...releases.map((r) => `  - ${r}`)), 'test.yaml');
-  return result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message}`);
+  return pathMessages(result);
 }
 
 describe('a release read by a freshly built schema', () => {
@@ -60,7 +56,7 @@ describe('the release of a publish-release action, read by a freshly built schem
     const result = fresh.parseScenario(lines(...head, 'actions:', '  - {at: 2h, do: publish-release, release: {version: 3.0, channel: 4}}'), 'test.yaml');
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      expect(pathMessages(result)).toEqual([
         'actions[0].release.version: expected a version string, found the number 3 (quote versions that YAML reads as numbers: "1.0")',
         'actions[0].release.channel: expected a channel, found the number 4',
       ]);
@@ -99,9 +95,7 @@ describe('bootFailureProbabilityFor and workloadFailureProbabilityFor (release.t
 
 describe('the editor schema of releases, generated afresh', () => {
   it('matches the committed docs/scenario.schema.json', async () => {
-    vi.resetModules();
-    const { scenarioJsonSchema }: JsonSchemaModule = await import('../../sim/scenario/json-schema.ts');
-    const committed = JSON.parse(readFileSync(new URL('../../docs/scenario.schema.json', import.meta.url), 'utf8'));
-    expect((scenarioJsonSchema() as typeof committed).properties.releases).toEqual(committed.properties.releases);
+    const { generated, committed } = await freshJsonSchemaSection('releases');
+    expect(generated).toEqual(committed);
   });
 });

@@ -3,18 +3,14 @@
 // so only a fresh import sees a change in how it is built). Expectations come from the contract
 // in docs/scenario-format.md "workloads[]": minAvailable is an integer >= 0, at most replicas, or
 // "N%" with N a whole number 0..100; quorum is 1..replicas; names unique; groups exist.
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkWorkloadReferences, workloadsSchema } from '../../sim/scenario/workloads.ts';
+import { freshJsonSchemaSection, freshScenarioModule, pathMessages, type ScenarioModule } from './fresh.ts';
 import { lines } from './helpers.ts';
-
-type ScenarioModule = typeof import('../../sim/scenario/index.ts');
-type JsonSchemaModule = typeof import('../../sim/scenario/json-schema.ts');
 
 let fresh: ScenarioModule;
 beforeAll(async () => {
-  vi.resetModules();
-  fresh = await import('../../sim/scenario/index.ts');
+  fresh = await freshScenarioModule();
 });
 
 const fleet = ['name: w', 'duration: 1d', 'fleet:', '  groups:', '    - {name: prod, nodes: 6}', '    - {name: edge, nodes: 2}'];
@@ -22,7 +18,7 @@ const fleet = ['name: w', 'duration: 1d', 'fleet:', '  groups:', '    - {name: p
 /** `path: message` of every error, or [] when the file is valid. */
 function errors(...body: string[]): string[] {
   const result = fresh.parseScenario(lines(...fleet, 'workloads:', ...body), 'test.yaml');
-  return result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message}`);
+  return pathMessages(result);
 }
 
 function workloads(...body: string[]) {
@@ -175,12 +171,9 @@ describe('workloadsSchema (workloads.ts) used on its own, as a zod schema', () =
 
 describe('the editor schema of workloads, generated afresh', () => {
   it('matches the committed docs/scenario.schema.json, minAvailable description included', async () => {
-    vi.resetModules();
-    const { scenarioJsonSchema }: JsonSchemaModule = await import('../../sim/scenario/json-schema.ts');
-    const committed = JSON.parse(readFileSync(new URL('../../docs/scenario.schema.json', import.meta.url), 'utf8'));
-    const generated = scenarioJsonSchema() as typeof committed;
-    expect(generated.properties.workloads).toEqual(committed.properties.workloads);
-    expect(generated.properties.workloads.items.properties.minAvailable.description).toBe(
+    const { generated, committed } = await freshJsonSchemaSection('workloads');
+    expect(generated).toEqual(committed);
+    expect(generated.items.properties.minAvailable.description).toBe(
       'a count of ready instances, or "N%" of the replicas (rounded up, as a PodDisruptionBudget)',
     );
   });

@@ -72,7 +72,7 @@ export class NodeHeap {
     if (at > 0) {
       const parent = (at - 1) >> ARITY_SHIFT;
       const parentKey = this.heapKey[parent];
-      if (key < parentKey || (key === parentKey && node < this.heap[parent])) {
+      if (precedes(key, node, parentKey, this.heap[parent])) {
         this.up(at, node, key);
         return;
       }
@@ -88,7 +88,7 @@ export class NodeHeap {
       const parent = (i - 1) >> ARITY_SHIFT;
       const p = heap[parent];
       const pk = heapKey[parent];
-      if (!(key < pk || (key === pk && node < p))) break;
+      if (!precedes(key, node, pk, p)) break;
       heap[i] = p;
       heapKey[i] = pk;
       this.position[p] = i;
@@ -114,13 +114,13 @@ export class NodeHeap {
       const end = Math.min(first + ARITY, n);
       for (let c = first + 1; c < end; c++) {
         const ck = heapKey[c];
-        if (ck < bestKey || (ck === bestKey && heap[c] < bestNode)) {
+        if (precedes(ck, heap[c], bestKey, bestNode)) {
           best = c;
           bestKey = ck;
           bestNode = heap[c];
         }
       }
-      if (!(bestKey < key || (bestKey === key && bestNode < node))) break;
+      if (!precedes(bestKey, bestNode, key, node)) break;
       heap[i] = bestNode;
       heapKey[i] = bestKey;
       this.position[bestNode] = i;
@@ -130,4 +130,9 @@ export class NodeHeap {
     heapKey[i] = key;
     this.position[node] = i;
   }
+}
+
+/** (keyA, nodeA) comes before (keyB, nodeB): the earlier key, ties to the lower node id. */
+function precedes(keyA: number, nodeA: number, keyB: number, nodeB: number): boolean {
+  return keyA < keyB || (keyA === keyB && nodeA < nodeB);
 }

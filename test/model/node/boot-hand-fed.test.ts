@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileMachine } from '../../../sim/model/machine/compile.ts';
-import { CompiledRuntime } from '../../../sim/model/machine/runtime.ts';
+import type { CompiledRuntime } from '../../../sim/model/machine/runtime.ts';
 import {
   BOOT_EFFECTS,
   BOOT_KIND,
@@ -14,7 +13,7 @@ import {
 } from '../../../sim/model/node/boot.ts';
 import { SLOT_A, SLOT_B } from '../../../sim/model/node/gptprio.ts';
 import { nodeMachines } from '../../../sim/model/node/machines.ts';
-import { MachineHarness, SECOND_MS } from './harness.ts';
+import { compiledInstance, MachineHarness, SECOND_MS } from './harness.ts';
 
 // Hand-fed cases for the boot machine's edges: the checks on its initial context and on the
 // events the world sends (run on the compiled runtime, which throws synchronously, as the world
@@ -23,11 +22,7 @@ import { MachineHarness, SECOND_MS } from './harness.ts';
 
 /** The boot machine on the compiled runtime, one instance, with timers and effects ignored. */
 function compiledBoot(overrides: Partial<BootContext> = {}): CompiledRuntime {
-  let handle = 0;
-  const host = { scheduleTimer: () => ++handle, cancelTimer: () => {}, effect: () => {} };
-  const runtime = new CompiledRuntime(compileMachine(createBootMachine(overrides), { fields: nodeMachines.boot.fields }), 1, host);
-  runtime.init(0);
-  return runtime;
+  return compiledInstance(createBootMachine(overrides), nodeMachines.boot.fields);
 }
 
 /** A node found up a while at t = 0: running.good on USR-A, ready for REBOOT and POST_INSTALL. */

@@ -1,6 +1,11 @@
 import { createActor, type AnyActorRef, type AnyStateMachine } from 'xstate';
+import type { AssertionError } from '../../../sim/engine/assert.ts';
 import { SimClock } from '../../../sim/engine/clock.ts';
 import { Simulation } from '../../../sim/engine/simulation.ts';
+import { compileMachine } from '../../../sim/model/machine/compile.ts';
+import { CompiledRuntime } from '../../../sim/model/machine/runtime.ts';
+import type { StorageType } from '../../../sim/model/machine/storage.ts';
+import { assertionFrom } from '../../assertion-from.ts';
 
 /**
  * Runs one node machine as an xstate actor on a Simulation, with every effect recorded (time,
@@ -80,6 +85,31 @@ export class MachineHarness {
   runFor(spanMs: number): void {
     this.sim.runFor(spanMs);
   }
+
+  /**
+   * The AssertionError the actor stopped on while `drive` ran: an action that fails stops an
+   * xstate actor, which keeps the error on its snapshot instead of throwing it to the sender.
+   */
+  assertionDuring(drive: () => void): AssertionError {
+    this.actor.subscribe({ error: () => {} }); // observed here, so xstate does not rethrow it on a timer
+    drive();
+    return assertionFrom(() => {
+      const snapshot = this.actor.getSnapshot();
+      if (snapshot.status === 'error') throw snapshot.error;
+    });
+  }
+}
+
+/**
+ * One instance of a node machine on the compiled runtime, initialised, its timers and effects
+ * ignored: the runtime throws a failed check synchronously, as the world runs it.
+ */
+export function compiledInstance(machine: AnyStateMachine, fields: Readonly<Record<string, StorageType>>): CompiledRuntime {
+  let handle = 0;
+  const host = { scheduleTimer: () => ++handle, cancelTimer: () => {}, effect: () => {} };
+  const runtime = new CompiledRuntime(compileMachine(machine, { fields }), 1, host);
+  runtime.init(0);
+  return runtime;
 }
 
 /** 'running.fresh' for { running: 'fresh' }. */

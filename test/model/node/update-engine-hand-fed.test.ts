@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileMachine } from '../../../sim/model/machine/compile.ts';
-import { CompiledRuntime } from '../../../sim/model/machine/runtime.ts';
+import type { CompiledRuntime } from '../../../sim/model/machine/runtime.ts';
 import { nodeMachines } from '../../../sim/model/node/machines.ts';
 import { CHECK_RESULT } from '../../../sim/model/node/omaha.ts';
 import {
@@ -9,19 +8,14 @@ import {
   createUpdateEngineMachine,
   type UpdateEngineContext,
 } from '../../../sim/model/node/update-engine.ts';
-import { MachineHarness, MINUTE_MS, SECOND_MS } from './harness.ts';
+import { compiledInstance, MachineHarness, MINUTE_MS, SECOND_MS } from './harness.ts';
 
 // Hand-fed edges of update_engine: the checks on the events the world sends (run on the compiled
 // runtime, which throws synchronously, as the world runs it), the schedule after a warm start,
 // and the first ping when the world does not reschedule it.
 
 function compiledEngine(overrides: Partial<UpdateEngineContext> = {}): CompiledRuntime {
-  let handle = 0;
-  const host = { scheduleTimer: () => ++handle, cancelTimer: () => {}, effect: () => {} };
-  const machine = compileMachine(createUpdateEngineMachine(overrides), { fields: nodeMachines.updateEngine.fields });
-  const runtime = new CompiledRuntime(machine, 1, host);
-  runtime.init(0);
-  return runtime;
+  return compiledInstance(createUpdateEngineMachine(overrides), nodeMachines.updateEngine.fields);
 }
 
 const start = { type: 'START', u: 0.5, warm: 0, bootResult: 0 };

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { AssertionError } from '../../../../sim/engine/assert.ts';
 import { KURED_EFFECTS, createKuredMachine, delaytickFirstMs, type KuredContext } from '../../../../sim/model/node/agents/kured.ts';
 import { assertionFrom } from '../../../assertion-from.ts';
 import { HOUR_MS, MachineHarness, MINUTE_MS, SECOND_MS } from '../harness.ts';
@@ -7,16 +6,6 @@ import { HOUR_MS, MachineHarness, MINUTE_MS, SECOND_MS } from '../harness.ts';
 // What kured's model refuses: flags out of range at creation (cmd/kured/main.go's flags are
 // durations >= 0, --period > 0, --force-reboot a bool) and world answers out of range. An action
 // that fails stops the xstate actor, which keeps the error on its snapshot.
-
-/** The AssertionError the actor stopped on while `drive` ran. */
-function actorAssertion(h: MachineHarness, drive: () => void): AssertionError {
-  h.actor.subscribe({ error: () => {} }); // observed here, so xstate does not rethrow it on a timer
-  drive();
-  return assertionFrom(() => {
-    const snapshot = h.actor.getSnapshot();
-    if (snapshot.status === 'error') throw snapshot.error;
-  });
-}
 
 /** A booted kured (draws u = 0) whose first main tick, at 30 s + 30 min, gets `gates`. */
 function tickAnswered(gates: { windowWaitMs: number; blocked: number }, config: Partial<KuredContext> = {}): MachineHarness {
@@ -59,18 +48,18 @@ describe('kured world answers checked', () => {
 
   it('a negative or infinite time to the window at a tick is refused', () => {
     const negative = tickAnswered({ windowWaitMs: -1, blocked: 0 });
-    expect(actorAssertion(negative, () => (negative.send({ type: 'BOOTED' }), negative.runUntil(HOUR_MS))).message).toBe(
+    expect(negative.assertionDuring(() => (negative.send({ type: 'BOOTED' }), negative.runUntil(HOUR_MS))).message).toBe(
       'GATES.windowWaitMs must be finite and >= 0, got -1',
     );
     const never = tickAnswered({ windowWaitMs: Infinity, blocked: 0 });
-    expect(actorAssertion(never, () => (never.send({ type: 'BOOTED' }), never.runUntil(HOUR_MS))).message).toBe(
+    expect(never.assertionDuring(() => (never.send({ type: 'BOOTED' }), never.runUntil(HOUR_MS))).message).toBe(
       'GATES.windowWaitMs must be finite and >= 0, got Infinity',
     );
   });
 
   it('a blocker flag other than 0 or 1 is refused', () => {
     const h = tickAnswered({ windowWaitMs: 0, blocked: 2 });
-    expect(actorAssertion(h, () => (h.send({ type: 'BOOTED' }), h.runUntil(HOUR_MS))).message).toBe('GATES.blocked must be 0 or 1, got 2');
+    expect(h.assertionDuring(() => (h.send({ type: 'BOOTED' }), h.runUntil(HOUR_MS))).message).toBe('GATES.blocked must be 0 or 1, got 2');
   });
 
   it('valid gate answers (a window 5 h away, a firing blocker) keep the loop ticking every period', () => {
@@ -93,7 +82,7 @@ describe('kured world answers checked', () => {
       const h = tickAnswered({ windowWaitMs: 0, blocked: 0 }, { elideIdleTicks: 1 });
       h.send({ type: 'BOOTED' });
       h.runUntil(2 * HOUR_MS); // resting since the first tick
-      expect(actorAssertion(h, () => h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0, tickWaitMs })).message).toBe(
+      expect(h.assertionDuring(() => h.send({ type: 'REBOOT_NEEDED', windowWaitMs: 0, tickWaitMs })).message).toBe(
         `REBOOT_NEEDED.tickWaitMs must be in [0, periodMs], got ${shown}`,
       );
     }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { AssertionError } from '../../../../sim/engine/assert.ts';
 import { ZINCATI_EFFECTS, ZINCATI_STATE, ZINCATI_STRATEGY, createZincatiMachine, zincatiJitteredMs } from '../../../../sim/model/node/agents/zincati.ts';
 import { assertionFrom } from '../../../assertion-from.ts';
 import { HOUR_MS, MachineHarness, SECOND_MS } from '../harness.ts';
@@ -23,16 +22,6 @@ function zincati(strategy: number, windowWaitMs = 0): MachineHarness {
 function answerInTurn(h: MachineHarness, effect: string, answers: readonly { type: string; [field: string]: number | string }[]): MachineHarness {
   let calls = 0;
   return h.on(effect, (_r, w) => w.sendAfter(0, answers[Math.min(calls++, answers.length - 1)]));
-}
-
-/** The AssertionError the actor stopped on while `drive` ran (xstate keeps it on the snapshot). */
-function actorAssertion(h: MachineHarness, drive: () => void): AssertionError {
-  h.actor.subscribe({ error: () => {} }); // observed here, so xstate does not rethrow it on a timer
-  drive();
-  return assertionFrom(() => {
-    const snapshot = h.actor.getSnapshot();
-    if (snapshot.status === 'error') throw snapshot.error;
-  });
 }
 
 const times = (h: MachineHarness, effect: string) => h.named(effect).map((e) => e.time);
@@ -122,7 +111,7 @@ describe('Zincati inputs refused', () => {
       const h = zincati(ZINCATI_STRATEGY.PERIODIC, windowWaitMs);
       h.send({ type: 'BOOTED' });
       // checkGates at 0, answered by a simulation event at 0.
-      expect(actorAssertion(h, () => (h.send(STAGED), h.runUntil(0))).message).toBe(`GATES.windowWaitMs must be finite and >= 0, got ${shown}`);
+      expect(h.assertionDuring(() => (h.send(STAGED), h.runUntil(0))).message).toBe(`GATES.windowWaitMs must be finite and >= 0, got ${shown}`);
     }
     const h = zincati(ZINCATI_STRATEGY.PERIODIC, HOUR_MS);
     h.send({ type: 'BOOTED' });
