@@ -44,7 +44,7 @@ const startEpochMs = () =>
         if (Number.isSafeInteger(input)) return input;
       } else if (START_PATTERN.test(input.trim())) {
         const epochMs = Date.parse(input.trim());
-        if (Number.isFinite(epochMs)) return epochMs;
+        if (Number.isFinite(epochMs) && dayExists(input.trim())) return epochMs;
       }
       ctx.addIssue({
         code: 'custom',
@@ -206,3 +206,12 @@ export type Scenario = z.output<typeof scenarioSchema>;
 /** What a scenario file may contain, before defaults and normalisation. */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Group = Scenario['fleet']['groups'][number];
+
+// Date.parse rolls a day its month lacks over into the next month (V8 reads 2023-02-29 as
+// 2023-03-01); `start` must be a real calendar date, so the day as written must exist.
+function dayExists(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCDate() === day;
+}
