@@ -151,7 +151,7 @@ export const faultSchema = () =>
         // 503: what a proxy answers for a dead Nebraska (update_engine backs off, doubling);
         // none: no HTTP answer at all (connection refused; update_engine retries in 10 s, 3
         // times, then waits its regular 45 min).
-        answer: z.union([z.literal(503), z.literal(500), z.literal('none')]).prefault(503),
+        answer: z.literal([503, 500, 'none']).prefault(503),
       }),
       strict({ ...base, kind: z.literal('lock-holder-dies') }),
       strict({ ...base, kind: z.literal('clock-skew'), target: nodeTarget(), skew: signedDurationMs() }),

@@ -62,7 +62,7 @@ export interface RangeMs {
 // The {min, max} form of a range; the order check lives here so that its message can point at
 // `max`, the key a user would edit.
 const rangeObject = () =>
-  z.strictObject({ min: durationMs(), max: durationMs() }).check((ctx) => {
+  strict({ min: durationMs(), max: durationMs() }).check((ctx) => {
     if (ctx.value.min > ctx.value.max) {
       ctx.issues.push({
         code: 'custom',

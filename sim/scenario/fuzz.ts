@@ -15,21 +15,21 @@ export interface IntRange {
 
 /** A whole number or `{min, max}`; output always {min, max}. */
 const intRange = (min: number, max: number) =>
-  z.union([int(min, max).transform((v): IntRange => ({ min: v, max: v })), z.strictObject({ min: int(min, max), max: int(min, max) })], {
+  z.union([int(min, max).transform((v): IntRange => ({ min: v, max: v })), strict({ min: int(min, max), max: int(min, max) })], {
     error: (issue) => `expected a whole number between ${min} and ${max} or a range {min, max}, found ${describeFound(issue.input)}`,
   }).check((ctx) => {
     if (ctx.value.min > ctx.value.max) ctx.issues.push({ code: 'custom', message: `expected max >= min, found min ${ctx.value.min} > max ${ctx.value.max}`, input: ctx.value, path: ['max'] });
   });
 
 const fractionRange = () =>
-  z.union([fraction().transform((v) => ({ min: v, max: v })), z.strictObject({ min: fraction(), max: fraction() })], {
+  z.union([fraction().transform((v) => ({ min: v, max: v })), strict({ min: fraction(), max: fraction() })], {
     error: (issue) => `expected a fraction like 0.1 (or 10%) or a range {min, max}, found ${describeFound(issue.input)}`,
   }).check((ctx) => {
     if (ctx.value.min > ctx.value.max) ctx.issues.push({ code: 'custom', message: `expected max >= min, found min ${ctx.value.min} > max ${ctx.value.max}`, input: ctx.value, path: ['max'] });
   });
 
 const signedRange = () =>
-  z.union([signedDurationMs().transform((v) => ({ min: v, max: v })), z.strictObject({ min: signedDurationMs(), max: signedDurationMs() })], {
+  z.union([signedDurationMs().transform((v) => ({ min: v, max: v })), strict({ min: signedDurationMs(), max: signedDurationMs() })], {
     error: (issue) => `expected a signed duration like -2h or a range {min, max}, found ${describeFound(issue.input)}`,
   }).check((ctx) => {
     if (ctx.value.min > ctx.value.max) ctx.issues.push({ code: 'custom', message: `expected max >= min, found min ${ctx.value.min}ms > max ${ctx.value.max}ms`, input: ctx.value, path: ['max'] });
