@@ -69,6 +69,26 @@ describe('reboot agents per fleet group', () => {
     ]);
   });
 
+  it("points a lock-protocol clash at the key that made it: the group's lockGroup, else its strategy, else the section's lockGroup", () => {
+    // references.ts checkReferences: the fleet group that brings the second protocol is blamed.
+    const clash = (group: string, protocol: string) =>
+      `expected one lock protocol per lock group: lock group "default" is a locksmith lock from fleet group etcd-hosts, found ${protocol} for fleet group ${group}; give it its own lockGroup`;
+    // "    workers: {agent: zincati, strategy: fleet-lock, lockGroup: default}": "{" is column 14,
+    // "agent: zincati, " 15-30, "strategy: fleet-lock, " 31-52, "lockGroup: " 53-63, the value at 64.
+    expect(errorsOf(HEAD + lines('reboot:', '  strategy: etcd-lock', '  groups:', '    workers: {agent: zincati, strategy: fleet-lock, lockGroup: default}'))).toEqual([
+      at(8, `64: reboot.groups.workers.lockGroup: ${clash('workers', 'fleet-lock (zincati fleet-lock)')}`),
+    ]);
+    // "    workers: {strategy: fleet-lock}": "{" is column 14, "strategy: " 15-24, the value at 25.
+    expect(errorsOf(HEAD + lines('reboot:', '  strategy: etcd-lock', '  groups:', '    workers: {strategy: fleet-lock}'))).toEqual([
+      at(8, `25: reboot.groups.workers.strategy: ${clash('workers', 'fleet-lock (locksmithd fleet-lock)')}`),
+    ]);
+    // A group that overrides nothing runs the section's lock: the section's lockGroup is at fault,
+    // and, not written, it is located at the section's mapping (line 6, column 3).
+    expect(errorsOf(HEAD + lines('reboot:', '  strategy: etcd-lock', '  groups:', '    etcd-hosts: {strategy: fleet-lock}'))).toEqual([
+      at(6, '3: reboot.lockGroup: expected one lock protocol per lock group: lock group "default" is a fleet-lock lock from fleet group etcd-hosts, found locksmith (locksmithd etcd-lock) for fleet group workers; give it its own lockGroup'),
+    ]);
+  });
+
   it('rejects two lock protocols under one lock group name: locksmith, airlock and kured keep their semaphores in different places', () => {
     expect(errorsOf(HEAD + lines('reboot:', '  strategy: etcd-lock', '  groups:', '    workers: {agent: zincati, strategy: fleet-lock}'))).toEqual([
       at(8, '22: reboot.groups.workers.agent: expected one lock protocol per lock group: lock group "default" is a locksmith lock from fleet group etcd-hosts, found fleet-lock (zincati fleet-lock) for fleet group workers; give it its own lockGroup'),
