@@ -55,6 +55,19 @@ describe('references', () => {
     ]);
   });
 
+  it("a lock-holder fault is taken when a fleet group's own strategy takes a lock, though the section's does not", () => {
+    // references.ts checkReferences: with reboot.groups, the fleet's lock is fleetTakesLock over
+    // every group as it runs (effectiveReboot), not the section's strategy alone.
+    const text = HEAD + lines('etcd: {members: 3}', 'reboot: {strategy: reboot, groups: {canary: {strategy: etcd-lock}}}', 'faults: [{at: 1h, kind: lock-holder-dies}]');
+    expect(load(text).faults.map((f) => f.kind)).toEqual(['lock-holder-dies']);
+    // With the fleet section in error there are no fleet groups to ask: the section's strategy decides.
+    const badFleet = lines('name: refs', 'duration: 1d', 'fleet: {groups: [{name: prod, nodes: -1}]}', 'reboot: {strategy: reboot}', 'faults: [{at: 1h, kind: lock-holder-dies}]');
+    expect(errorsOf(badFleet)).toEqual([
+      at(3, '38: fleet.groups[0].nodes: expected a whole number between 0 and 10000000, found the number -1'), // "-1" at 38
+      at(5, '25: faults[0].kind: expected a reboot lock (reboot.strategy etcd-lock or fleet-lock or daemonset-lock), found strategy reboot'),
+    ]);
+  });
+
   it('release versions are unique, across releases and publish-release actions', () => {
     const text = HEAD + lines('releases: [{version: "1.0"}, {version: "2.0"}]', 'actions: [{at: 1h, do: publish-release, release: {version: "1.0"}}]');
     expect(errorsOf(text)).toEqual([at(5, '60: actions[0].release.version: expected unique release versions, found "1.0" again (first at releases[0].version)')]);
