@@ -13,27 +13,20 @@ export interface IntRange {
   max: number;
 }
 
-/** A whole number or `{min, max}`; output always {min, max}. */
-const intRange = (min: number, max: number) =>
-  z.union([int(min, max).transform((v): IntRange => ({ min: v, max: v })), strict({ min: int(min, max), max: int(min, max) })], {
-    error: (issue) => `expected a whole number between ${min} and ${max} or a range {min, max}, found ${describeFound(issue.input)}`,
+/**
+ * A single value or `{min, max}` of `value`'s kind; output always {min, max}. `unit` follows each
+ * number in the order error ("ms" for durations).
+ */
+const range = (value: () => z.ZodType<number>, expected: string, unit = '') =>
+  z.union([value().transform((v) => ({ min: v, max: v })), strict({ min: value(), max: value() })], {
+    error: (issue) => `expected ${expected} or a range {min, max}, found ${describeFound(issue.input)}`,
   }).check((ctx) => {
-    if (ctx.value.min > ctx.value.max) ctx.issues.push({ code: 'custom', message: `expected max >= min, found min ${ctx.value.min} > max ${ctx.value.max}`, input: ctx.value, path: ['max'] });
+    if (ctx.value.min > ctx.value.max) ctx.issues.push({ code: 'custom', message: `expected max >= min, found min ${ctx.value.min}${unit} > max ${ctx.value.max}${unit}`, input: ctx.value, path: ['max'] });
   });
 
-const fractionRange = () =>
-  z.union([fraction().transform((v) => ({ min: v, max: v })), strict({ min: fraction(), max: fraction() })], {
-    error: (issue) => `expected a fraction like 0.1 (or 10%) or a range {min, max}, found ${describeFound(issue.input)}`,
-  }).check((ctx) => {
-    if (ctx.value.min > ctx.value.max) ctx.issues.push({ code: 'custom', message: `expected max >= min, found min ${ctx.value.min} > max ${ctx.value.max}`, input: ctx.value, path: ['max'] });
-  });
-
-const signedRange = () =>
-  z.union([signedDurationMs().transform((v) => ({ min: v, max: v })), strict({ min: signedDurationMs(), max: signedDurationMs() })], {
-    error: (issue) => `expected a signed duration like -2h or a range {min, max}, found ${describeFound(issue.input)}`,
-  }).check((ctx) => {
-    if (ctx.value.min > ctx.value.max) ctx.issues.push({ code: 'custom', message: `expected max >= min, found min ${ctx.value.min}ms > max ${ctx.value.max}ms`, input: ctx.value, path: ['max'] });
-  });
+const intRange = (min: number, max: number) => range(() => int(min, max), `a whole number between ${min} and ${max}`);
+const fractionRange = () => range(fraction, 'a fraction like 0.1 (or 10%)');
+const signedRange = () => range(signedDurationMs, 'a signed duration like -2h', 'ms');
 
 /** Which optional fields each kind reads; any other is a mistake worth an error. */
 export const FUZZ_KIND_FIELDS: Record<(typeof FAULT_KINDS)[number], readonly string[]> = {

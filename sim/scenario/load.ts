@@ -105,6 +105,9 @@ type Issue = z.core.$ZodIssue;
 // complaint is noise next to the branch that accepted the shape and found a real problem.
 const TYPE_REJECTIONS = new Set(['invalid_type', 'invalid_union', 'invalid_value']);
 
+// describeFound(undefined), as zod's messages end for a value that is not there.
+const FOUND_NOTHING = ', found nothing';
+
 function flatten(issue: Issue, prefix: IssuePath = []): ReferenceIssue[] {
   const path = [...prefix, ...(issue.path as IssuePath)];
   if (issue.code === 'unrecognized_keys') {
@@ -124,8 +127,6 @@ function flatten(issue: Issue, prefix: IssuePath = []): ReferenceIssue[] {
   }
   return [{ path, message: issue.message }];
 }
-
-const FOUND_NOTHING = ', found nothing';
 
 const EXPECTED_NOUNS: Record<string, string> = {
   string: 'a string',

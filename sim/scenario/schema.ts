@@ -42,9 +42,10 @@ const startEpochMs = () =>
     .transform((input, ctx) => {
       if (typeof input === 'number') {
         if (Number.isSafeInteger(input)) return input;
-      } else if (START_PATTERN.test(input.trim())) {
-        const epochMs = Date.parse(input.trim());
-        if (Number.isFinite(epochMs) && dayExists(input.trim())) return epochMs;
+      } else {
+        const text = input.trim();
+        const epochMs = START_PATTERN.test(text) ? Date.parse(text) : NaN;
+        if (Number.isFinite(epochMs) && dayExists(text)) return epochMs;
       }
       ctx.addIssue({
         code: 'custom',
